@@ -1,0 +1,112 @@
+"""Reading and writing money as Better Care documents do: pure, no database."""
+
+from decimal import Decimal
+
+import pytest
+
+from bettercare.money import (
+    MoneyError,
+    format_full,
+    format_millions,
+    format_percent,
+    format_short,
+    from_pence,
+    parse_money,
+    percent_of,
+    to_pence,
+    variance_words,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "pounds"),
+    [
+        ("£1.374m", "1374000.00"),
+        ("1,374,000", "1374000.00"),
+        ("£607k", "607000.00"),
+        ("(£33k)", "-33000.00"),
+        ("-£33k", "-33000.00"),
+        ("£3.60 Million", "3600000.00"),
+        ("£1.285M", "1285000.00"),
+        ("£48,820,000", "48820000.00"),
+        ("1300000.00", "1300000.00"),
+        ("£1.3m", "1300000.00"),
+        ("£ 1,070,680", "1070680.00"),
+        ("£0.134m", "134000.00"),
+        ("£919k", "919000.00"),
+        ("12.5", "12.50"),
+        ("0", "0.00"),
+        ("(0)", "0.00"),
+        ("£1.0000001m", "1000000.10"),
+    ],
+)
+def test_parse_money_reads_what_people_type(text, pounds):
+    assert parse_money(text) == Decimal(pounds)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("abc", "not an amount of money"),
+        ("£1.2.3", "not an amount of money"),
+        ("1,23", "not an amount of money"),
+        ("£0.001", "fractions of a penny"),
+        ("(-£3)", "negative twice"),
+        ("", "not an amount of money"),
+        ("£", "not an amount of money"),
+        ("£5 overspend", "not an amount of money"),
+        ("1e5", "not an amount of money"),
+    ],
+)
+def test_parse_money_refuses_what_it_cannot_read_exactly(text, message):
+    with pytest.raises(MoneyError, match=message):
+        parse_money(text)
+
+
+def test_parse_money_accepts_exact_numbers_but_not_floats():
+    assert parse_money(1374000) == Decimal("1374000.00")
+    assert parse_money(Decimal("12.34")) == Decimal("12.34")
+    with pytest.raises(MoneyError):
+        parse_money(12.34)
+    with pytest.raises(MoneyError):
+        parse_money(True)
+
+
+@pytest.mark.parametrize(
+    ("pounds", "short", "full", "millions"),
+    [
+        ("1374000", "£1.374m", "£1,374,000", "£1.37M"),
+        ("-33000", "(£33k)", "(£33,000)", "(£0.03M)"),
+        ("607000", "£607k", "£607,000", "£0.61M"),
+        ("950", "£950", "£950", "£0.00M"),
+        ("1070680.50", "£1.071m", "£1,070,680.50", "£1.07M"),
+        ("140000", "£140k", "£140,000", "£0.14M"),
+        ("-200000", "(£200k)", "(£200,000)", "(£0.20M)"),
+        ("5000", "£5k", "£5,000", "£0.01M"),  # half up, as finance teams round
+    ],
+)
+def test_formats(pounds, short, full, millions):
+    amount = Decimal(pounds)
+    assert format_short(amount) == short
+    assert format_full(amount) == full
+    assert format_millions(amount) == millions
+
+
+def test_variance_in_the_boards_words():
+    assert variance_words(Decimal("140000")) == "£0.14M overspend"
+    assert variance_words(Decimal("-200000")) == "£0.20M underspend"
+    assert variance_words(Decimal("0")) == "on budget"
+
+
+def test_percentages_are_unrounded_until_formatted():
+    pct = percent_of(Decimal("60000"), Decimal("110500000"))
+    assert pct == Decimal("60000") / Decimal("110500000") * 100
+    assert format_percent(pct, 2) == "0.05%"
+    assert percent_of(Decimal("1"), Decimal("0")) is None
+    assert format_percent(None) == "n/a"
+    assert format_percent(Decimal("4.5")) == "5%"
+
+
+def test_pence_round_trip():
+    assert to_pence(Decimal("1374000.01")) == 137400001
+    assert from_pence(137400001) == Decimal("1374000.01")
