@@ -1,0 +1,42 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _sync_roles(app_config, **kwargs) -> None:
+    # Groups and their permissions are set-up data: they must exist after every migrate,
+    # including the test database's and after a flush. Permissions are created post-migrate,
+    # app by app, so wait for the last installed app: by then every permission exists.
+    from django.apps import apps
+
+    from .roles import roles_sync
+
+    if app_config is list(apps.get_app_configs())[-1]:
+        roles_sync()
+
+
+class BettercareConfig(AppConfig):
+    name = "bettercare"
+    verbose_name = "Areas and people"
+    role_permissions = {
+        "administrator": {
+            "bettercare.add_area",
+            "bettercare.change_area",
+            "bettercare.view_area",
+            "bettercare.add_partner",
+            "bettercare.change_partner",
+            "bettercare.delete_partner",
+            "bettercare.view_partner",
+            "bettercare.add_areamembership",
+            "bettercare.change_areamembership",
+            "bettercare.delete_areamembership",
+            "bettercare.view_areamembership",
+            "auth.add_user",
+            "auth.change_user",
+            "auth.view_user",
+            "auth.view_group",
+        },
+    }
+
+    def ready(self) -> None:
+        post_migrate.connect(_sync_roles, dispatch_uid="bettercare.roles_sync")
+

@@ -1,0 +1,32 @@
+"""What every page's layout shows: the area, the user's role and the navigation."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from .roles import primary_role
+
+NAVIGATION = (
+    ("schemes", "Schemes", "schemes:index"),
+    ("metrics", "Metrics", "metrics:index"),
+    ("finance", "Finance", "finance:index"),
+    ("reports", "Reports", "reports:index"),
+)
+
+
+def site(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"service_name": "Better Care reporting"}
+    current_app = getattr(getattr(request, "resolver_match", None), "app_name", "")
+    role = primary_role(user)
+    return {
+        "service_name": "Better Care reporting",
+        "current_area": getattr(request, "area", None),
+        "user_areas": getattr(request, "areas", []),
+        "user_role_label": role.label if role else "No role assigned",
+        "navigation": [
+            {"label": label, "url": reverse(url_name), "current": app == current_app}
+            for app, label, url_name in NAVIGATION
+        ],
+    }

@@ -1,0 +1,103 @@
+"""Model and form fields that hold reporting periods as their canonical text.
+
+Stored as `2018-19`, `2018-19-Q2` and `2018-08`, which read well in the database and sort in
+time order, so range filters (`month__gte=Month(2018, 4)`) work on every backend. In Python the
+values are the period objects of `bettercare.periods`.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from . import periods
+
+
+class _PeriodModelField(models.CharField):
+    parser = staticmethod(periods.parse_period)
+    period_class: type = object
+    default_max_length = 10
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", self.default_max_length)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        if kwargs.get("max_length") == self.default_max_length:
+            del kwargs["max_length"]
+        return name, path, args, kwargs
+
+    def _parse(self, value):
+        if value is None or value == "" or isinstance(value, self.period_class):
+            return value
+        try:
+            return self.parser(str(value))
+        except periods.PeriodError as error:
+            raise ValidationError(str(error), code="invalid_period") from error
+
+    def from_db_value(self, value, expression, connection):
+        return self._parse(value)
+
+    def to_python(self, value):
+        return self._parse(value)
+
+    def get_prep_value(self, value):
+        value = self._parse(value)
+        return None if value is None else str(value) if value != "" else ""
+
+    def run_validators(self, value):
+        # Validators (max_length among them) check the stored text, not the period object.
+        super().run_validators(value if value in (None, "") else str(value))
+
+    def value_to_string(self, obj):
+        value = self.value_from_object(obj)
+        return "" if value is None else str(value)
+
+    def formfield(self, **kwargs):
+        kwargs.setdefault("form_class", PeriodFormField)
+        kwargs.setdefault("parser", self.parser)
+        return super().formfield(**kwargs)
+
+
+class FinancialYearField(_PeriodModelField):
+    description = "A financial year, such as 2018-19"
+    parser = staticmethod(periods.parse_financial_year)
+    period_class = periods.FinancialYear
+    default_max_length = 7
+
+
+class QuarterField(_PeriodModelField):
+    description = "A quarter of a financial year, such as 2018-19-Q2"
+    parser = staticmethod(periods.parse_quarter)
+    period_class = periods.Quarter
+    default_max_length = 10
+
+
+class MonthField(_PeriodModelField):
+    description = "A calendar month, such as 2018-08"
+    parser = staticmethod(periods.parse_month)
+    period_class = periods.Month
+    default_max_length = 7
+
+
+class PeriodFormField(forms.CharField):
+    """Accepts the forms documents use (`Q2 2018/19`) and cleans to a period object."""
+
+    def __init__(self, *, parser=periods.parse_period, **kwargs):
+        self.parser = parser
+        kwargs.pop("max_length", None)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return str(value) if value not in (None, "") else value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return self.parser(value)
+        except periods.PeriodError as error:
+            raise ValidationError(str(error), code="invalid_period") from error

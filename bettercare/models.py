@@ -1,0 +1,106 @@
+"""Areas, their partner organisations, and who belongs to which area."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+
+from .fields import QuarterField
+from .periods import Quarter
+
+ons_code_validator = RegexValidator(
+    r"^E(06|07|08|09|10)\d{6}$",
+    "An ONS area code is E06, E08, E09 or E10 followed by six digits, e.g. E06000045.",
+)
+partner_code_validator = RegexValidator(
+    r"^[A-Z][A-Z0-9]{1,11}$",
+    "A partner's short code is 2 to 12 capital letters or digits, e.g. CCG or SCC.",
+)
+
+
+class Area(models.Model):
+    """A Health and Wellbeing Board area: the unit every Better Care record belongs to."""
+
+    code = models.CharField(
+        "ONS code",
+        max_length=9,
+        unique=True,
+        validators=[ons_code_validator],
+        help_text="The area's ONS code, e.g. E06000045 for Southampton.",
+    )
+    name = models.CharField(max_length=120)
+    current_quarter = QuarterField(
+        "quarter being reported",
+        blank=True,
+        help_text="The quarter the area is reporting now, e.g. 2018-19-Q2. Leave blank to use "
+        "the last quarter that has ended.",
+    )
+    vision = models.TextField(
+        "programme vision",
+        blank=True,
+        help_text="The Better Care programme's vision, as the board pack's overview states it.",
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="AreaMembership", related_name="areas", blank=True
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def reporting_quarter(self, today: dt.date | None = None) -> Quarter:
+        if self.current_quarter:
+            return self.current_quarter
+        return Quarter.last_ended_before(today or timezone.localdate())
+
+
+class Partner(models.Model):
+    """An organisation pooling money in the area's Section 75 agreement."""
+
+    class Kind(models.TextChoices):
+        NHS = "nhs", "NHS commissioner (CCG or ICB)"
+        COUNCIL = "council", "Council"
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="partners")
+    code = models.CharField(
+        "short code",
+        max_length=12,
+        validators=[partner_code_validator],
+        help_text="As finance files and reports name the partner, e.g. CCG or SCC.",
+    )
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["area", "kind", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "code"], name="partner_code_unique_in_area"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.name}"
+
+
+class AreaMembership(models.Model):
+    """A user's right to see an area's data. Without one, a user sees no area at all."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="area_memberships"
+    )
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="memberships")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["area", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "area"], name="one_membership_per_area"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.area}"

@@ -1,0 +1,70 @@
+"""Every write to areas, partners and people."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from .models import Area, AreaMembership, Partner
+from .periods import Quarter
+from .roles import GROUP_NAMES, Role
+
+
+@transaction.atomic
+def area_save(
+    *, code: str, name: str, vision: str = "", current_quarter: Quarter | None = None
+) -> Area:
+    """Create the area with this ONS code, or bring an existing one up to date."""
+    area = Area.objects.filter(code=code).first() or Area(code=code)
+    area.name, area.vision, area.current_quarter = name, vision, current_quarter or ""
+    area.full_clean(exclude=["members"])
+    area.save()
+    return area
+
+
+@transaction.atomic
+def partner_save(*, area: Area, code: str, name: str, kind: str) -> Partner:
+    partner = Partner.objects.filter(area=area, code=code).first() or Partner(area=area, code=code)
+    partner.name, partner.kind = name, kind
+    partner.full_clean()
+    partner.save()
+    return partner
+
+
+@transaction.atomic
+def area_membership_add(*, user, area: Area) -> AreaMembership:
+    membership, _ = AreaMembership.objects.get_or_create(user=user, area=area)
+    return membership
+
+
+@transaction.atomic
+def user_with_role_save(
+    *,
+    username: str,
+    role: Role,
+    areas: Iterable[Area],
+    password: str | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+):
+    """Create or update a person with exactly one role, belonging to the given areas.
+
+    Administrators also get the admin site (staff status). A password of None leaves an
+    existing password alone and gives a new user an unusable one (they must be sent a reset)."""
+    User = get_user_model()
+    user, created = User.objects.get_or_create(username=username)
+    user.first_name, user.last_name, user.email = first_name, last_name, email
+    user.is_staff = role == Role.ADMINISTRATOR
+    if password is not None:
+        user.set_password(password)
+    elif created:
+        user.set_unusable_password()
+    user.save()
+    user.groups.set([Group.objects.get_or_create(name=GROUP_NAMES[Role(role)])[0]])
+    for area in areas:
+        area_membership_add(user=user, area=area)
+    return user
