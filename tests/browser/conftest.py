@@ -1,0 +1,77 @@
+"""Playwright driving the system Chromium against Django's live server.
+
+Playwright's own browser download cannot work on these machines, so the tests launch Debian's
+`chromium` (installed by `make install`). Without it these tests fail, never skip: a green run
+must mean the journeys were really driven.
+"""
+
+import os
+import shutil
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from bettercare.demo import load_demo
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DEMO_PASSWORD = "bettercare-demo"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        pytest.fail("Chromium is not installed: run `make install` (Debian package chromium).")
+    # Playwright's sync API keeps an event loop running in this thread for the whole session;
+    # the ORM calls tests make around it (fixtures, assertions) are still plain synchronous
+    # code, so Django's guard against ORM use inside async code is lifted while it runs.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The Southampton demo data set, as `make demo` serves it."""
+    return load_demo(log=lambda line: None)
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def log_in(page):
+    """`log_in(username)` logs in through the login form, as a person would."""
+
+    def log_in_as(username: str, password: str = DEMO_PASSWORD):
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_load_state()
+        return page
+
+    return log_in_as
