@@ -104,3 +104,25 @@ class AreaMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.area}"
+
+
+class StagedImport(models.Model):
+    """An uploaded file that passed its checks and waits, with its preview shown, for the
+    analyst to apply it. Applying checks it again: the data may have changed meanwhile."""
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="staged_imports")
+    kind = models.CharField(max_length=20, help_text="What the file holds: metrics or finance.")
+    file_name = models.CharField(max_length=255)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+    applied = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} file {self.file_name} for {self.area.code}"

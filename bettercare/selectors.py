@@ -9,7 +9,7 @@ from importlib.util import find_spec
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
-from .models import Area, AreaMembership
+from .models import Area, AreaMembership, StagedImport
 from .periods import Quarter
 
 # Apps that contribute to the home page, in the order their tasks appear.
@@ -61,3 +61,8 @@ def home_tasks(*, user, area: Area, quarter: Quarter) -> list[Task]:
         if contribute is not None:
             tasks.extend(contribute(user=user, area=area, quarter=quarter))
     return tasks
+
+
+def staged_import_get(*, pk: int, area: Area, kind: str) -> StagedImport | None:
+    """A staged upload of this kind for this area that has not been applied yet."""
+    return StagedImport.objects.filter(pk=pk, area=area, kind=kind, applied__isnull=True).first()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
-from .models import Area, AreaMembership, Partner
+from .models import Area, AreaMembership, Partner, StagedImport
 from .periods import Quarter
 from .roles import GROUP_NAMES, Role
 
@@ -68,3 +71,31 @@ def user_with_role_save(
     for area in areas:
         area_membership_add(user=user, area=area)
     return user
+
+
+STAGED_IMPORT_LIFETIME = dt.timedelta(days=1)
+
+
+@transaction.atomic
+def staged_import_create(
+    *, area: Area, kind: str, file_name: str, content: bytes, user
+) -> StagedImport:
+    """Keep a checked upload until it is applied; uploads never applied are dropped after a day."""
+    StagedImport.objects.filter(
+        applied__isnull=True, created__lt=timezone.now() - STAGED_IMPORT_LIFETIME
+    ).delete()
+    return StagedImport.objects.create(
+        area=area,
+        kind=kind,
+        file_name=file_name[:255],
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+        created_by=user,
+    )
+
+
+@transaction.atomic
+def staged_import_mark_applied(*, staged: StagedImport) -> None:
+    staged.applied = timezone.now()
+    staged.content = b""  # the data now lives in its own tables (with history)
+    staged.save(update_fields=["applied", "content"])

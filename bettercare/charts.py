@@ -1,0 +1,98 @@
+"""The house style of every chart, and turning plotly figures into HTML or SVG.
+
+Each app builds its figures in its own `charts.py` (one function per chart). The web page shows
+a figure with `figure_html` (plotly.js is served once from static files); the PDF shows the same
+figure as vector SVG from `SvgRenderer`, which keeps one headless Chromium (kaleido) for a whole
+job because starting it costs about two seconds.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import plotly.graph_objects as go
+
+FONT = "Arial, 'Liberation Sans', Helvetica, sans-serif"
+# NHS identity colours; series keep the same colour on every chart.
+COLOURS = {
+    "actual": "#005eb8",  # NHS blue
+    "plan": "#ed8b00",  # NHS orange, dashed
+    "last_year": "#768692",  # NHS mid grey, dotted
+    "ccg": "#005eb8",
+    "council": "#00a499",  # NHS aqua green
+    "total": "#231f20",
+    "mean": "#425563",
+    "limit": "#aeb7bd",
+    "improvement": "#41b6e6",
+    "concern": "#ed8b00",
+    "green": "#007f3b",
+    "amber": "#ffb81c",
+    "red": "#d5281b",
+}
+
+
+def house_style(
+    figure: go.Figure,
+    *,
+    title: str | None = None,
+    y_title: str | None = None,
+    height: int = 360,
+    width: int | None = None,
+) -> go.Figure:
+    """Apply the common layout: readable fonts, white background, legend below the plot and
+    margins wide enough that WeasyPrint never clips an axis label."""
+    figure.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"} if title else None,
+        font={"family": FONT, "size": 13, "color": "#212b32"},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        height=height,
+        width=width,
+        margin={"l": 70, "r": 30, "t": 50 if title else 20, "b": 60},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
+        hovermode="x unified",
+    )
+    figure.update_xaxes(showline=True, linecolor="#768692", gridcolor="#f0f4f5")
+    figure.update_yaxes(
+        title_text=y_title, showline=True, linecolor="#768692", gridcolor="#d8dde0"
+    )
+    return figure
+
+
+def figure_html(figure: go.Figure) -> str:
+    """The figure as an HTML fragment; the page must load `includes/plotly_js.html` once."""
+    return figure.to_html(
+        full_html=False,
+        include_plotlyjs=False,
+        config={"displaylogo": False, "responsive": True},
+    )
+
+
+class ChartRenderingUnavailable(RuntimeError):
+    """No Chromium to render charts with (install the Debian package `chromium`)."""
+
+
+class SvgRenderer:
+    """Renders figures to SVG with one browser for the whole job:
+
+        with SvgRenderer() as renderer:
+            svg = renderer.svg(figure, width=680, height=320)
+    """
+
+    def __enter__(self) -> SvgRenderer:
+        import kaleido
+
+        if not (shutil.which("chromium") or shutil.which("chromium-browser")):
+            raise ChartRenderingUnavailable(
+                "Charts cannot be drawn: Chromium is not installed (run `make install`)."
+            )
+        self._kaleido = kaleido
+        kaleido.start_sync_server(silence_warnings=True)
+        return self
+
+    def svg(self, figure: go.Figure, *, width: int, height: int) -> str:
+        data = figure.to_image(format="svg", width=width, height=height)
+        return data.decode("utf-8")
+
+    def __exit__(self, *exc_info) -> None:
+        self._kaleido.stop_sync_server(silence_warnings=True)
