@@ -91,7 +91,11 @@ class SvgRenderer:
         return self
 
     def svg(self, figure: go.Figure, *, width: int, height: int) -> str:
-        data = figure.to_image(format="svg", width=width, height=height)
+        # kaleido directly rather than figure.to_image, which passes browser options that a
+        # running server ignores (with a warning for every chart).
+        data = self._kaleido.calc_fig_sync(
+            figure.to_dict(), opts={"format": "svg", "width": width, "height": height, "scale": 1}
+        )
         return data.decode("utf-8")
 
     def __exit__(self, *exc_info) -> None:
