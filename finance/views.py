@@ -1,10 +1,359 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+"""Finance pages: the position, the pooled fund, a scheme's finance, and importing a file."""
 
-from bettercare.views import area_required
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.generic import TemplateView
+from django_tables2 import SingleTableMixin
+from django_tables2.export import ExportMixin
+
+from bettercare.charts import figure_html
+from bettercare.periods import PeriodError, parse_financial_year
+from bettercare.selectors import staged_import_get
+from bettercare.services import staged_import_create
+from bettercare.tabular import FileRefused
+from bettercare.views import AreaRequiredMixin, area_required
+from schemes.selectors import schemes_visible_to
+
+from . import selectors
+from .charts import position_variance_chart, variance_by_month_chart
+from .forms import (
+    FinanceUploadForm,
+    ForecastNoteForm,
+    MonthChoiceForm,
+    PooledFundForm,
+    YearChoiceForm,
+)
+from .imports import STAGED_KIND, finance_file_check, finance_import_plan
+from .services import finance_staged_import_apply, forecast_note_save, pooled_fund_save
+from .tables import PositionTable, position_rows
+from .wording import capitalised, describe_position, scheme_finance_words
+
+VIEW_PERMISSION = "finance.view_forecast"
+IMPORT_PERMISSION = "finance.import_finance"
+# Rows of an upload's preview shown on the page; the counts above it cover the whole file.
+PREVIEW_ROWS = 300
+
+
+def _chosen_month(request, months):
+    """The month asked for in `?month=`, or the reporting month; and the form (with its errors
+    when the month asked for has no forecasts)."""
+    if "month" in request.GET:
+        form = MonthChoiceForm(request.GET, months=months)
+        return (form.cleaned_data["month"] if form.is_valid() else None), form
+    month = selectors.reporting_month(
+        area=request.area, quarter=request.area.reporting_quarter(), months=months
+    )
+    return month, MonthChoiceForm(months=months, initial={"month": str(month) if month else ""})
 
 
 @require_GET
 @area_required
 def index(request):
-    return render(request, "finance/index.html")
+    """The finance landing page: the position in the boards' words, and where to go next."""
+    user = request.user
+    context = {"can_view": user.has_perm(VIEW_PERMISSION)}
+    if context["can_view"]:
+        months = selectors.forecast_months(area=request.area)
+        month = selectors.reporting_month(
+            area=request.area, quarter=request.area.reporting_quarter(), months=months
+        )
+        if month is not None:
+            position = selectors.finance_position(area=request.area, month=month)
+            context.update(position=position, description=describe_position(position))
+        context["can_import"] = user.has_perm(IMPORT_PERMISSION)
+    context["schemes"] = schemes_visible_to(user=user, area=request.area).order_by("number")
+    return render(request, "finance/index.html", context)
+
+
+class PositionView(
+    AreaRequiredMixin, PermissionRequiredMixin, ExportMixin, SingleTableMixin, TemplateView
+):
+    """The month's position by scheme and partner, with its chart; `?_export=csv|xlsx` gives
+    the same table as a spreadsheet."""
+
+    permission_required = VIEW_PERMISSION
+    raise_exception = True
+    template_name = "finance/position.html"
+    table_class = PositionTable
+    table_pagination = False
+    export_formats = ("csv", "xlsx")
+
+    def get(self, request, *args, **kwargs):
+        months = selectors.forecast_months(area=request.area)
+        self.month, self.month_form = _chosen_month(request, months)
+        self.position = (
+            selectors.finance_position(area=request.area, month=self.month) if self.month else None
+        )
+        return super().get(request, *args, **kwargs)
+
+    def get_table_data(self):
+        return position_rows(self.position) if self.position else []
+
+    def get_table_kwargs(self):
+        return {"outturn": bool(self.position and self.position.is_outturn)}
+
+    def get_export_filename(self, export_format):
+        return f"finance-position-{self.request.area.code}-{self.month}.{export_format}"
+
+    def render_to_response(self, context, **kwargs):
+        if self.position is None and "_export" in self.request.GET:
+            raise Http404("There is no finance position to export for that month.")
+        return super().render_to_response(context, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        position = self.position
+        context.update(month_form=self.month_form, position=position)
+        if position is not None:
+            context.update(
+                description=capitalised(describe_position(position)),
+                chart=figure_html(position_variance_chart(position)) if position.monthly else "",
+                illustrative=position.financial_year
+                in selectors.illustrative_years(area=self.request.area),
+            )
+        return context
+
+
+@require_GET
+@area_required
+@permission_required(VIEW_PERMISSION, raise_exception=True)
+def pool(request):
+    """The pooled fund for a year: contributions by partner and stream against the minimum."""
+    years = selectors.finance_years(area=request.area)
+    if "year" in request.GET:
+        form = YearChoiceForm(request.GET, years=years)
+        year = form.cleaned_data["year"] if form.is_valid() else None
+    else:
+        current = request.area.reporting_quarter().year
+        year = current if current in years else (years[0] if years else current)
+        form = YearChoiceForm(years=years, initial={"year": str(year)})
+    fund = selectors.pooled_fund(area=request.area, year=year) if year else None
+    return render(
+        request,
+        "finance/pool.html",
+        {
+            "year_form": form,
+            "year": year,
+            "fund": fund,
+            "can_edit": request.user.has_perm("finance.change_pooledfundyear"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@area_required
+@permission_required(
+    ["finance.add_pooledfundyear", "finance.change_pooledfundyear"], raise_exception=True
+)
+def pool_edit(request, year: str):
+    try:
+        financial_year = parse_financial_year(year)
+    except PeriodError as error:
+        raise Http404(f"“{year}” is not a financial year.") from error
+    partners = list(request.area.partners.all())
+    existing = selectors.pooled_fund(area=request.area, year=financial_year)
+    if request.method == "POST":
+        form = PooledFundForm(request.POST, partners=partners)
+        if form.is_valid():
+            pooled_fund_save(
+                area=request.area,
+                financial_year=financial_year,
+                national_minimum=form.cleaned_data["national_minimum"],
+                contributions=form.contributions(),
+                illustrative=form.cleaned_data["illustrative"],
+                source=form.cleaned_data["source"],
+                user=request.user,
+            )
+            messages.success(request, f"The pooled fund for {financial_year.label} is saved.")
+            return redirect(f"{reverse('finance:pool')}?year={financial_year}")
+    else:
+        initial = {
+            "national_minimum": existing.national_minimum,
+            "illustrative": existing.illustrative,
+            "source": existing.source,
+        }
+        for entry in existing.contributions:
+            initial[f"contribution_{entry.partner.code}_{entry.stream}"] = entry.amount
+        form = PooledFundForm(partners=partners, initial=initial)
+    return render(request, "finance/pool_edit.html", {"form": form, "year": financial_year})
+
+
+def _visible_scheme(request, number: int):
+    scheme = (
+        schemes_visible_to(user=request.user, area=request.area)
+        .prefetch_related("year_names")
+        .select_related("area")
+        .filter(number=number)
+        .first()
+    )
+    if scheme is None:
+        raise Http404(f"There is no scheme {number} among the schemes you can see.")
+    return scheme
+
+
+@require_GET
+@area_required
+def scheme(request, number: int):
+    """A scheme's budget, forecast and variance by partner, month by month, with the finance
+    lead's notes; analysts can write the notes."""
+    scheme = _visible_scheme(request, number)
+    months = selectors.forecast_months(area=request.area)
+    month, month_form = _chosen_month(request, months)
+    finance = selectors.scheme_finance(scheme=scheme, month=month) if month else None
+    can_note = request.user.has_perm("finance.change_forecast")
+    note_forms = []
+    if finance and can_note:
+        for line in finance.partners:
+            if line.forecast_month == month:
+                note_forms.append(
+                    (
+                        line,
+                        ForecastNoteForm(
+                            initial={
+                                "partner": line.partner.code,
+                                "month": str(month),
+                                "note": line.note,
+                            },
+                            prefix=line.partner.code,
+                        ),
+                    )
+                )
+    chart = ""
+    if finance and finance.history:
+        chart = figure_html(
+            variance_by_month_chart(
+                finance.monthly_variance(), title=f"{finance.name}: forecast variance by month"
+            )
+        )
+    return render(
+        request,
+        "finance/scheme.html",
+        {
+            "scheme": scheme,
+            "month": month,
+            "month_form": month_form,
+            "finance": finance,
+            "words": scheme_finance_words(finance) if finance else None,
+            "note_forms": note_forms,
+            "chart": chart,
+        },
+    )
+
+
+@require_POST
+@area_required
+@permission_required("finance.change_forecast", raise_exception=True)
+def scheme_note(request, number: int):
+    scheme = _visible_scheme(request, number)
+    partner_code = request.POST.get("partner_code", "")
+    form = ForecastNoteForm(request.POST, prefix=partner_code)
+    if not form.is_valid():
+        messages.error(
+            request,
+            "The note was not saved: "
+            + " ".join(str(error) for errors in form.errors.values() for error in errors),
+        )
+        return redirect(reverse("finance:scheme", args=[scheme.number]))
+    month = form.cleaned_data["month"]
+    forecast = selectors.forecast_for_note(
+        area=request.area, scheme=scheme, partner_code=form.cleaned_data["partner"], month=month
+    )
+    if forecast is None:
+        raise Http404("There is no forecast for that partner and month to write a note on.")
+    forecast_note_save(forecast=forecast, note=form.cleaned_data["note"], user=request.user)
+    messages.success(
+        request, f"The note on {forecast.partner.code}'s Month {month.number} forecast is saved."
+    )
+    return redirect(f"{reverse('finance:scheme', args=[scheme.number])}?month={month}")
+
+
+@require_http_methods(["GET", "POST"])
+@area_required
+@permission_required(IMPORT_PERMISSION, raise_exception=True)
+def upload(request):
+    """Upload a file of budgets and forecasts for the current area; a checked file is kept and
+    previewed before it is applied."""
+    refused = None
+    if request.method == "POST":
+        form = FinanceUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            data = upload.read()
+            try:
+                finance_file_check(data=data, file_name=upload.name, area=request.area)
+            except FileRefused as error:
+                refused = error
+            else:
+                staged = staged_import_create(
+                    area=request.area,
+                    kind=STAGED_KIND,
+                    file_name=upload.name,
+                    content=data,
+                    user=request.user,
+                )
+                return redirect("finance:import_preview", pk=staged.pk)
+    else:
+        form = FinanceUploadForm()
+    return render(
+        request,
+        "finance/upload.html",
+        {"form": form, "refused": refused},
+        status=400 if refused else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@area_required
+@permission_required(IMPORT_PERMISSION, raise_exception=True)
+def import_preview(request, pk: int):
+    """What the upload will change; applying it checks the file again and writes it."""
+    staged = staged_import_get(pk=pk, area=request.area, kind=STAGED_KIND)
+    if staged is None:
+        raise Http404("That upload is not waiting to be applied: it was applied or has expired.")
+    if staged.created_by_id != request.user.pk:
+        raise Http404("That upload is not yours: only the person who uploaded it can apply it.")
+    if request.method == "POST":
+        try:
+            plan = finance_staged_import_apply(staged=staged, user=request.user)
+        except FileRefused as error:
+            return render(
+                request,
+                "finance/upload.html",
+                {"form": FinanceUploadForm(), "refused": error},
+                status=400,
+            )
+        messages.success(request, f"{staged.file_name} imported: {plan.summary()}.")
+        target = reverse("finance:position")
+        if plan.months:
+            target += f"?month={plan.months[-1]}"
+        return redirect(target)
+    try:
+        rows = finance_file_check(
+            data=bytes(staged.content), file_name=staged.file_name, area=request.area
+        )
+    except FileRefused as error:
+        return render(
+            request,
+            "finance/upload.html",
+            {"form": FinanceUploadForm(), "refused": error},
+            status=400,
+        )
+    plan = finance_import_plan(rows=rows)
+    changes = [*plan.changed, *plan.new]
+    return render(
+        request,
+        "finance/import_preview.html",
+        {
+            "staged": staged,
+            "plan": plan,
+            "changes": changes[:PREVIEW_ROWS],
+            "more": max(0, len(changes) - PREVIEW_ROWS),
+        },
+    )

@@ -1,0 +1,220 @@
+"""Reads of the pooled fund, budgets and forecasts, shaped by `finance.variance`.
+
+Each selector reads with a fixed number of queries, whatever the number of schemes or months,
+and hands plain entries to the pure arithmetic, which computes every figure once. The position
+page, its export, `manage.py finance_summary` and the board pack all call `finance_position`.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from bettercare.models import Area, Partner
+from bettercare.periods import FinancialYear, Month, Quarter
+from bettercare.roles import Role, user_roles
+from bettercare.selectors import Task
+from schemes.models import Scheme
+
+from .models import Budget, Contribution, Forecast, FundingSource, FundingStream, PooledFundYear
+from .variance import (
+    BudgetEntry,
+    ContributionEntry,
+    FinancePosition,
+    ForecastEntry,
+    PartnerInfo,
+    PooledFund,
+    SchemeFinance,
+    SchemeInfo,
+    build_pooled_fund,
+    build_position,
+    build_scheme_finance,
+)
+
+SOURCE_LABELS = dict(FundingSource.choices)
+STREAM_LABELS = dict(FundingStream.choices)
+
+
+def partner_infos(*, area: Area) -> list[PartnerInfo]:
+    """The area's partners as boards order them: the NHS commissioner first, then the council."""
+    partners = [
+        PartnerInfo(code=partner.code, name=partner.name, kind=partner.kind)
+        for partner in Partner.objects.filter(area=area)
+    ]
+    return sorted(partners, key=lambda partner: (partner.kind != Partner.Kind.NHS, partner.code))
+
+
+def _scheme_infos(schemes, year: FinancialYear) -> list[SchemeInfo]:
+    return [SchemeInfo(number=scheme.number, name=scheme.name_in(year)) for scheme in schemes]
+
+
+def _budget_entries(budgets) -> list[BudgetEntry]:
+    return [
+        BudgetEntry(
+            scheme=row["scheme__number"],
+            partner=row["partner__code"],
+            amount=row["amount"],
+            source=row["funding_source"],
+        )
+        for row in budgets.values("scheme__number", "partner__code", "amount", "funding_source")
+    ]
+
+
+def _forecast_entries(forecasts) -> list[ForecastEntry]:
+    return [
+        ForecastEntry(
+            scheme=row["scheme__number"],
+            partner=row["partner__code"],
+            month=row["month"],
+            amount=row["amount"],
+            note=row["note"],
+        )
+        for row in forecasts.values("scheme__number", "partner__code", "month", "amount", "note")
+    ]
+
+
+def _year_forecasts(*, area: Area, month: Month):
+    year = month.financial_year
+    return Forecast.objects.filter(area=area, month__gte=year.months()[0], month__lte=month)
+
+
+def finance_position(*, area: Area, month: Month) -> FinancePosition:
+    """The pooled fund's position at `month`: each scheme's budget and latest forecast by
+    partner, variances, totals, movement since last month, and the schemes driving it.
+    Five queries."""
+    year = month.financial_year
+    budgets = _budget_entries(Budget.objects.filter(area=area, financial_year=year))
+    forecasts = _forecast_entries(_year_forecasts(area=area, month=month))
+    numbers = {entry.scheme for entry in budgets} | {entry.scheme for entry in forecasts}
+    schemes = Scheme.objects.filter(area=area, number__in=numbers).prefetch_related("year_names")
+    return build_position(
+        area_code=area.code,
+        area_name=area.name,
+        month=month,
+        partners=partner_infos(area=area),
+        schemes=_scheme_infos(schemes, year),
+        budgets=budgets,
+        forecasts=forecasts,
+        source_labels=SOURCE_LABELS,
+    )
+
+
+def scheme_finance(*, scheme: Scheme, month: Month) -> SchemeFinance:
+    """The scheme's annual budget and latest forecast by partner at `month`, and the variance:
+    the figures its highlight report gives as `Annual value`, `Projected year end spend` and
+    `Variance` (see `finance.wording.scheme_finance_words`)."""
+    year = month.financial_year
+    budgets = _budget_entries(Budget.objects.filter(scheme=scheme, financial_year=year))
+    forecasts = _forecast_entries(
+        _year_forecasts(area=scheme.area, month=month).filter(scheme=scheme)
+    )
+    return build_scheme_finance(
+        scheme=SchemeInfo(number=scheme.number, name=scheme.name_in(year)),
+        month=month,
+        partners=partner_infos(area=scheme.area),
+        budgets=budgets,
+        forecasts=forecasts,
+        source_labels=SOURCE_LABELS,
+    )
+
+
+def pooled_fund(*, area: Area, year: FinancialYear) -> PooledFund:
+    """The area's pooled fund for the year: contributions by partner and stream, the total, the
+    national minimum and how far the pool exceeds it, and the scheme budgets set against it."""
+    fund = PooledFundYear.objects.filter(area=area, financial_year=year).first()
+    partners = partner_infos(area=area)
+    by_code = {partner.code: partner for partner in partners}
+    contributions = []
+    if fund is not None:
+        contributions = [
+            ContributionEntry(
+                partner=by_code[row["partner__code"]],
+                stream=row["stream"],
+                stream_label=STREAM_LABELS.get(row["stream"], row["stream"]),
+                amount=row["amount"],
+            )
+            for row in Contribution.objects.filter(fund=fund).values(
+                "partner__code", "stream", "amount"
+            )
+        ]
+    return build_pooled_fund(
+        area_code=area.code,
+        area_name=area.name,
+        financial_year=year,
+        national_minimum=fund.national_minimum if fund else None,
+        illustrative=fund.illustrative if fund else False,
+        source=fund.source if fund else "",
+        partners=partners,
+        contributions=contributions,
+        budgets=_budget_entries(Budget.objects.filter(area=area, financial_year=year)),
+        stream_labels=STREAM_LABELS,
+    )
+
+
+def forecast_months(*, area: Area) -> list[Month]:
+    """Every month the area has forecasts for, latest first."""
+    months = Forecast.objects.filter(area=area).values_list("month", flat=True).distinct()
+    return sorted(set(months), reverse=True)
+
+
+def finance_years(*, area: Area) -> list[FinancialYear]:
+    """Every year with a pooled fund or budgets recorded, latest first."""
+    years = set(PooledFundYear.objects.filter(area=area).values_list("financial_year", flat=True))
+    years |= set(
+        Budget.objects.filter(area=area).values_list("financial_year", flat=True).distinct()
+    )
+    return sorted(years, reverse=True)
+
+
+def reporting_month(*, area: Area, quarter: Quarter, months: list[Month]) -> Month | None:
+    """The month a page opens at: the quarter's data month (Month 5 for Q2, as board packs
+    report it, the last month of the quarter being still open) or, if its forecasts are not
+    in yet, the latest month before it that has forecasts; else the latest month there is."""
+    data_month = quarter.last_month.previous()
+    earlier = [month for month in months if month <= data_month]
+    if earlier:
+        return max(earlier)
+    return max(months) if months else None
+
+
+def illustrative_years(*, area: Area) -> set[FinancialYear]:
+    return set(
+        PooledFundYear.objects.filter(area=area, illustrative=True).values_list(
+            "financial_year", flat=True
+        )
+    )
+
+
+def forecast_for_note(*, area: Area, scheme: Scheme, partner_code: str, month: Month):
+    return (
+        Forecast.objects.filter(area=area, scheme=scheme, partner__code=partner_code, month=month)
+        .select_related("partner")
+        .first()
+    )
+
+
+def home_tasks(*, user, area: Area, quarter: Quarter) -> list[Task]:
+    """For analysts: whether this quarter's finance forecasts are in, with a link to them."""
+    if Role.ANALYST not in user_roles(user):
+        return []
+    latest = (
+        Forecast.objects.filter(area=area, month__in=quarter.months())
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first()
+    )
+    if latest is None:
+        return [
+            Task(
+                title=f"Import the finance forecasts for {quarter.short_label}",
+                detail="No forecast outturn has been imported for a month of this quarter yet.",
+                url=reverse("finance:import"),
+            )
+        ]
+    return [
+        Task(
+            title=f"Finance position at Month {latest.number} ({latest.label})",
+            detail="The latest forecasts imported for this quarter.",
+            url=f"{reverse('finance:position')}?month={latest}",
+            status="done",
+        )
+    ]

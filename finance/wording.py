@@ -1,0 +1,135 @@
+"""The finance position in the words board reports use. Pure, no Django import.
+
+    describe_position(position) ->
+        "a projected year end overspend of £0.06M, which represents a percentage variance
+        against budget of 0.05%. This is made up of a £0.39M overspend for the CCG and a £0.33M
+        underspend for the Council. The schemes driving it are Clusters (£0.45M overspend) and
+        Transforming Long Term Care (£0.30M underspend)."
+
+It starts in lower case so a page or a board report can lead into it ("At Month 5 the pooled
+fund shows ..."); `capitalised` gives a sentence on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from bettercare.money import format_millions, format_percent, format_short
+
+from .variance import FinancePosition, PartnerInfo, SchemeFinance
+
+# Below this, £M to two places would read £0.00M: such amounts are written as £4k instead.
+SMALL_AMOUNT = Decimal("5000")
+
+
+def amount_words(amount: Decimal) -> str:
+    """An amount as boards write it: £0.39M, or £4k when it would round to £0.00M."""
+    if abs(amount) < SMALL_AMOUNT:
+        return format_short(amount)
+    return format_millions(amount)
+
+
+def variance_phrase(variance: Decimal) -> str:
+    """'£0.39M overspend', '£0.33M underspend' or 'on budget'."""
+    if variance == 0:
+        return "on budget"
+    kind = "overspend" if variance > 0 else "underspend"
+    return f"{amount_words(abs(variance))} {kind}"
+
+
+def variance_cell(variance: Decimal) -> str:
+    """As finance tables write a variance: £0.14M for an overspend, (£0.20M) for an underspend."""
+    return amount_words(variance)
+
+
+def with_article(phrase: str) -> str:
+    """'a £0.39M overspend', but 'an £8.1M overspend' and 'an £11k underspend', as they are said
+    ('an eight point one million ...')."""
+    digits = re.match(r"\(?£?([\d,]*)", phrase).group(1).replace(",", "")
+    spoken_with_vowel = (
+        digits.startswith("8")
+        or digits in {"11", "18"}
+        or (len(digits) == 5 and digits.startswith(("11", "18")))
+    )
+    return f"{'an' if spoken_with_vowel else 'a'} {phrase}"
+
+
+def partner_label(partner: PartnerInfo) -> str:
+    """How board reports name a partner in a sentence: 'the CCG', 'the Council'."""
+    if partner.kind == "council":
+        return "the Council"
+    return f"the {partner.code}"
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def describe_position(position: FinancePosition) -> str:
+    total = position.total.variance
+    if not position.has_data:
+        return "no budgets or forecasts recorded for the year."
+    outlook = "a year end outturn" if position.is_outturn else "a projected year end"
+    if total == 0:
+        sentences = [f"{outlook} spend on budget."]
+    else:
+        kind = "overspend" if total > 0 else "underspend"
+        sentence = f"{outlook} {kind} of {amount_words(abs(total))}"
+        if position.total.variance_pct is not None:
+            percentage = format_percent(abs(position.total.variance_pct), 2)
+            sentence += f", which represents a percentage variance against budget of {percentage}"
+        sentences = [sentence + "."]
+
+    parts = []
+    for partner in position.partners:
+        if partner.variance == 0:
+            parts.append(f"no variance for {partner_label(partner.partner)}")
+        else:
+            phrase = variance_phrase(partner.variance)
+            parts.append(f"{with_article(phrase)} for {partner_label(partner.partner)}")
+    if parts and (len(parts) > 1 or total != 0):
+        sentences.append(f"This is made up of {_join(parts)}.")
+
+    drivers = [f"{scheme.name} ({variance_phrase(scheme.variance)})" for scheme in position.drivers]
+    if len(drivers) == 1:
+        sentences.append(f"The scheme driving it is {drivers[0]}.")
+    elif drivers:
+        sentences.append(f"The schemes driving it are {_join(drivers)}.")
+    return " ".join(sentences)
+
+
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def scheme_finance_words(finance: SchemeFinance) -> dict[str, str]:
+    """The scheme's figures as its highlight report states them, for prefilling the form:
+    `annual_value` (total and each partner with its share), `projected_year_end_spend` (by
+    partner) and `variance`."""
+    if not finance.has_data:
+        return {"annual_value": "", "projected_year_end_spend": "", "variance": ""}
+    shares = [
+        f"{line.partner.code} = {format_short(line.budget)} - {format_percent(share)}"
+        for line, share in finance.budget_shares()
+        if share is not None
+    ]
+    spend = [f"{line.partner.code} = {format_short(line.forecast)}" for line in finance.partners]
+    variances = [
+        f"{line.partner.code} {format_short(line.variance)}"
+        for line in finance.partners
+        if line.variance != 0
+    ]
+    return {
+        "annual_value": "\n".join([f"Total = {format_short(finance.total.budget)}", *shares]),
+        "projected_year_end_spend": "\n".join(
+            [f"Total = {format_short(finance.total.forecast)}", *spend]
+        ),
+        "variance": "\n".join(
+            [f"Total = {format_short(finance.total.variance)}", *variances]
+            if len(finance.partners) > 1
+            else [f"Total = {format_short(finance.total.variance)}"]
+        ),
+    }
