@@ -18,8 +18,8 @@ class MoneyField(forms.CharField):
 
     def __init__(self, *, allow_negative: bool = False, **kwargs):
         self.allow_negative = allow_negative
-        kwargs.setdefault("max_length", 40)
         super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
 
     def prepare_value(self, value):
         if isinstance(value, Decimal):

@@ -90,7 +90,7 @@ def describe_position(position: FinancePosition) -> str:
         else:
             phrase = variance_phrase(partner.variance)
             parts.append(f"{with_article(phrase)} for {partner_label(partner.partner)}")
-    if parts and (len(parts) > 1 or total != 0):
+    if any(partner.variance != 0 for partner in position.partners):
         sentences.append(f"This is made up of {_join(parts)}.")
 
     drivers = [f"{scheme.name} ({variance_phrase(scheme.variance)})" for scheme in position.drivers]
