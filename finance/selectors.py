@@ -68,7 +68,9 @@ def _forecast_entries(forecasts) -> list[ForecastEntry]:
             amount=row["amount"],
             note=row["note"],
         )
-        for row in forecasts.values("scheme__number", "partner__code", "month", "amount", "note")
+        for row in forecasts.order_by().values(
+            "scheme__number", "partner__code", "month", "amount", "note"
+        )
     ]
 
 
@@ -152,7 +154,10 @@ def pooled_fund(*, area: Area, year: FinancialYear) -> PooledFund:
 
 def forecast_months(*, area: Area) -> list[Month]:
     """Every month the area has forecasts for, latest first."""
-    months = Forecast.objects.filter(area=area).values_list("month", flat=True).distinct()
+    # order_by() clears the model's ordering, which DISTINCT would otherwise include.
+    months = (
+        Forecast.objects.filter(area=area).order_by().values_list("month", flat=True).distinct()
+    )
     return sorted(set(months), reverse=True)
 
 
@@ -160,7 +165,10 @@ def finance_years(*, area: Area) -> list[FinancialYear]:
     """Every year with a pooled fund or budgets recorded, latest first."""
     years = set(PooledFundYear.objects.filter(area=area).values_list("financial_year", flat=True))
     years |= set(
-        Budget.objects.filter(area=area).values_list("financial_year", flat=True).distinct()
+        Budget.objects.filter(area=area)
+        .order_by()
+        .values_list("financial_year", flat=True)
+        .distinct()
     )
     return sorted(years, reverse=True)
 

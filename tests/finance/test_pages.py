@@ -273,3 +273,26 @@ def test_finance_landing_page_says_the_position_in_words(month5, analyst, login)
     text = login(analyst).get("/finance/").content.decode()
     assert "At Month 5, 31 August 2018, Southampton's pooled fund shows a projected year" in (text)
     assert "Import budgets and forecasts" in text
+
+
+def test_admin_marks_illustrative_years_and_keeps_imported_amounts_read_only(
+    month5, administrator, login
+):
+    area = month5[1].area
+    PooledFundYear.objects.create(
+        area=area,
+        financial_year=FinancialYear(2018),
+        national_minimum=D("16484000"),
+        illustrative=True,
+    )
+    client = login(administrator)
+    listing = client.get("/admin/finance/forecast/")
+    assert listing.status_code == 200
+    assert 'alt="True"' in listing.content.decode()  # the illustrative column
+    budget = Budget.objects.filter(area=area).first()
+    page = client.get(f"/admin/finance/budget/{budget.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="amount"' not in page.content.decode()
+    assert 'name="funding_source"' in page.content.decode()
+    assert client.get(f"/admin/finance/budget/{budget.pk}/history/").status_code == 200
+    assert client.get("/admin/finance/pooledfundyear/").status_code == 200

@@ -14,6 +14,9 @@ ALL = "All"
 
 
 class Command(BaseCommand):
+    # A read-only report: skipping the system checks (which import every URL and view) keeps
+    # the command quick to start; `manage.py check` and the server still run them.
+    requires_system_checks = []
     help = (
         "Print an area's pooled fund position at a month: budget, forecast outturn, variance "
         "(forecast minus budget, overspend positive) and variance as % of budget, in total, by "
@@ -60,8 +63,11 @@ class Command(BaseCommand):
         widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
         widths[0] = min(widths[0], 48)
 
+        def fit(text: str, width: int) -> str:
+            return text if len(text) <= width else text[: width - 1] + "…"
+
         def line(cells):
-            texts = [str(cell)[: widths[i]] for i, cell in enumerate(cells)]
+            texts = [fit(str(cell), widths[i]) for i, cell in enumerate(cells)]
             left = [texts[0].ljust(widths[0]), texts[1].ljust(widths[1])]
             right = [text.rjust(widths[i + 2]) for i, text in enumerate(texts[2:])]
             return "  ".join(left + right)
