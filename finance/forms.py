@@ -69,6 +69,9 @@ class YearChoiceForm(forms.Form):
         return parse_financial_year(self.cleaned_data["year"])
 
 
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
 class FinanceUploadForm(forms.Form):
     file = forms.FileField(
         label="Finance file (CSV or XLSX)",
@@ -76,6 +79,15 @@ class FinanceUploadForm(forms.Form):
         "A budget leaves month empty; a forecast gives the month it was made in, e.g. 2018-08. "
         "Amounts in pounds, e.g. 1300000.00 or £1.3m.",
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                "The file is larger than 10 MB: split it into smaller files (a year of one "
+                "area's budgets and forecasts is a few kilobytes)."
+            )
+        return upload
 
 
 class ForecastNoteForm(forms.Form):

@@ -411,6 +411,15 @@ def build_position(
 
 
 @dataclass(frozen=True, kw_only=True)
+class SchemeMonth:
+    """A scheme's figures as they stood at one month: each partner's line and the total."""
+
+    month: Month
+    partners: tuple[PartnerFigures, ...]
+    total: Figures
+
+
+@dataclass(frozen=True, kw_only=True)
 class SchemeFinance:
     """A scheme's annual budget and latest forecast by partner, as at a month: what its
     highlight report states as `Annual value`, `Projected year end spend` and `Variance`."""
@@ -421,7 +430,7 @@ class SchemeFinance:
     total: Figures
     partners: tuple[PartnerFigures, ...]
     # The scheme's position at each month of the year up to `month` that has forecasts.
-    history: tuple[tuple[Month, tuple[PartnerFigures, ...], Figures], ...]
+    history: tuple[SchemeMonth, ...]
 
     @property
     def financial_year(self) -> FinancialYear:
@@ -439,11 +448,11 @@ class SchemeFinance:
         """The scheme's variance at each month with forecasts, by partner, for the chart."""
         return tuple(
             MonthVariance(
-                month=when,
-                by_partner=tuple((line.partner, line.variance) for line in lines),
-                total=total.variance,
+                month=point.month,
+                by_partner=tuple((line.partner, line.variance) for line in point.partners),
+                total=point.total.variance,
             )
-            for when, lines, total in self.history
+            for point in self.history
         )
 
     def budget_shares(self) -> list[tuple[PartnerFigures, Decimal | None]]:
@@ -484,10 +493,10 @@ def build_scheme_finance(
         if when in forecast_months:
             earlier = at(when).scheme(scheme.number)
             history.append(
-                (
-                    when,
-                    earlier.partners,
-                    Figures(
+                SchemeMonth(
+                    month=when,
+                    partners=earlier.partners,
+                    total=Figures(
                         budget=earlier.budget, forecast=earlier.forecast, movement=earlier.movement
                     ),
                 )

@@ -212,8 +212,10 @@ def test_carried_forward_lines_are_named(month5, analyst, login):
 
 def test_analyst_writes_the_finance_leads_note(month5, analyst, login):
     client = login(analyst)
-    page = client.get("/finance/schemes/2/?month=2018-08")
-    assert 'data-testid="note-form-CCG"' in page.content.decode()
+    page = client.get("/finance/schemes/2/?month=2018-08").content.decode()
+    assert 'data-testid="note-form-CCG"' in page
+    assert "Month 4 (July 2018)" in page and "Month 5 (August 2018)" in page
+    assert "£0.30M overspend" in page and "£0.39M overspend" in page  # at Months 4 and 5
     response = client.post(
         "/finance/schemes/2/note/",
         {
@@ -296,3 +298,26 @@ def test_admin_marks_illustrative_years_and_keeps_imported_amounts_read_only(
     assert 'name="funding_source"' in page.content.decode()
     assert client.get(f"/admin/finance/budget/{budget.pk}/history/").status_code == 200
     assert client.get("/admin/finance/pooledfundyear/").status_code == 200
+
+
+def test_an_empty_or_missing_upload_is_a_form_error(schemes, analyst, login):
+    client = login(analyst)
+    response = client.post("/finance/import/", {})
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+    response = upload(client, b"", name="empty.csv")
+    assert "There is a problem" in response.content.decode()
+    assert StagedImport.objects.count() == 0
+
+
+def test_a_year_without_a_pool_says_so_and_a_bad_year_is_an_error(schemes, analyst, login):
+    client = login(analyst)
+    page = client.get("/finance/pool/").content.decode()
+    assert "No pooled fund has been recorded for" in page
+    assert "Record the pooled fund for" in page
+    finance_file_import(
+        data=finance_csv([[AREA, "2018-19", 2, "CCG", "budget", "", "100"]]), file_name="b.csv"
+    )
+    bad = client.get("/finance/pool/?year=2031-32").content.decode()
+    assert "There is a problem" in bad
+    assert client.get("/finance/pool/nonsense/edit/").status_code == 404

@@ -282,7 +282,7 @@ def test_a_scheme_finance_is_the_same_arithmetic_as_the_position():
         ("CCG", D("49120000") / D("50504000") * 100),
         ("SCC", D("1384000") / D("50504000") * 100),
     ]
-    assert [when.number for when, _, _ in finance.history] == [4, 5]
+    assert [point.month.number for point in finance.history] == [4, 5]
     assert [point.total for point in finance.monthly_variance()] == [D("300000"), D("390000")]
 
 
