@@ -1,0 +1,215 @@
+"""Laying out the pack's HTML as a PDF with WeasyPrint, safely and without keeping its memory.
+
+WeasyPrint may fetch only two kinds of resource: the site's own static files (the print
+stylesheet) and `data:` URIs. Anything else, an `http://` image above all, is refused before any
+connection is made, so text typed by a person can never make the server fetch a URL (and it is
+escaped anyway, so it never becomes an element).
+
+WeasyPrint does not give its memory back to the operating system after a render, so the web
+application lays out each PDF in a short-lived process of its own (`reports.pdf_worker`),
+reading its progress line by line as it goes. The command line, which is a process of its own
+already, lays out in-process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import mimetypes
+import posixpath
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+
+# The document's relative and root-relative URLs ({% static %} gives /static/...) resolve
+# against this base, so that they arrive at the fetcher as file:///static/... .
+BASE_URL = "file:///"
+WORKER_TIMEOUT_SECONDS = 180
+
+
+class URLRefused(ValueError):
+    """WeasyPrint asked for something other than a static file or a data: URI."""
+
+
+class PdfRenderingFailed(RuntimeError):
+    """The PDF could not be laid out; the message says why, for the person waiting."""
+
+
+def static_file_path(url: str) -> Path | None:
+    """The file on disk for a file:///static/... URL, found as Django finds static files;
+    None for any other path (no other file of the server may be read)."""
+    parts = urlsplit(url)
+    prefix = "/" + settings.STATIC_URL.strip("/") + "/"
+    if parts.scheme != "file" or parts.netloc or not parts.path.startswith(prefix):
+        return None
+    name = posixpath.normpath(unquote(parts.path[len(prefix) :]))
+    if name.startswith(("..", "/")) or name == ".":
+        return None
+    found = finders.find(name)
+    if not found and settings.STATIC_ROOT:
+        # Collected, content-hashed names ({% static %} under the manifest storage).
+        try:
+            collected = staticfiles_storage.path(name)
+        except Exception:  # a name the storage refuses is simply not a static file
+            collected = None
+        found = collected if collected and Path(collected).is_file() else None
+    return Path(found) if found else None
+
+
+def _url_fetcher_class():
+    # Imported lazily: importing WeasyPrint costs half a second, which pages that never make
+    # a PDF should not pay.
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticFilesOnlyURLFetcher(URLFetcher):
+        """WeasyPrint 70's fetcher API: a URLFetcher subclass whose `fetch` returns a
+        URLFetcherResponse. Allows data: URIs and the site's static files, nothing else."""
+
+        def __init__(self):
+            super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
+
+        def fetch(self, url, headers=None):
+            scheme = url.split(":", 1)[0].lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            path = static_file_path(url) if scheme == "file" else None
+            if path is None:
+                raise URLRefused(f"Refused to fetch {url}: only static files and data: URIs.")
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(
+                url, body=path.read_bytes(), headers={"Content-Type": content_type}
+            )
+
+    return StaticFilesOnlyURLFetcher
+
+
+def url_fetcher():
+    """A new fetcher that allows only static files and data: URIs."""
+    return _url_fetcher_class()()
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    pdf: bytes
+    pages: int
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.pdf).hexdigest()
+
+
+class _InlineSvgStyleNoise(logging.Filter):
+    """WeasyPrint reads the style attributes of inline SVG elements with its HTML stylesheet
+    parser too, and warns that `fill`, `stroke`... are unknown CSS properties, once per
+    element of every chart; the SVG itself is drawn correctly. Those warnings alone are
+    dropped, so that a real mistake in the print stylesheet still shows."""
+
+    pattern = re.compile(
+        r"^Ignored `(fill|stroke|vector-effect|shape-rendering|paint-order|stop-)[\w-]*: "
+        r".*unknown property\.$"
+    )
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not self.pattern.match(record.getMessage())
+
+
+_svg_noise = _InlineSvgStyleNoise()
+
+
+def render_pdf(html: str, *, fetcher=None) -> PdfResult:
+    """Lay out the HTML in this process. `fetcher` defaults to the static-files-only one."""
+    from weasyprint import HTML
+
+    weasyprint_logger = logging.getLogger("weasyprint")
+    if _svg_noise not in weasyprint_logger.filters:
+        weasyprint_logger.addFilter(_svg_noise)
+
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher or url_fetcher()).render()
+    return PdfResult(pdf=document.write_pdf(), pages=len(document.pages))
+
+
+def progress_message(weasyprint_step: str, *, checking: bool = False) -> str | None:
+    """WeasyPrint's progress log line in words for the person waiting; None for steps too
+    small to mention. After the first pass WeasyPrint lays the pages out again to settle the
+    page numbers (the contents, "Page N of M"): `checking` says so."""
+    if weasyprint_step.startswith("Step 5 - Creating layout - Page "):
+        page = weasyprint_step.removeprefix("Step 5 - Creating layout - Page ").split(" ")[0]
+        return f"Checking the page numbers: page {page}" if checking else f"Laying out page {page}"
+    if weasyprint_step.startswith("Step 6"):
+        return "Writing the PDF file"
+    return None
+
+
+class _ProgressHandler(logging.Handler):
+    def __init__(self, report: Callable[[str], None]):
+        super().__init__(level=logging.INFO)
+        self.report = report
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.report(record.getMessage())
+
+
+def report_weasyprint_progress(report: Callable[[str], None]) -> None:
+    """Send WeasyPrint's own progress lines to `report` (the worker prints them)."""
+    logger = logging.getLogger("weasyprint.progress")
+    logger.setLevel(logging.INFO)
+    logger.addHandler(_ProgressHandler(report))
+
+
+def render_pdf_isolated(html: str) -> Generator[str, None, PdfResult]:
+    """Lay out the HTML in a process of its own. Yields progress messages as the worker
+    reports them; returns the result (`result = yield from render_pdf_isolated(html)`).
+
+    The worker's output is read line by line; it writes the PDF to a file, never to the pipe,
+    so a large PDF cannot block it."""
+    with tempfile.TemporaryDirectory(prefix="bettercare-pdf-") as directory:
+        source, target = Path(directory, "pack.html"), Path(directory, "pack.pdf")
+        source.write_text(html, encoding="utf-8")
+        worker = subprocess.Popen(  # noqa: S603 (our own interpreter and module, no shell)
+            [sys.executable, "-m", "reports.pdf_worker", str(source), str(target)],
+            cwd=settings.BASE_DIR,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        # A layout that never ends (WeasyPrint has had such bugs) is stopped, not waited for.
+        watchdog = threading.Timer(WORKER_TIMEOUT_SECONDS, worker.kill)
+        watchdog.start()
+        pages = 0
+        checking = False
+        log: list[str] = []
+        try:
+            for line in worker.stdout:
+                line = line.rstrip("\n")
+                if line.startswith("PROGRESS "):
+                    step = line.removeprefix("PROGRESS ")
+                    checking = checking or "Repagination" in step
+                    message = progress_message(step, checking=checking)
+                    if message:
+                        yield message
+                elif line.startswith("PAGES "):
+                    pages = int(line.removeprefix("PAGES "))
+                else:
+                    log.append(line)
+            worker.wait()
+        finally:
+            watchdog.cancel()
+            # Also when the person waiting goes away mid-build (the generator is closed).
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+            worker.stdout.close()
+        if worker.returncode != 0 or not target.exists():
+            detail = log[-1] if log else f"exit status {worker.returncode}"
+            raise PdfRenderingFailed(f"The PDF could not be laid out ({detail}).")
+        return PdfResult(pdf=target.read_bytes(), pages=pages)
