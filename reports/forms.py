@@ -13,21 +13,34 @@ LONG_TEXT = 6000  # characters: a board pack's section, not a document
 DATE_HINT = "For example, 27/09/2018."
 
 
+def _short_input() -> forms.TextInput:
+    return forms.TextInput(attrs={"class": "nhsuk-input--width-10"})
+
+
 class QuarterForm(forms.Form):
     """Which quarter a page shows (a GET form)."""
 
     quarter = PeriodFormField(
-        parser=parse_quarter, label="Quarter", help_text="For example, 2018-19-Q2 or Q2 2018/19."
+        parser=parse_quarter,
+        label="Quarter",
+        help_text="For example, 2018-19-Q2 or Q2 2018/19.",
+        widget=_short_input(),
     )
 
 
 class PackCreateForm(forms.Form):
     board = forms.ChoiceField(label="Board", choices=Board.choices, widget=forms.RadioSelect)
     quarter = PeriodFormField(
-        parser=parse_quarter, label="Quarter", help_text="For example, 2018-19-Q2 or Q2 2018/19."
+        parser=parse_quarter,
+        label="Quarter",
+        help_text="For example, 2018-19-Q2 or Q2 2018/19.",
+        widget=_short_input(),
     )
     meeting_date = forms.DateField(
-        label="Date of meeting", required=False, help_text=f"You can add it later. {DATE_HINT}"
+        label="Date of meeting",
+        required=False,
+        help_text=f"You can add it later. {DATE_HINT}",
+        widget=_short_input(),
     )
 
 
@@ -66,6 +79,7 @@ class PackTextForm(forms.ModelForm):
         ]
         help_texts = {"meeting_date": DATE_HINT}
         widgets = {
+            "meeting_date": forms.DateInput(attrs={"class": "nhsuk-input--width-10"}),
             "confidentiality": _textarea(2),
             "brief_summary": _textarea(8),
             "recommendations": _textarea(3),
