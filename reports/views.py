@@ -64,6 +64,15 @@ def _draft_label(pack: Pack) -> str:
     return version_label(number=pack_next_version_number(pack=pack), final=False)
 
 
+def _screen_label(pack: Pack) -> str:
+    """The version the page shows: a Final pack's page reads today's figures, not the stored
+    version's, and says so."""
+    if pack.is_draft:
+        return _draft_label(pack)
+    number = pack_next_version_number(pack=pack) - 1
+    return f"Version {number} is Final; this page shows today's figures"
+
+
 def _attachment(
     content: bytes, *, file_name: str, content_type: str, sha256: str = ""
 ) -> HttpResponse:
@@ -127,7 +136,7 @@ def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "reports.view_full_pack", "You can download the published versions only.")
     pack = _pack_or_404(request, pk)
     public = request.GET.get("version") == PUBLIC
-    assembly = PackAssembly(pack, version_label=_draft_label(pack))
+    assembly = PackAssembly(pack, version_label=_screen_label(pack))
     return render(
         request,
         "reports/pack_detail.html",
@@ -209,6 +218,9 @@ def pack_build(request: HttpRequest, pk: int):
     """Build a draft PDF (full or public), showing progress; then offer its download."""
     _require(request, "reports.view_full_pack", "You can download the published versions only.")
     pack = _pack_or_404(request, pk)
+    if not pack.is_draft:
+        messages.info(request, "This pack is Final: download its stored versions below.")
+        return redirect("reports:pack_detail", pk=pack.pk)
     form = BuildForm(request.POST)
     output = form.cleaned_data["output"] if form.is_valid() else FULL
     number = pack_next_version_number(pack=pack)

@@ -2,6 +2,7 @@
 header and footer, the sections, the outline, the public version, and charts as vector SVG."""
 
 import re
+import subprocess
 
 import plotly.graph_objects as go
 import pytest
@@ -19,7 +20,8 @@ from reports.assembly import (
 )
 from reports.pdf import URLRefused, render_pdf, render_pdf_isolated, url_fetcher
 from reports.sections import PACK_SECTIONS, PackChart, PackSection
-from reports.services import pack_text_save
+from reports.services import RatingEntry, pack_text_save, portfolio_ratings_save
+from tests.factories import SchemeFactory
 
 from .pdf_reading import flat, pdf_outline, pdf_pages
 
@@ -240,3 +242,48 @@ def test_print_charts_are_not_drawn_for_a_pack_without_charts(pack):
     assembly = PackAssembly(pack, version_label="Test")
     assembly.draw_charts(PRINT)  # must not start a browser for nothing
     assert assembly.charts == [] and assembly._charts_drawn_for is None
+
+
+def test_long_tables_repeat_their_header_and_sections_start_at_the_top_of_a_page(pack, analyst):
+    host = pack.area.partners.get(code="SCC")
+    schemes = [
+        SchemeFactory(area=pack.area, number=number, name=f"Scheme number {number}", host=host)
+        for number in range(3, 27)
+    ]
+    portfolio_ratings_save(
+        area=pack.area,
+        quarter=pack.quarter,
+        user=analyst,
+        entries=[
+            RatingEntry(
+                scheme=scheme,
+                rag="amber",
+                narrative=f"Narrative of scheme {scheme.number}: " + "delivery is slower. " * 10,
+            )
+            for scheme in schemes
+        ],
+    )
+    pages = pdf_pages(build(pack).pdfs[FULL].pdf)
+    portfolio_pages = [flat(text) for text in pages if "Narrative of scheme" in text]
+    assert len(portfolio_pages) >= 2  # the table runs over pages...
+    for text in portfolio_pages:  # ...and every page of it starts with the column headings
+        assert "Scheme Lead(s) RAG Q1 2018/19 RAG Q2 2018/19 Narrative Updated" in text
+
+    for position, section in enumerate(
+        [section for section in PACK_SECTIONS if section.in_contents], start=1
+    ):
+        heading = f"{position}. {section.title}"
+        page = next(text for text in pages[2:] if heading in text)
+        lines = [line for line in page.splitlines() if line.strip()]
+        # Under the running header, the first thing on the page is the section's heading.
+        assert lines[0] == "Joint Commissioning Board · Quarter Two 2018/19"
+        assert lines[1].startswith(heading)
+
+
+def test_the_pdf_uses_arial_or_its_metric_twin_liberation_sans(pack):
+    result = build(pack).pdfs[FULL]
+    listing = subprocess.run(
+        ["pdffonts", "-"], input=result.pdf, capture_output=True, check=True
+    ).stdout.decode()
+    fonts = {line.split()[0].split("+")[-1] for line in listing.splitlines()[2:]}
+    assert fonts and all(font.startswith("Liberation-Sans") for font in fonts), fonts

@@ -215,7 +215,7 @@ def test_preview_shows_the_changes_without_saving_them(pack, priorities, login, 
     assert pack.brief_summary == "Previewed summary." and pack.exempt_sections == ["highlights"]
 
 
-def test_a_final_pack_cannot_be_edited(final_pack, login, secretary):
+def test_a_final_pack_cannot_be_edited_nor_built_as_a_draft(final_pack, login, secretary):
     client = login(secretary)
     response = client.post(
         url("pack_edit", final_pack), {"brief_summary": "Late", "action": "save"}
@@ -223,6 +223,11 @@ def test_a_final_pack_cannot_be_edited(final_pack, login, secretary):
     assert response.status_code == 302
     final_pack.refresh_from_db()
     assert final_pack.brief_summary == "Quarter Two went well for the Carers scheme."
+    assert client.post(url("pack_build", final_pack), {"output": "full"}).status_code == 302
+    assert not PackBuild.objects.exists()
+    page = client.get(url("pack_detail", final_pack)).content.decode()
+    assert "Version 1 is Final; this page shows today&#x27;s figures" in page
+    assert "Build the draft PDF" not in page and "Start a correction" in page
 
 
 def test_draft_build_shows_progress_then_offers_the_download(pack, login, analyst, secretary):
