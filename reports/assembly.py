@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from bettercare.charts import SvgRenderer, figure_html
 
 from .models import Pack
-from .pdf import PdfResult, render_pdf, render_pdf_isolated
+from .pdf import PdfResult, render_pdf, render_pdfs_isolated
 from .sections import PACK_SECTIONS, PackChart, PackSection
 
 SCREEN, PRINT = "screen", "print"
@@ -219,27 +219,32 @@ def pack_pdfs_build(
 
     Yields progress messages for the person waiting; returns the PDFs
     (`pdfs = yield from pack_pdfs_build(...)`). `isolate` lays each PDF out in a process of
-    its own (the web application); the command line lays out in-process."""
+    its own (the web application: one process for all the outputs); the command line lays
+    out in-process."""
     yield "Reading the pack's text and figures"
     assembly = PackAssembly(pack, version_label=version_label, sections=sections)
     if assembly.charts:
         yield f"Drawing {len(assembly.charts)} chart{'s' if len(assembly.charts) != 1 else ''}"
         assembly.draw_charts(PRINT)
+    documents = [(output, assembly.print_html(public=output == PUBLIC)) for output in outputs]
+    names = {FULL: "full version", PUBLIC: "public version"}
     results: dict[str, PdfResult] = {}
-    for output in outputs:
-        name = "public version" if output == PUBLIC else "full version"
-        yield f"Laying out the {name}"
-        html = assembly.print_html(public=output == PUBLIC)
-        if isolate:
-            steps = render_pdf_isolated(html)
-            while True:
-                try:
-                    message = next(steps)
-                except StopIteration as finished:
-                    results[output] = finished.value
-                    break
+    if isolate:
+        steps = render_pdfs_isolated(documents)
+        while True:
+            try:
+                output, message = next(steps)
+            except StopIteration as finished:
+                results = finished.value
+                break
+            name = names[output]
+            if message:
                 yield f"{name.capitalize()}: {message[:1].lower()}{message[1:]}"
-        else:
+            else:
+                yield f"Laying out the {name}"
+    else:
+        for output, html in documents:
+            yield f"Laying out the {names[output]}"
             results[output] = render_pdf(html)
     return PackPdfs(pdfs=results, figures_json=assembly.figures_json())
 

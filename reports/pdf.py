@@ -22,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -166,39 +166,48 @@ def report_weasyprint_progress(report: Callable[[str], None]) -> None:
     logger.addHandler(_ProgressHandler(report))
 
 
-def render_pdf_isolated(html: str) -> Generator[str, None, PdfResult]:
-    """Lay out the HTML in a process of its own. Yields progress messages as the worker
-    reports them; returns the result (`result = yield from render_pdf_isolated(html)`).
+def render_pdfs_isolated(
+    documents: Sequence[tuple[str, str]],
+) -> Generator[tuple[str, str], None, dict[str, PdfResult]]:
+    """Lay out several HTML documents, (name, html) pairs, in one process of their own (one
+    start-up for the full and the public version).
 
-    The worker's output is read line by line; it writes the PDF to a file, never to the pipe,
-    so a large PDF cannot block it."""
+    Yields (name, message) as the worker reports progress, with an empty message when it
+    starts on a document; returns {name: PdfResult}. The worker's output is read line by line;
+    it writes each PDF to a file, never to the pipe, so a large PDF cannot block it."""
     with tempfile.TemporaryDirectory(prefix="bettercare-pdf-") as directory:
-        source, target = Path(directory, "pack.html"), Path(directory, "pack.pdf")
-        source.write_text(html, encoding="utf-8")
+        arguments: list[str] = []
+        for index, (_, html) in enumerate(documents):
+            source = Path(directory, f"{index}.html")
+            source.write_text(html, encoding="utf-8")
+            arguments += [str(source), str(Path(directory, f"{index}.pdf"))]
         worker = subprocess.Popen(  # noqa: S603 (our own interpreter and module, no shell)
-            [sys.executable, "-m", "reports.pdf_worker", str(source), str(target)],
+            [sys.executable, "-m", "reports.pdf_worker", *arguments],
             cwd=settings.BASE_DIR,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
         )
         # A layout that never ends (WeasyPrint has had such bugs) is stopped, not waited for.
-        watchdog = threading.Timer(WORKER_TIMEOUT_SECONDS, worker.kill)
+        watchdog = threading.Timer(WORKER_TIMEOUT_SECONDS * len(documents), worker.kill)
         watchdog.start()
-        pages = 0
-        checking = False
+        pages: dict[int, int] = {}
+        current, checking = 0, False
         log: list[str] = []
         try:
             for line in worker.stdout:
                 line = line.rstrip("\n")
-                if line.startswith("PROGRESS "):
+                if line.startswith("DOCUMENT "):
+                    current, checking = int(line.removeprefix("DOCUMENT ")), False
+                    yield documents[current][0], ""
+                elif line.startswith("PROGRESS "):
                     step = line.removeprefix("PROGRESS ")
                     checking = checking or "Repagination" in step
                     message = progress_message(step, checking=checking)
                     if message:
-                        yield message
+                        yield documents[current][0], message
                 elif line.startswith("PAGES "):
-                    pages = int(line.removeprefix("PAGES "))
+                    pages[current] = int(line.removeprefix("PAGES "))
                 else:
                     log.append(line)
             worker.wait()
@@ -209,7 +218,22 @@ def render_pdf_isolated(html: str) -> Generator[str, None, PdfResult]:
                 worker.kill()
                 worker.wait()
             worker.stdout.close()
-        if worker.returncode != 0 or not target.exists():
+        if worker.returncode != 0 or len(pages) != len(documents):
             detail = log[-1] if log else f"exit status {worker.returncode}"
             raise PdfRenderingFailed(f"The PDF could not be laid out ({detail}).")
-        return PdfResult(pdf=target.read_bytes(), pages=pages)
+        return {
+            name: PdfResult(pdf=Path(directory, f"{index}.pdf").read_bytes(), pages=pages[index])
+            for index, (name, _) in enumerate(documents)
+        }
+
+
+def render_pdf_isolated(html: str) -> Generator[str, None, PdfResult]:
+    """One document in a process of its own: yields progress messages, returns the result."""
+    steps = render_pdfs_isolated([("pdf", html)])
+    while True:
+        try:
+            _, message = next(steps)
+        except StopIteration as finished:
+            return finished.value["pdf"]
+        if message:
+            yield message

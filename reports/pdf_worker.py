@@ -1,9 +1,11 @@
-"""Lays out one PDF in a process of its own: `python -m reports.pdf_worker IN.html OUT.pdf`.
+"""Lays out PDFs in a process of its own:
 
-Started by `reports.pdf.render_pdf_isolated`, so that WeasyPrint's memory goes back to the
-operating system when the process ends. Prints `PROGRESS <WeasyPrint step>` lines as it goes
-and `PAGES <n>` at the end. Django is set up for its settings only (static files); the worker
-never touches the database.
+    python -m reports.pdf_worker IN.html OUT.pdf [IN2.html OUT2.pdf ...]
+
+Started by `reports.pdf.render_pdfs_isolated`, so that WeasyPrint's memory goes back to the
+operating system when the process ends. For each document it prints `DOCUMENT <index>`, then
+`PROGRESS <WeasyPrint step>` lines as it goes and `PAGES <n>` when its PDF is written. Django
+is set up for its settings only (static files); the worker never touches the database.
 """
 
 from __future__ import annotations
@@ -14,10 +16,9 @@ from pathlib import Path
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
-        print("usage: python -m reports.pdf_worker IN.html OUT.pdf", file=sys.stderr)
+    if not argv or len(argv) % 2:
+        print("usage: python -m reports.pdf_worker IN.html OUT.pdf [...]", file=sys.stderr)
         return 2
-    source, target = (Path(arg) for arg in argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bettercare.settings")
     import django
 
@@ -25,9 +26,12 @@ def main(argv: list[str]) -> int:
     from reports.pdf import render_pdf, report_weasyprint_progress
 
     report_weasyprint_progress(lambda step: print(f"PROGRESS {step}", flush=True))
-    result = render_pdf(source.read_text(encoding="utf-8"))
-    target.write_bytes(result.pdf)
-    print(f"PAGES {result.pages}", flush=True)
+    for index in range(len(argv) // 2):
+        source, target = Path(argv[2 * index]), Path(argv[2 * index + 1])
+        print(f"DOCUMENT {index}", flush=True)
+        result = render_pdf(source.read_text(encoding="utf-8"))
+        target.write_bytes(result.pdf)
+        print(f"PAGES {result.pages}", flush=True)
     return 0
 
 

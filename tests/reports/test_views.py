@@ -408,3 +408,28 @@ def test_roles_have_the_permissions_the_app_declares(users):
     assert not users["lead"].has_perm("reports.view_full_pack")
     assert Group.objects.get(name="Scheme leads").permissions.filter(codename="view_pack").exists()
     assert Role.BOARD_SECRETARY  # the roles are the foundation's
+
+
+def test_two_secretaries_finalising_at_once_store_one_version(pack, login, secretary):
+    """The build runs while the page streams; if someone else stores the version meanwhile,
+    this build is refused with a plain message and stores nothing."""
+    response = login(secretary).post(url("pack_finalise", pack), {"confirm": "on"})
+    PackVersion(
+        pack=pack,
+        number=1,
+        created_by=secretary,
+        full_pdf=b"%PDF other",
+        full_sha256="a" * 64,
+        full_pages=1,
+        public_pdf=b"%PDF other",
+        public_sha256="a" * 64,
+        public_pages=1,
+        figures_json=b"{}",
+        figures_sha256="b" * 64,
+    ).save()
+    html = stream(response)
+    assert "The PDF could not be built" in html
+    assert "Version 1 was built, but the next version is 2: build it again." in html
+    assert "Nothing was saved." in html
+    assert PackVersion.objects.filter(pack=pack).count() == 1
+    assert bytes(PackVersion.objects.get(pack=pack).full_pdf) == b"%PDF other"
