@@ -7,13 +7,15 @@ escaped anyway, so it never becomes an element).
 
 WeasyPrint does not give its memory back to the operating system after a render, so the web
 application lays out each PDF in a short-lived process of its own (`reports.pdf_worker`),
-reading its progress line by line as it goes. The command line, which is a process of its own
-already, lays out in-process.
+reading its progress line by line as it goes. The worker is given the static files' folders
+as plain data and does not set Django up, which halves its start-up. The command line, which
+is a process of its own already, lays out in-process.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import mimetypes
 import posixpath
@@ -28,8 +30,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
-from django.contrib.staticfiles.storage import staticfiles_storage
 
 # The document's relative and root-relative URLs ({% static %} gives /static/...) resolve
 # against this base, so that they arrive at the fetcher as file:///static/... .
@@ -45,25 +45,48 @@ class PdfRenderingFailed(RuntimeError):
     """The PDF could not be laid out; the message says why, for the person waiting."""
 
 
-def static_file_path(url: str) -> Path | None:
-    """The file on disk for a file:///static/... URL, found as Django finds static files;
-    None for any other path (no other file of the server may be read)."""
-    parts = urlsplit(url)
-    prefix = "/" + settings.STATIC_URL.strip("/") + "/"
-    if parts.scheme != "file" or parts.netloc or not parts.path.startswith(prefix):
+@dataclass(frozen=True)
+class StaticFiles:
+    """Where the site's static files are: their URL prefix (`/static/`) and the folders they
+    are found in, as (name prefix, folder) pairs searched in order, the way Django's
+    staticfiles finders search them. Plain data, so that the worker process needs no Django."""
+
+    url: str
+    roots: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def from_settings(cls) -> StaticFiles:
+        from django.contrib.staticfiles import finders
+
+        roots: list[tuple[str, str]] = []
+        for finder in finders.get_finders():
+            # Finders that serve whole folders; others (plotly.js from its package) serve
+            # single files that print never needs, and are reachable once collected.
+            if isinstance(finder, finders.FileSystemFinder | finders.AppDirectoriesFinder):
+                for storage in finder.storages.values():
+                    roots.append((getattr(storage, "prefix", None) or "", str(storage.location)))
+        if settings.STATIC_ROOT:
+            # Collected, content-hashed names ({% static %} under the manifest storage).
+            roots.append(("", str(settings.STATIC_ROOT)))
+        return cls(url="/" + settings.STATIC_URL.strip("/") + "/", roots=tuple(roots))
+
+    def path(self, url: str) -> Path | None:
+        """The file for a file:///static/... URL if it is a static file; None for any other
+        path (no other file of the server may be read)."""
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc or not parts.path.startswith(self.url):
+            return None
+        name = posixpath.normpath(unquote(parts.path[len(self.url) :]))
+        if name.startswith(("..", "/")) or name == ".":
+            return None
+        for prefix, folder in self.roots:
+            if prefix and not name.startswith(prefix + "/"):
+                continue
+            root = Path(folder).resolve()
+            candidate = (root / name.removeprefix(prefix + "/" if prefix else "")).resolve()
+            if candidate.is_relative_to(root) and candidate.is_file():
+                return candidate
         return None
-    name = posixpath.normpath(unquote(parts.path[len(prefix) :]))
-    if name.startswith(("..", "/")) or name == ".":
-        return None
-    found = finders.find(name)
-    if not found and settings.STATIC_ROOT:
-        # Collected, content-hashed names ({% static %} under the manifest storage).
-        try:
-            collected = staticfiles_storage.path(name)
-        except Exception:  # a name the storage refuses is simply not a static file
-            collected = None
-        found = collected if collected and Path(collected).is_file() else None
-    return Path(found) if found else None
 
 
 def _url_fetcher_class():
@@ -75,14 +98,15 @@ def _url_fetcher_class():
         """WeasyPrint 70's fetcher API: a URLFetcher subclass whose `fetch` returns a
         URLFetcherResponse. Allows data: URIs and the site's static files, nothing else."""
 
-        def __init__(self):
+        def __init__(self, static_files: StaticFiles | None = None):
             super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
+            self.static_files = static_files or StaticFiles.from_settings()
 
         def fetch(self, url, headers=None):
             scheme = url.split(":", 1)[0].lower()
             if scheme == "data":
                 return super().fetch(url, headers)
-            path = static_file_path(url) if scheme == "file" else None
+            path = self.static_files.path(url) if scheme == "file" else None
             if path is None:
                 raise URLRefused(f"Refused to fetch {url}: only static files and data: URIs.")
             content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
@@ -93,9 +117,9 @@ def _url_fetcher_class():
     return StaticFilesOnlyURLFetcher
 
 
-def url_fetcher():
+def url_fetcher(static_files: StaticFiles | None = None):
     """A new fetcher that allows only static files and data: URIs."""
-    return _url_fetcher_class()()
+    return _url_fetcher_class()(static_files)
 
 
 @dataclass(frozen=True)
@@ -176,7 +200,10 @@ def render_pdfs_isolated(
     starts on a document; returns {name: PdfResult}. The worker's output is read line by line;
     it writes each PDF to a file, never to the pipe, so a large PDF cannot block it."""
     with tempfile.TemporaryDirectory(prefix="bettercare-pdf-") as directory:
-        arguments: list[str] = []
+        static_files = StaticFiles.from_settings()
+        static = Path(directory, "static.json")
+        static.write_text(json.dumps({"url": static_files.url, "roots": static_files.roots}))
+        arguments: list[str] = [str(static)]
         for index, (_, html) in enumerate(documents):
             source = Path(directory, f"{index}.html")
             source.write_text(html, encoding="utf-8")
