@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 
-import tablib
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -379,29 +378,10 @@ def pack_export(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "reports.view_full_pack", "You can download the published versions only.")
     pack = _pack_or_404(request, pk)
     public = request.GET.get("version") == PUBLIC
-    assembly = PackAssembly(pack, version_label=_draft_label(pack))
-    book = tablib.Databook()
-    about = tablib.Dataset(title="About")
-    about.headers = ["", ""]
-    for row in (
-        ("Pack", f"{pack.get_board_display()}: {pack.title}"),
-        ("Area", f"{pack.area.name} ({pack.area.code})"),
-        ("Version", "Public" if public else "Full"),
-        (
-            "Status",
-            f"{pack.get_status_display()}: figures read live, {assembly.generated:%Y-%m-%d %H:%M}",
-        ),
-    ):
-        about.append(row)
-    book.add_sheet(about)
-    for item in assembly.document_sections(public=public):
-        for table in item.section.tables(item.context):
-            dataset = TableExport(TableExport.XLSX, table).dataset
-            dataset.title = getattr(table, "export_title", item.title)[:31]
-            book.add_sheet(dataset)
+    assembly = PackAssembly(pack, version_label=_screen_label(pack))
     suffix = "-public" if public else ""
     return _attachment(
-        book.export("xlsx"),
+        assembly.workbook(public=public),
         file_name=f"{pack.board}-{pack.quarter}-better-care-tables{suffix}.xlsx",
         content_type=XLSX,
     )

@@ -331,6 +331,14 @@ def test_the_export_has_a_sheet_per_table_with_the_written_ratings(pack, login, 
     assert response["Content-Disposition"].endswith('"JCB-2018-19-Q2-better-care-tables.xlsx"')
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["About", "Schemes", "Key highlights", "Portfolio"]
+    about = {row[0]: row[1] for row in book["About"].iter_rows(min_row=2, values_only=True)}
+    assert (
+        about["Pack"]
+        == "Joint Commissioning Board: Better Care performance report, Quarter Two 2018/19"
+    )
+    assert about["Version"].startswith("Draft of version 1") and about["Version"].endswith(
+        "(full version)"
+    )
     portfolio = [list(row) for row in book["Portfolio"].iter_rows(values_only=True)]
     assert portfolio[0][:5] == [
         "Scheme",
