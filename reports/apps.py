@@ -3,3 +3,47 @@ from django.apps import AppConfig
 
 class ReportsConfig(AppConfig):
     name = "reports"
+    verbose_name = "Board packs"
+    # What each role may do with board packs (see bettercare.roles):
+    # - board secretaries manage packs: create them, edit their text and exemptions, build the
+    #   PDFs, make them Final and start corrections; they see the portfolio ratings;
+    # - analysts see every pack (drafts and full versions), build draft PDFs and exports, and
+    #   set each scheme's portfolio rating and narrative;
+    # - scheme leads see the list of Final packs and download their public versions only:
+    #   drafts and exempt sections hold other schemes' unpublished material;
+    # - administrators see every pack and manage the area's priorities (in the admin site).
+    role_permissions = {
+        "administrator": {
+            "reports.view_pack",
+            "reports.view_full_pack",
+            "reports.view_packversion",
+            "reports.view_portfoliorating",
+            "reports.add_priority",
+            "reports.change_priority",
+            "reports.delete_priority",
+            "reports.view_priority",
+        },
+        "analyst": {
+            "reports.view_pack",
+            "reports.view_full_pack",
+            "reports.view_packversion",
+            "reports.view_priority",
+            "reports.view_portfoliorating",
+            "reports.add_portfoliorating",
+            "reports.change_portfoliorating",
+        },
+        "board_secretary": {
+            "reports.view_pack",
+            "reports.view_full_pack",
+            "reports.add_pack",
+            "reports.change_pack",
+            "reports.finalise_pack",
+            "reports.view_packversion",
+            "reports.view_priority",
+            "reports.view_portfoliorating",
+        },
+        "scheme_lead": {
+            "reports.view_pack",
+            "reports.view_packversion",
+        },
+    }

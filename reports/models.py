@@ -1,0 +1,262 @@
+"""Board packs: the quarterly performance report to the JCB and the HWB, its frozen versions,
+the area's priorities it reports against, and the portfolio ratings of each scheme."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from bettercare.fields import QuarterField
+from bettercare.models import Area
+from schemes.models import Scheme
+
+
+class Priority(models.Model):
+    """One of the priorities the Health and Wellbeing Board set for the programme. The pack's
+    key highlights are written against each of them."""
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="priorities")
+    number = models.PositiveSmallIntegerField(help_text="Its position in the board's list.")
+    title = models.CharField(max_length=300)
+    description = models.TextField(
+        blank=True, help_text="What the priority covers, as the plan puts it (optional)."
+    )
+
+    class Meta:
+        ordering = ["area", "number"]
+        verbose_name_plural = "priorities"
+        constraints = [
+            models.UniqueConstraint(fields=["area", "number"], name="priority_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class Board(models.TextChoices):
+    JCB = "JCB", "Joint Commissioning Board"
+    HWB = "HWB", "Health and Wellbeing Board"
+
+
+class Pack(models.Model):
+    """A board's quarterly Better Care performance report.
+
+    While Draft its figures are read live from the data; making it Final stores a frozen
+    `PackVersion`. A correction reopens it as Draft and the next Final is the next version."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        FINAL = "final", "Final"
+
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="packs")
+    board = models.CharField(max_length=3, choices=Board.choices)
+    quarter = QuarterField(help_text="The quarter the pack reports on, e.g. 2018-19-Q2.")
+    meeting_date = models.DateField("date of meeting", null=True, blank=True)
+    status = models.CharField(max_length=5, choices=Status.choices, default=Status.DRAFT)
+
+    # The cover.
+    report_of = models.CharField(
+        max_length=200, blank=True, help_text="Who the report is from, e.g. a director's title."
+    )
+    contact_name = models.CharField("contact name", max_length=200, blank=True)
+    contact_title = models.CharField("contact's job title", max_length=200, blank=True)
+    contact_phone = models.CharField("contact telephone", max_length=40, blank=True)
+    contact_email = models.EmailField("contact email", blank=True)
+    confidentiality = models.TextField(
+        "statement of confidentiality",
+        blank=True,
+        help_text="“None” unless part of the report is exempt from publication; then say which "
+        "part and why.",
+    )
+    # The body.
+    brief_summary = models.TextField(blank=True)
+    recommendations = models.TextField(
+        blank=True, help_text="One recommendation per line; the pack numbers them (i), (ii)…"
+    )
+    reasons = models.TextField("reasons for the recommendations", blank=True)
+    legal_implications = models.TextField(blank=True)
+    risk_implications = models.TextField("risk management implications", blank=True)
+    policy_implications = models.TextField("policy framework implications", blank=True)
+    exempt_sections = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Ids of the sections exempt from publication; the public version leaves "
+        "them out.",
+    )
+
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area", "-quarter", "board"]
+        permissions = [
+            ("view_full_pack", "Can see draft packs, exempt sections and full versions"),
+            ("finalise_pack", "Can make a pack Final and start a correction"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "board", "quarter"], name="one_pack_per_board_and_quarter"
+            ),
+            models.CheckConstraint(condition=Q(board__in=Board.values), name="pack_board_known"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "final"]), name="pack_status_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.board} {self.quarter.short_label} ({self.area.name})"
+
+    @property
+    def title(self) -> str:
+        return f"Better Care performance report, {self.quarter.label}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def recommendation_lines(self) -> list[str]:
+        return [line.strip() for line in self.recommendations.splitlines() if line.strip()]
+
+    def file_stem(self, version_number: int) -> str:
+        """How downloads are named: JCB-2018-19-Q2-better-care-v2."""
+        return f"{self.board}-{self.quarter}-better-care-v{version_number}"
+
+
+class PackHighlight(models.Model):
+    """The pack's key highlights of the quarter for one of the area's priorities."""
+
+    pack = models.ForeignKey(Pack, on_delete=models.CASCADE, related_name="highlights")
+    priority = models.ForeignKey(Priority, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pack", "priority__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["pack", "priority"], name="one_highlight_per_priority"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pack}: highlights for priority {self.priority.number}"
+
+
+class FrozenRecordError(RuntimeError):
+    """A frozen version is never changed: a correction is a new version."""
+
+
+class PackVersion(models.Model):
+    """What the board saw: the PDFs (full and public) and the figures used, exactly as they
+    were when the pack was made Final, each with its SHA-256 checksum."""
+
+    pack = models.ForeignKey(Pack, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveSmallIntegerField()
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    full_pdf = models.BinaryField()
+    full_sha256 = models.CharField(max_length=64)
+    full_pages = models.PositiveIntegerField()
+    public_pdf = models.BinaryField()
+    public_sha256 = models.CharField(max_length=64)
+    public_pages = models.PositiveIntegerField()
+    figures_json = models.BinaryField(help_text="The figures used, as UTF-8 JSON.")
+    figures_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["pack", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["pack", "number"], name="one_version_number_per_pack"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="version_numbers_start_at_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pack}, version {self.number}"
+
+    def save(self, *args, **kwargs):
+        # Written once, never updated: what the board saw must stay as it was.
+        if not self._state.adding:
+            raise FrozenRecordError("A Final version cannot be changed; make a correction.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise FrozenRecordError("A Final version cannot be deleted.")
+
+
+class PackBuild(models.Model):
+    """A draft PDF built on request, kept for a day so that the person who built it can
+    download it after watching the build's progress."""
+
+    pack = models.ForeignKey(Pack, on_delete=models.CASCADE, related_name="builds")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+    public = models.BooleanField(default=False)
+    file_name = models.CharField(max_length=120)
+    pdf = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    pages = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class Rag(models.TextChoices):
+    """A scheme's overall rating in the portfolio view."""
+
+    GREEN = "green", "Green"
+    AMBER = "amber", "Amber"
+    RED = "red", "Red"
+
+
+RAG_MEANINGS = {
+    Rag.GREEN: "on track",
+    Rag.AMBER: "some risk to delivery, with actions in hand",
+    Rag.RED: "off track: the board's attention is needed",
+}
+
+
+class PortfolioRating(models.Model):
+    """An analyst's overall RAG rating of a scheme for a quarter, with a one-line narrative."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="ratings")
+    quarter = QuarterField()
+    rag = models.CharField("RAG rating", max_length=5, choices=Rag.choices)
+    narrative = models.CharField(
+        max_length=300, blank=True, help_text="One line on why, for the board's portfolio view."
+    )
+    updated = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["scheme__area", "quarter", "scheme__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "quarter"], name="one_rating_per_quarter"),
+            models.CheckConstraint(condition=Q(rag__in=Rag.values), name="rating_rag_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme} {self.quarter.short_label}: {self.get_rag_display()}"

@@ -1,10 +1,479 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+"""Board pack pages: the list, the pack on screen, its text, its PDFs and versions, and the
+portfolio ratings. Every pack is looked up within the request's area (404 otherwise) and every
+action checks its permission on the server, for GET and POST alike."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_tables2.export import TableExport
 
 from bettercare.views import area_required
+from schemes.models import Scheme
+
+from .assembly import FULL, PUBLIC, SCREEN, PackAssembly, pack_pdfs_build, version_label
+from .forms import BuildForm, FinaliseForm, PackCreateForm, PackTextForm, QuarterForm, RatingFormSet
+from .models import Pack
+from .progress import progress_response
+from .selectors import (
+    pack_build_get,
+    pack_get,
+    pack_highlights,
+    pack_list,
+    pack_next_version_number,
+    pack_version_get,
+    pack_versions,
+    portfolio_rows,
+    priorities_for,
+)
+from .services import (
+    RatingEntry,
+    pack_build_save,
+    pack_correction_start,
+    pack_create,
+    pack_text_save,
+    pack_version_create,
+    portfolio_ratings_save,
+)
+from .tables import PortfolioTable
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require(request: HttpRequest, permission: str, message: str) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied(message)
+
+
+def _pack_or_404(request: HttpRequest, pk: int) -> Pack:
+    pack = pack_get(area=request.area, pk=pk)
+    if pack is None:
+        raise Http404("There is no such board pack in your area.")
+    return pack
+
+
+def _draft_label(pack: Pack) -> str:
+    return version_label(number=pack_next_version_number(pack=pack), final=False)
+
+
+def _screen_label(pack: Pack) -> str:
+    """The version the page shows: a Final pack's page reads today's figures, not the stored
+    version's, and says so."""
+    if pack.is_draft:
+        return _draft_label(pack)
+    number = pack_next_version_number(pack=pack) - 1
+    return f"Version {number} is Final; this page shows today's figures"
+
+
+def _attachment(
+    content: bytes, *, file_name: str, content_type: str, sha256: str = ""
+) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    if sha256:
+        response["ETag"] = f'"{sha256}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_GET
 @area_required
-def index(request):
-    return render(request, "reports/index.html")
+def index(request: HttpRequest) -> HttpResponse:
+    _require(request, "reports.view_pack", "You do not have access to board packs.")
+    return _index_page(
+        request, PackCreateForm(initial={"quarter": request.area.reporting_quarter()})
+    )
+
+
+def _index_page(request: HttpRequest, form: PackCreateForm, *, status: int = 200) -> HttpResponse:
+    packs = list(pack_list(area=request.area, user=request.user))
+    return render(
+        request,
+        "reports/index.html",
+        {
+            "packs": packs,
+            "create_form": form if request.user.has_perm("reports.add_pack") else None,
+            "full_access": request.user.has_perm("reports.view_full_pack"),
+            "quarter": request.area.reporting_quarter(),
+        },
+        status=status,
+    )
+
+
+@require_POST
+@area_required
+def pack_create_view(request: HttpRequest) -> HttpResponse:
+    _require(request, "reports.add_pack", "Only board secretaries can start a board pack.")
+    form = PackCreateForm(request.POST)
+    if form.is_valid():
+        try:
+            pack = pack_create(
+                area=request.area,
+                board=form.cleaned_data["board"],
+                quarter=form.cleaned_data["quarter"],
+                meeting_date=form.cleaned_data["meeting_date"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"The {pack.get_board_display()} pack is ready to edit.")
+            return redirect("reports:pack_detail", pk=pack.pk)
+    return _index_page(request, form, status=400)
+
+
+@require_GET
+@area_required
+def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "reports.view_full_pack", "You can download the published versions only.")
+    pack = _pack_or_404(request, pk)
+    public = request.GET.get("version") == PUBLIC
+    assembly = PackAssembly(pack, version_label=_screen_label(pack))
+    return render(
+        request,
+        "reports/pack_detail.html",
+        {
+            "pack": pack,
+            "public": public,
+            "sections_html": assembly.render_sections(medium=SCREEN, public=public),
+            "exempt": assembly.exempt_sections(),
+            "has_charts": bool(assembly.charts),
+            "versions": pack_versions(pack=pack),
+            "next_version": pack_next_version_number(pack=pack),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@area_required
+def pack_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "reports.change_pack", "Only board secretaries can edit a board pack.")
+    pack = _pack_or_404(request, pk)
+    if not pack.is_draft:
+        messages.info(request, "This pack is Final. Start a correction to change its text.")
+        return redirect("reports:pack_detail", pk=pack.pk)
+    highlights = {item.priority.pk: item.text for item in pack_highlights(pack=pack)}
+    priorities = priorities_for(area=pack.area)
+    form = PackTextForm(
+        request.POST if request.method == "POST" else None,
+        instance=pack,
+        priorities=priorities,
+        highlights=highlights,
+    )
+    action = request.POST.get("action", "save")
+    if request.method == "POST" and action != "edit" and form.is_valid():
+        try:
+            if action == "preview":
+                return _preview(request, pack, form)
+            pack_text_save(
+                pack=pack,
+                text=form.text(),
+                highlights=form.highlights(),
+                exempt_sections=form.cleaned_data["exempt_sections"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The pack's text is saved.")
+            return redirect("reports:pack_detail", pk=pack.pk)
+    return render(
+        request,
+        "reports/pack_edit.html",
+        {"pack": pack, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _preview(request: HttpRequest, pack: Pack, form: PackTextForm) -> HttpResponse:
+    """The pack as it would be with the typed text, made by saving it through the service and
+    rolling the save back: the preview shows exactly what saving will give, and keeps nothing."""
+    with transaction.atomic():
+        preview_pack = pack_text_save(
+            pack=pack,
+            text=form.text(),
+            highlights=form.highlights(),
+            exempt_sections=form.cleaned_data["exempt_sections"],
+        )
+        assembly = PackAssembly(preview_pack, version_label=_draft_label(preview_pack))
+        sections_html = assembly.render_sections(medium=SCREEN, public=False)
+        transaction.set_rollback(True)
+    return render(
+        request,
+        "reports/pack_preview.html",
+        {"pack": pack, "form": form, "sections_html": sections_html},
+    )
+
+
+@require_POST
+@area_required
+def pack_build(request: HttpRequest, pk: int):
+    """Build a draft PDF (full or public), showing progress; then offer its download."""
+    _require(request, "reports.view_full_pack", "You can download the published versions only.")
+    pack = _pack_or_404(request, pk)
+    if not pack.is_draft:
+        messages.info(request, "This pack is Final: download its stored versions below.")
+        return redirect("reports:pack_detail", pk=pack.pk)
+    form = BuildForm(request.POST)
+    output = form.cleaned_data["output"] if form.is_valid() else FULL
+    number = pack_next_version_number(pack=pack)
+    suffix = "-public-draft.pdf" if output == PUBLIC else "-draft.pdf"
+    file_name = pack.file_stem(number) + suffix
+    user = request.user
+
+    def job():
+        built = yield from pack_pdfs_build(
+            pack, version_label=version_label(number=number, final=False), outputs=[output]
+        )
+        build = pack_build_save(
+            pack=pack,
+            user=user,
+            public=output == PUBLIC,
+            file_name=file_name,
+            result=built.pdfs[output],
+        )
+        return {
+            "pack": pack,
+            "download_url": reverse("reports:pack_build_download", args=[pack.pk, build.pk]),
+            "file_name": build.file_name,
+            "pages": build.pages,
+            "sha256": build.sha256,
+        }
+
+    name = "public version" if output == PUBLIC else "full version"
+    return progress_response(
+        request,
+        title=f"Building the draft PDF ({name})",
+        job=job,
+        back_url=reverse("reports:pack_detail", args=[pack.pk]),
+        result_template="reports/includes/build_done.html",
+    )
+
+
+@require_GET
+@area_required
+def pack_build_download(request: HttpRequest, pk: int, build_pk: int) -> HttpResponse:
+    _require(request, "reports.view_full_pack", "You can download the published versions only.")
+    pack = _pack_or_404(request, pk)
+    build = pack_build_get(pack=pack, pk=build_pk, user=request.user)
+    if build is None:
+        raise Http404("This PDF is no longer kept (drafts are kept for a day). Build it again.")
+    return _attachment(
+        bytes(build.pdf),
+        file_name=build.file_name,
+        content_type="application/pdf",
+        sha256=build.sha256,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@area_required
+def pack_finalise(request: HttpRequest, pk: int):
+    _require(request, "reports.finalise_pack", "Only board secretaries can make a pack Final.")
+    pack = _pack_or_404(request, pk)
+    if not pack.is_draft:
+        messages.info(request, "This pack is already Final.")
+        return redirect("reports:pack_detail", pk=pack.pk)
+    number = pack_next_version_number(pack=pack)
+    form = FinaliseForm(request.POST if request.method == "POST" else None)
+    if request.method == "GET" or not form.is_valid():
+        return render(
+            request,
+            "reports/pack_finalise.html",
+            {"pack": pack, "form": form, "number": number},
+            status=400 if form.is_bound else 200,
+        )
+    user = request.user
+
+    def job():
+        built = yield from pack_pdfs_build(
+            pack, version_label=version_label(number=number, final=True), outputs=[FULL, PUBLIC]
+        )
+        yield f"Storing version {number} with its checksums"
+        version = pack_version_create(
+            pack=pack,
+            user=user,
+            full=built.pdfs[FULL],
+            public=built.pdfs[PUBLIC],
+            figures_json=built.figures_json,
+            number=number,
+        )
+        return {"pack": pack, "version": version}
+
+    return progress_response(
+        request,
+        title=f"Making version {number} Final",
+        job=job,
+        back_url=reverse("reports:pack_detail", args=[pack.pk]),
+        result_template="reports/includes/finalise_done.html",
+    )
+
+
+@require_POST
+@area_required
+def pack_correction(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "reports.finalise_pack", "Only board secretaries can correct a pack.")
+    pack = _pack_or_404(request, pk)
+    try:
+        pack_correction_start(pack=pack)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        number = pack_next_version_number(pack=pack)
+        messages.success(
+            request,
+            f"The pack is a Draft again. Earlier versions are kept unchanged; making it Final "
+            f"will store version {number}.",
+        )
+    return redirect("reports:pack_detail", pk=pack.pk)
+
+
+VERSION_FILES = {
+    # kind: (stored field, checksum field, file name suffix, content type, full access needed)
+    "full": ("full_pdf", "full_sha256", ".pdf", "application/pdf", True),
+    "public": ("public_pdf", "public_sha256", "-public.pdf", "application/pdf", False),
+    "figures": ("figures_json", "figures_sha256", "-figures.json", "application/json", True),
+}
+
+
+@require_GET
+@area_required
+def pack_version_download(request: HttpRequest, pk: int, number: int, kind: str) -> HttpResponse:
+    """A stored file of a Final version, byte for byte as it was stored, after checking it
+    against its checksum."""
+    _require(request, "reports.view_packversion", "You do not have access to board packs.")
+    if kind not in VERSION_FILES:
+        raise Http404("There is no such file of a version.")
+    field, checksum_field, suffix, content_type, full_access = VERSION_FILES[kind]
+    if full_access:
+        _require(request, "reports.view_full_pack", "You can download the public version only.")
+    pack = _pack_or_404(request, pk)
+    version = pack_version_get(pack=pack, number=number)
+    if version is None:
+        raise Http404(f"This pack has no version {number}.")
+    content = bytes(getattr(version, field))
+    checksum = getattr(version, checksum_field)
+    if hashlib.sha256(content).hexdigest() != checksum:
+        return render(
+            request, "reports/version_damaged.html", {"pack": pack, "version": version}, status=500
+        )
+    return _attachment(
+        content,
+        file_name=pack.file_stem(number) + suffix,
+        content_type=content_type,
+        sha256=checksum,
+    )
+
+
+@require_GET
+@area_required
+def pack_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The pack's tables as one XLSX workbook, a sheet per table, read live like the page."""
+    _require(request, "reports.view_full_pack", "You can download the published versions only.")
+    pack = _pack_or_404(request, pk)
+    public = request.GET.get("version") == PUBLIC
+    assembly = PackAssembly(pack, version_label=_screen_label(pack))
+    suffix = "-public" if public else ""
+    return _attachment(
+        assembly.workbook(public=public),
+        file_name=f"{pack.board}-{pack.quarter}-better-care-tables{suffix}.xlsx",
+        content_type=XLSX,
+    )
+
+
+@require_GET
+@area_required
+def portfolio(request: HttpRequest) -> HttpResponse:
+    _require(request, "reports.view_portfoliorating", "You do not have access to the portfolio.")
+    form = QuarterForm(request.GET or {"quarter": str(request.area.reporting_quarter())})
+    quarter = form.cleaned_data["quarter"] if form.is_valid() else None
+    table = None
+    if quarter is not None:
+        table = PortfolioTable(portfolio_rows(area=request.area, quarter=quarter), quarter=quarter)
+        if request.GET.get("_export") == "xlsx":
+            export = TableExport(TableExport.XLSX, table, dataset_kwargs={"title": "Portfolio"})
+            return _attachment(
+                export.export(), file_name=f"portfolio-{quarter}.xlsx", content_type=XLSX
+            )
+    return render(
+        request,
+        "reports/portfolio.html",
+        {"form": form, "quarter": quarter, "table": table},
+        status=200 if form.is_valid() else 400,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@area_required
+def portfolio_edit(request: HttpRequest) -> HttpResponse:
+    _require(request, "reports.change_portfoliorating", "Only analysts can set portfolio ratings.")
+    quarter_form = QuarterForm(
+        {"quarter": request.GET.get("quarter") or str(request.area.reporting_quarter())}
+    )
+    if not quarter_form.is_valid():
+        return render(request, "reports/portfolio.html", {"form": quarter_form}, status=400)
+    quarter = quarter_form.cleaned_data["quarter"]
+    rows = portfolio_rows(area=request.area, quarter=quarter)
+    rows_by_number = {row.number: row for row in rows}
+    initial = [
+        {
+            "scheme": row.number,
+            "rag": row.current.rag if row.current else "",
+            "narrative": row.current.narrative if row.current else "",
+        }
+        for row in rows
+    ]
+    formset = RatingFormSet(request.POST if request.method == "POST" else None, initial=initial)
+    problems: list[str] = []
+    if request.method == "POST" and formset.is_valid():
+        schemes = {
+            scheme.number: scheme
+            for scheme in Scheme.objects.in_area(request.area).active_in(quarter.year)
+        }
+        entries = []
+        for form in formset:
+            scheme = schemes.get(form.cleaned_data["scheme"])
+            if scheme is None:
+                raise Http404("One of the schemes is not a scheme of your area in that year.")
+            entries.append(
+                RatingEntry(
+                    scheme=scheme,
+                    rag=form.cleaned_data["rag"],
+                    narrative=form.cleaned_data["narrative"],
+                )
+            )
+        try:
+            portfolio_ratings_save(
+                area=request.area, quarter=quarter, entries=entries, user=request.user
+            )
+        except ValidationError as error:
+            problems = error.messages
+        else:
+            messages.success(request, f"Portfolio ratings for {quarter.short_label} are saved.")
+            return redirect(reverse("reports:portfolio") + f"?quarter={quarter}")
+    return render(
+        request,
+        "reports/portfolio_edit.html",
+        {
+            "quarter": quarter,
+            "formset": formset,
+            "problems": problems,
+            "forms_and_rows": [
+                (form, rows_by_number.get(_as_number(form["scheme"].value()))) for form in formset
+            ],
+        },
+        status=400 if formset.is_bound and (problems or not formset.is_valid()) else 200,
+    )
+
+
+def _as_number(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

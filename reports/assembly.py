@@ -1,0 +1,283 @@
+"""Putting a pack together from its sections, for the screen, the PDF and the export.
+
+A `PackAssembly` reads each section's context once; the page, the PDFs (full and public), the
+figures stored with a Final version and the XLSX export are all made from that one reading, so
+they show the same numbers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Generator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import tablib
+from django.core.serializers.json import DjangoJSONEncoder
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.safestring import SafeString, mark_safe
+from django_tables2.export import TableExport
+
+from bettercare.charts import SvgRenderer, figure_html
+
+from .models import Pack
+from .pdf import PdfResult, render_pdf, render_pdfs_isolated
+from .sections import PACK_SECTIONS, PackChart, PackSection
+
+SCREEN, PRINT = "screen", "print"
+FULL, PUBLIC = "full", "public"
+
+
+@dataclass
+class AssembledSection:
+    section: PackSection
+    context: dict[str, Any]
+    number: int | None  # as the contents numbers it; None for the cover and the contents
+    exempt: bool
+    charts: list[PackChart]
+
+    @property
+    def id(self) -> str:
+        return self.section.id
+
+    @property
+    def title(self) -> str:
+        return self.section.title
+
+    @property
+    def anchor(self) -> str:
+        return f"section-{self.section.id}"
+
+    @property
+    def in_contents(self) -> bool:
+        return self.section.in_contents
+
+
+def version_label(*, number: int, final: bool, when=None) -> str:
+    """How the cover and the running footer name the version."""
+    when = timezone.localtime(when or timezone.now())
+    if final:
+        return f"Version {number}, Final, {date_format(when, 'j F Y')}"
+    return f"Draft of version {number}, {date_format(when, 'j F Y')} at {date_format(when, 'H:i')}"
+
+
+class PackAssembly:
+    def __init__(
+        self,
+        pack: Pack,
+        *,
+        version_label: str,
+        sections: Sequence[PackSection] = PACK_SECTIONS,
+    ):
+        self.pack = pack
+        self.version_label = version_label
+        self.generated = timezone.now()
+        self.sections: list[AssembledSection] = []
+        number = 0
+        for section in sections:
+            context = section.get_context(pack)
+            if section.in_contents:
+                number += 1
+            self.sections.append(
+                AssembledSection(
+                    section=section,
+                    context=context,
+                    number=number if section.in_contents else None,
+                    exempt=section.may_be_exempt and section.id in pack.exempt_sections,
+                    charts=section.charts(context),
+                )
+            )
+        self._charts_drawn_for: str | None = None
+
+    def document_sections(self, *, public: bool) -> list[AssembledSection]:
+        """The sections of one output: the public version leaves out the exempt ones."""
+        return [item for item in self.sections if not (public and item.exempt)]
+
+    def exempt_sections(self) -> list[AssembledSection]:
+        return [item for item in self.sections if item.exempt]
+
+    @property
+    def charts(self) -> list[PackChart]:
+        return [chart for item in self.sections for chart in item.charts]
+
+    def draw_charts(self, medium: str) -> None:
+        """Give every chart its markup for the medium: plotly's HTML on screen; vector SVG,
+        drawn by one browser for the whole pack, in print."""
+        if self._charts_drawn_for == medium or not self.charts:
+            return
+        if medium == SCREEN:
+            for chart in self.charts:
+                chart.markup = mark_safe(figure_html(chart.figure))  # noqa: S308 (plotly's own output)
+        else:
+            with SvgRenderer() as renderer:
+                for chart in self.charts:
+                    # kaleido's SVG from our own figure: text in it is escaped by plotly.
+                    chart.markup = mark_safe(  # noqa: S308
+                        renderer.svg(chart.figure, width=chart.width, height=chart.height)
+                    )
+        self._charts_drawn_for = medium
+
+    def render_sections(self, *, medium: str, public: bool) -> list[SafeString]:
+        self.draw_charts(medium)
+        document = self.document_sections(public=public)
+        common = {
+            "pack": self.pack,
+            "medium": medium,
+            "public": public,
+            "version_label": self.version_label,
+            "generated": self.generated,
+            "document_sections": document,
+            "left_out": self.exempt_sections() if public else [],
+        }
+        return [
+            render_to_string(
+                item.section.template_name,
+                {
+                    **item.context,
+                    **common,
+                    "section": item,
+                    "charts": {chart.id: chart for chart in item.charts},
+                },
+            )
+            for item in document
+        ]
+
+    def print_html(self, *, public: bool) -> str:
+        """The whole document WeasyPrint lays out."""
+        return render_to_string(
+            "reports/pack_print.html",
+            {
+                "pack": self.pack,
+                "public": public,
+                "version_label": self.version_label,
+                "sections_html": self.render_sections(medium=PRINT, public=public),
+            },
+        )
+
+    def workbook(self, *, public: bool) -> bytes:
+        """The tables of the output's sections as one XLSX workbook, a sheet per table, after
+        a sheet saying what the workbook is."""
+        pack = self.pack
+        book = tablib.Databook()
+        about = tablib.Dataset(title="About")
+        about.headers = ["", ""]
+        for row in (
+            ("Pack", f"{pack.get_board_display()}: {pack.title}"),
+            ("Area", f"{pack.area.name} ({pack.area.code})"),
+            ("Version", f"{self.version_label} ({'public' if public else 'full'} version)"),
+            ("Figures", f"read {date_format(timezone.localtime(self.generated), 'j F Y, H:i')}"),
+        ):
+            about.append(row)
+        book.add_sheet(about)
+        for item in self.document_sections(public=public):
+            for table in item.section.tables(item.context):
+                dataset = TableExport(TableExport.XLSX, table).dataset
+                dataset.title = getattr(table, "export_title", item.title)[:31]
+                book.add_sheet(dataset)
+        return book.export("xlsx")
+
+    def figures(self) -> dict[str, Any]:
+        """The text and the figures of the whole pack (exempt sections included): stored with
+        each Final version as the record of what the board saw."""
+        pack = self.pack
+        return {
+            "pack": {
+                "area": {"code": pack.area.code, "name": pack.area.name},
+                "board": pack.board,
+                "board_name": pack.get_board_display(),
+                "quarter": str(pack.quarter),
+                "title": pack.title,
+                "version": self.version_label,
+                "generated": self.generated,
+                "meeting_date": pack.meeting_date,
+                "report_of": pack.report_of,
+                "contact": {
+                    "name": pack.contact_name,
+                    "title": pack.contact_title,
+                    "phone": pack.contact_phone,
+                    "email": pack.contact_email,
+                },
+                "confidentiality": pack.confidentiality,
+                "brief_summary": pack.brief_summary,
+                "recommendations": pack.recommendation_lines,
+                "reasons": pack.reasons,
+                "legal_implications": pack.legal_implications,
+                "risk_implications": pack.risk_implications,
+                "policy_implications": pack.policy_implications,
+                "exempt_sections": [item.id for item in self.exempt_sections()],
+            },
+            "sections": {
+                item.id: figures
+                for item in self.sections
+                if (figures := item.section.figures(item.context)) is not None
+            },
+        }
+
+    def figures_json(self) -> bytes:
+        """The figures as UTF-8 JSON, keys sorted, so the same figures give the same bytes."""
+        text = json.dumps(
+            self.figures(), cls=DjangoJSONEncoder, sort_keys=True, indent=2, ensure_ascii=False
+        )
+        return (text + "\n").encode("utf-8")
+
+
+@dataclass(frozen=True)
+class PackPdfs:
+    """The outcome of a build: one PDF per output asked for, and the figures they show."""
+
+    pdfs: dict[str, PdfResult]
+    figures_json: bytes
+
+
+def pack_pdfs_build(
+    pack: Pack,
+    *,
+    version_label: str,
+    outputs: Sequence[str] = (FULL,),
+    isolate: bool = True,
+    sections: Sequence[PackSection] = PACK_SECTIONS,
+) -> Generator[str, None, PackPdfs]:
+    """Build the pack's PDFs (`outputs`: "full" and/or "public") from one reading of the data.
+
+    Yields progress messages for the person waiting; returns the PDFs
+    (`pdfs = yield from pack_pdfs_build(...)`). `isolate` lays each PDF out in a process of
+    its own (the web application: one process for all the outputs); the command line lays
+    out in-process."""
+    yield "Reading the pack's text and figures"
+    assembly = PackAssembly(pack, version_label=version_label, sections=sections)
+    if assembly.charts:
+        yield f"Drawing {len(assembly.charts)} chart{'s' if len(assembly.charts) != 1 else ''}"
+        assembly.draw_charts(PRINT)
+    documents = [(output, assembly.print_html(public=output == PUBLIC)) for output in outputs]
+    names = {FULL: "full version", PUBLIC: "public version"}
+    results: dict[str, PdfResult] = {}
+    if isolate:
+        steps = render_pdfs_isolated(documents)
+        while True:
+            try:
+                output, message = next(steps)
+            except StopIteration as finished:
+                results = finished.value
+                break
+            name = names[output]
+            if message:
+                yield f"{name.capitalize()}: {message[:1].lower()}{message[1:]}"
+            else:
+                yield f"Laying out the {name}"
+    else:
+        for output, html in documents:
+            yield f"Laying out the {names[output]}"
+            results[output] = render_pdf(html)
+    return PackPdfs(pdfs=results, figures_json=assembly.figures_json())
+
+
+def run_to_end(steps: Generator[str, None, Any], report=lambda message: None) -> Any:
+    """Drive a progress generator to its end, passing each message to `report`; return its
+    result. For callers that show progress as lines (the command) or not at all (tests)."""
+    while True:
+        try:
+            report(next(steps))
+        except StopIteration as finished:
+            return finished.value

@@ -1,0 +1,70 @@
+"""Southampton's demo board pack: the HWBB's six priorities, portfolio ratings for Quarters One
+and Two 2018/19 (illustrative), and a Draft JCB pack for Quarter Two 2018/19.
+
+Idempotent: everything is written through the services, which update what exists. A demo pack
+someone has since made Final is left as it is (a Final pack's text never changes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+
+from bettercare.demo import read_fixture
+from bettercare.periods import parse_quarter
+from schemes.models import Scheme
+
+from .models import Pack
+from .selectors import pack_find
+from .services import (
+    RatingEntry,
+    pack_create,
+    pack_text_save,
+    portfolio_ratings_save,
+    priority_save,
+)
+
+
+def load(*, area, log) -> None:
+    priorities = {
+        item["number"]: priority_save(area=area, number=item["number"], title=item["title"])
+        for item in read_fixture("priorities.json")["priorities"]
+    }
+    log(f"{len(priorities)} priorities of the Health and Wellbeing Board")
+
+    portfolio = read_fixture("portfolio.json")
+    analyst = get_user_model().objects.get(username=portfolio["rated_by"])
+    schemes = {scheme.number: scheme for scheme in Scheme.objects.in_area(area)}
+    for quarter_text, ratings in portfolio["ratings"].items():
+        quarter = parse_quarter(quarter_text)
+        portfolio_ratings_save(
+            area=area,
+            quarter=quarter,
+            entries=[
+                RatingEntry(
+                    scheme=schemes[item["scheme"]], rag=item["rag"], narrative=item["narrative"]
+                )
+                for item in ratings
+            ],
+            user=analyst,
+        )
+        log(f"Portfolio ratings for {quarter.short_label}: {len(ratings)} schemes")
+
+    data = read_fixture("pack-jcb-2018-19-q2.json")
+    quarter = parse_quarter(data["quarter"])
+    secretary = get_user_model().objects.get(username="secretary")
+    pack = pack_find(area=area, board=data["board"], quarter=quarter) or pack_create(
+        area=area, board=data["board"], quarter=quarter, user=secretary
+    )
+    if pack.status != Pack.Status.DRAFT:
+        log(f"{pack} is Final: left as it is")
+        return
+    pack_text_save(
+        pack=pack,
+        text={**data["text"], "meeting_date": dt.date.fromisoformat(data["meeting_date"])},
+        highlights={
+            priorities[int(number)].pk: text for number, text in data["highlights"].items()
+        },
+        exempt_sections=[],
+    )
+    log(f"Draft board pack: {pack}")

@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.validators import MaxLengthValidator
+
+from bettercare.fields import PeriodFormField
+from bettercare.periods import parse_quarter
+
+from .models import Board, Pack, Priority, Rag
+from .sections import exemptable_sections
+
+LONG_TEXT = 6000  # characters: a board pack's section, not a document
+DATE_HINT = "For example, 27/09/2018."
+
+
+def _short_input() -> forms.TextInput:
+    return forms.TextInput(attrs={"class": "nhsuk-input--width-10"})
+
+
+class QuarterForm(forms.Form):
+    """Which quarter a page shows (a GET form)."""
+
+    quarter = PeriodFormField(
+        parser=parse_quarter,
+        label="Quarter",
+        help_text="For example, 2018-19-Q2 or Q2 2018/19.",
+        widget=_short_input(),
+    )
+
+
+class PackCreateForm(forms.Form):
+    board = forms.ChoiceField(label="Board", choices=Board.choices, widget=forms.RadioSelect)
+    quarter = PeriodFormField(
+        parser=parse_quarter,
+        label="Quarter",
+        help_text="For example, 2018-19-Q2 or Q2 2018/19.",
+        widget=_short_input(),
+    )
+    meeting_date = forms.DateField(
+        label="Date of meeting",
+        required=False,
+        help_text=f"You can add it later. {DATE_HINT}",
+        widget=_short_input(),
+    )
+
+
+def _textarea(rows: int = 5) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class PackTextForm(forms.ModelForm):
+    """The pack's editable text, its key highlights (one field per priority of the area) and
+    the sections exempt from publication."""
+
+    exempt_sections = forms.MultipleChoiceField(
+        label="Sections exempt from publication",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The public version of the PDF leaves these out. Say why in the statement of "
+        "confidentiality.",
+    )
+
+    class Meta:
+        model = Pack
+        fields = [
+            "meeting_date",
+            "report_of",
+            "contact_name",
+            "contact_title",
+            "contact_phone",
+            "contact_email",
+            "confidentiality",
+            "brief_summary",
+            "recommendations",
+            "reasons",
+            "legal_implications",
+            "risk_implications",
+            "policy_implications",
+        ]
+        help_texts = {"meeting_date": DATE_HINT}
+        widgets = {
+            "meeting_date": forms.DateInput(attrs={"class": "nhsuk-input--width-10"}),
+            "confidentiality": _textarea(2),
+            "brief_summary": _textarea(8),
+            "recommendations": _textarea(3),
+            "reasons": _textarea(3),
+            "legal_implications": _textarea(4),
+            "risk_implications": _textarea(4),
+            "policy_implications": _textarea(4),
+        }
+
+    def __init__(self, *args, priorities: list[Priority], highlights: dict[int, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea):
+                field.validators.append(MaxLengthValidator(LONG_TEXT))
+        self.fields["exempt_sections"].choices = [
+            (section.id, section.title) for section in exemptable_sections()
+        ]
+        self.fields["exempt_sections"].initial = list(self.instance.exempt_sections)
+        self.priorities = priorities
+        for priority in priorities:
+            self.fields[self.highlight_field(priority)] = forms.CharField(
+                label=f"{priority.number}. {priority.title}",
+                required=False,
+                max_length=LONG_TEXT,
+                initial=highlights.get(priority.pk, ""),
+                widget=_textarea(4),
+            )
+
+    @staticmethod
+    def highlight_field(priority: Priority) -> str:
+        return f"highlight_{priority.pk}"
+
+    def text(self) -> dict[str, object]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+    def highlights(self) -> dict[int, str]:
+        return {
+            priority.pk: self.cleaned_data[self.highlight_field(priority)]
+            for priority in self.priorities
+        }
+
+    def highlight_fields(self):
+        return [self[self.highlight_field(priority)] for priority in self.priorities]
+
+    def cover_fields(self):
+        return [self[name] for name in self.Meta.fields[:7]]
+
+    def summary_fields(self):
+        return [self[name] for name in ("brief_summary", "recommendations", "reasons")]
+
+    def implication_fields(self):
+        return [
+            self[name]
+            for name in ("legal_implications", "risk_implications", "policy_implications")
+        ]
+
+
+class FinaliseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I have checked the pack and want to make it Final",
+        error_messages={"required": "Tick the box to confirm that the pack is ready."},
+    )
+
+
+class BuildForm(forms.Form):
+    output = forms.ChoiceField(choices=[("full", "Full"), ("public", "Public")])
+
+
+class RatingForm(forms.Form):
+    """One scheme's portfolio rating; the scheme is named by its number."""
+
+    scheme = forms.IntegerField(widget=forms.HiddenInput)
+    rag = forms.ChoiceField(
+        label="RAG rating",
+        required=False,
+        choices=[("", "Not rated"), *Rag.choices],
+    )
+    narrative = forms.CharField(
+        label="Narrative",
+        required=False,
+        max_length=300,
+        help_text="One line for the board. Needed for Amber and Red.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("rag") in (Rag.AMBER, Rag.RED) and not cleaned.get("narrative", "").strip():
+            self.add_error(
+                "narrative", f"Say why the scheme is {Rag(cleaned['rag']).label.lower()}."
+            )
+        return cleaned
+
+
+RatingFormSet = forms.formset_factory(RatingForm, extra=0)

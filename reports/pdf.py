@@ -1,0 +1,266 @@
+"""Laying out the pack's HTML as a PDF with WeasyPrint, safely and without keeping its memory.
+
+WeasyPrint may fetch only two kinds of resource: the site's own static files (the print
+stylesheet) and `data:` URIs. Anything else, an `http://` image above all, is refused before any
+connection is made, so text typed by a person can never make the server fetch a URL (and it is
+escaped anyway, so it never becomes an element).
+
+WeasyPrint does not give its memory back to the operating system after a render, so the web
+application lays out each PDF in a short-lived process of its own (`reports.pdf_worker`),
+reading its progress line by line as it goes. The worker is given the static files' folders
+as plain data and does not set Django up, which halves its start-up. The command line, which
+is a process of its own already, lays out in-process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import mimetypes
+import posixpath
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Generator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+
+# The document's relative and root-relative URLs ({% static %} gives /static/...) resolve
+# against this base, so that they arrive at the fetcher as file:///static/... .
+BASE_URL = "file:///"
+WORKER_TIMEOUT_SECONDS = 180
+
+
+class URLRefused(ValueError):
+    """WeasyPrint asked for something other than a static file or a data: URI."""
+
+
+class PdfRenderingFailed(RuntimeError):
+    """The PDF could not be laid out; the message says why, for the person waiting."""
+
+
+@dataclass(frozen=True)
+class StaticFiles:
+    """Where the site's static files are: their URL prefix (`/static/`) and the folders they
+    are found in, as (name prefix, folder) pairs searched in order, the way Django's
+    staticfiles finders search them. Plain data, so that the worker process needs no Django."""
+
+    url: str
+    roots: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def from_settings(cls) -> StaticFiles:
+        from django.contrib.staticfiles import finders
+
+        roots: list[tuple[str, str]] = []
+        for finder in finders.get_finders():
+            # Finders that serve whole folders; others (plotly.js from its package) serve
+            # single files that print never needs, and are reachable once collected.
+            if isinstance(finder, finders.FileSystemFinder | finders.AppDirectoriesFinder):
+                for storage in finder.storages.values():
+                    roots.append((getattr(storage, "prefix", None) or "", str(storage.location)))
+        if settings.STATIC_ROOT:
+            # Collected, content-hashed names ({% static %} under the manifest storage).
+            roots.append(("", str(settings.STATIC_ROOT)))
+        return cls(url="/" + settings.STATIC_URL.strip("/") + "/", roots=tuple(roots))
+
+    def path(self, url: str) -> Path | None:
+        """The file for a file:///static/... URL if it is a static file; None for any other
+        path (no other file of the server may be read)."""
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc or not parts.path.startswith(self.url):
+            return None
+        name = posixpath.normpath(unquote(parts.path[len(self.url) :]))
+        if name.startswith(("..", "/")) or name == ".":
+            return None
+        for prefix, folder in self.roots:
+            if prefix and not name.startswith(prefix + "/"):
+                continue
+            root = Path(folder).resolve()
+            candidate = (root / name.removeprefix(prefix + "/" if prefix else "")).resolve()
+            if candidate.is_relative_to(root) and candidate.is_file():
+                return candidate
+        return None
+
+
+def _url_fetcher_class():
+    # Imported lazily: importing WeasyPrint costs half a second, which pages that never make
+    # a PDF should not pay.
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticFilesOnlyURLFetcher(URLFetcher):
+        """WeasyPrint 70's fetcher API: a URLFetcher subclass whose `fetch` returns a
+        URLFetcherResponse. Allows data: URIs and the site's static files, nothing else."""
+
+        def __init__(self, static_files: StaticFiles | None = None):
+            super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
+            self.static_files = static_files or StaticFiles.from_settings()
+
+        def fetch(self, url, headers=None):
+            scheme = url.split(":", 1)[0].lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            path = self.static_files.path(url) if scheme == "file" else None
+            if path is None:
+                raise URLRefused(f"Refused to fetch {url}: only static files and data: URIs.")
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(
+                url, body=path.read_bytes(), headers={"Content-Type": content_type}
+            )
+
+    return StaticFilesOnlyURLFetcher
+
+
+def url_fetcher(static_files: StaticFiles | None = None):
+    """A new fetcher that allows only static files and data: URIs."""
+    return _url_fetcher_class()(static_files)
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    pdf: bytes
+    pages: int
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.pdf).hexdigest()
+
+
+class _InlineSvgStyleNoise(logging.Filter):
+    """WeasyPrint reads the style attributes of inline SVG elements with its HTML stylesheet
+    parser too, and warns that `fill`, `stroke`... are unknown CSS properties, once per
+    element of every chart; the SVG itself is drawn correctly. Those warnings alone are
+    dropped, so that a real mistake in the print stylesheet still shows."""
+
+    pattern = re.compile(
+        r"^Ignored `(fill|stroke|vector-effect|shape-rendering|paint-order|stop-)[\w-]*: "
+        r".*unknown property\.$"
+    )
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not self.pattern.match(record.getMessage())
+
+
+_svg_noise = _InlineSvgStyleNoise()
+
+
+def render_pdf(html: str, *, fetcher=None) -> PdfResult:
+    """Lay out the HTML in this process. `fetcher` defaults to the static-files-only one."""
+    from weasyprint import HTML
+
+    weasyprint_logger = logging.getLogger("weasyprint")
+    if _svg_noise not in weasyprint_logger.filters:
+        weasyprint_logger.addFilter(_svg_noise)
+
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher or url_fetcher()).render()
+    return PdfResult(pdf=document.write_pdf(), pages=len(document.pages))
+
+
+def progress_message(weasyprint_step: str, *, checking: bool = False) -> str | None:
+    """WeasyPrint's progress log line in words for the person waiting; None for steps too
+    small to mention. After the first pass WeasyPrint lays the pages out again to settle the
+    page numbers (the contents, "Page N of M"): `checking` says so."""
+    if weasyprint_step.startswith("Step 5 - Creating layout - Page "):
+        page = weasyprint_step.removeprefix("Step 5 - Creating layout - Page ").split(" ")[0]
+        return f"Checking the page numbers: page {page}" if checking else f"Laying out page {page}"
+    if weasyprint_step.startswith("Step 6"):
+        return "Writing the PDF file"
+    return None
+
+
+class _ProgressHandler(logging.Handler):
+    def __init__(self, report: Callable[[str], None]):
+        super().__init__(level=logging.INFO)
+        self.report = report
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.report(record.getMessage())
+
+
+def report_weasyprint_progress(report: Callable[[str], None]) -> None:
+    """Send WeasyPrint's own progress lines to `report` (the worker prints them)."""
+    logger = logging.getLogger("weasyprint.progress")
+    logger.setLevel(logging.INFO)
+    logger.addHandler(_ProgressHandler(report))
+
+
+def render_pdfs_isolated(
+    documents: Sequence[tuple[str, str]],
+) -> Generator[tuple[str, str], None, dict[str, PdfResult]]:
+    """Lay out several HTML documents, (name, html) pairs, in one process of their own (one
+    start-up for the full and the public version).
+
+    Yields (name, message) as the worker reports progress, with an empty message when it
+    starts on a document; returns {name: PdfResult}. The worker's output is read line by line;
+    it writes each PDF to a file, never to the pipe, so a large PDF cannot block it."""
+    with tempfile.TemporaryDirectory(prefix="bettercare-pdf-") as directory:
+        static_files = StaticFiles.from_settings()
+        static = Path(directory, "static.json")
+        static.write_text(json.dumps({"url": static_files.url, "roots": static_files.roots}))
+        arguments: list[str] = [str(static)]
+        for index, (_, html) in enumerate(documents):
+            source = Path(directory, f"{index}.html")
+            source.write_text(html, encoding="utf-8")
+            arguments += [str(source), str(Path(directory, f"{index}.pdf"))]
+        worker = subprocess.Popen(  # noqa: S603 (our own interpreter and module, no shell)
+            [sys.executable, "-m", "reports.pdf_worker", *arguments],
+            cwd=settings.BASE_DIR,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        # A layout that never ends (WeasyPrint has had such bugs) is stopped, not waited for.
+        watchdog = threading.Timer(WORKER_TIMEOUT_SECONDS * len(documents), worker.kill)
+        watchdog.start()
+        pages: dict[int, int] = {}
+        current, checking = 0, False
+        log: list[str] = []
+        try:
+            for line in worker.stdout:
+                line = line.rstrip("\n")
+                if line.startswith("DOCUMENT "):
+                    current, checking = int(line.removeprefix("DOCUMENT ")), False
+                    yield documents[current][0], ""
+                elif line.startswith("PROGRESS "):
+                    step = line.removeprefix("PROGRESS ")
+                    checking = checking or "Repagination" in step
+                    message = progress_message(step, checking=checking)
+                    if message:
+                        yield documents[current][0], message
+                elif line.startswith("PAGES "):
+                    pages[current] = int(line.removeprefix("PAGES "))
+                else:
+                    log.append(line)
+            worker.wait()
+        finally:
+            watchdog.cancel()
+            # Also when the person waiting goes away mid-build (the generator is closed).
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+            worker.stdout.close()
+        if worker.returncode != 0 or len(pages) != len(documents):
+            detail = log[-1] if log else f"exit status {worker.returncode}"
+            raise PdfRenderingFailed(f"The PDF could not be laid out ({detail}).")
+        return {
+            name: PdfResult(pdf=Path(directory, f"{index}.pdf").read_bytes(), pages=pages[index])
+            for index, (name, _) in enumerate(documents)
+        }
+
+
+def render_pdf_isolated(html: str) -> Generator[str, None, PdfResult]:
+    """One document in a process of its own: yields progress messages, returns the result."""
+    steps = render_pdfs_isolated([("pdf", html)])
+    while True:
+        try:
+            _, message = next(steps)
+        except StopIteration as finished:
+            return finished.value["pdf"]
+        if message:
+            yield message

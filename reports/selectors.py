@@ -1,0 +1,195 @@
+"""Reads of board packs, priorities and portfolio ratings, shaped for the pack and its pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
+
+from bettercare.models import Area
+from bettercare.periods import Quarter
+from bettercare.selectors import Task
+from schemes.models import Scheme
+
+from .models import Board, Pack, PackBuild, PackVersion, PortfolioRating, Priority
+
+
+def priorities_for(*, area: Area) -> list[Priority]:
+    return list(Priority.objects.filter(area=area).order_by("number"))
+
+
+def pack_list(*, area: Area, user) -> QuerySet[Pack]:
+    """The area's packs, newest quarter first. People who may not see drafts (scheme leads)
+    see only packs that have a Final version."""
+    packs = Pack.objects.filter(area=area).prefetch_related(
+        Prefetch(
+            "versions", queryset=PackVersion.objects.only("pk", "pack_id", "number", "created")
+        )
+    )
+    if not user.has_perm("reports.view_full_pack"):
+        packs = packs.filter(versions__isnull=False).distinct()
+    return packs.order_by("-quarter", "board")
+
+
+def pack_get(*, area: Area, pk: int) -> Pack | None:
+    """A pack of this area; None when it is not one (the view answers 404)."""
+    return Pack.objects.select_related("area").filter(area=area, pk=pk).first()
+
+
+def pack_find(*, area: Area, board: str, quarter: Quarter) -> Pack | None:
+    return Pack.objects.filter(area=area, board=board, quarter=quarter).first()
+
+
+def pack_previous(*, area: Area, board: str, quarter: Quarter) -> Pack | None:
+    """The same board's pack for the latest quarter before `quarter`, if any."""
+    return (
+        Pack.objects.filter(area=area, board=board, quarter__lt=quarter)
+        .order_by("-quarter")
+        .first()
+    )
+
+
+def pack_versions(*, pack: Pack) -> list[PackVersion]:
+    """The pack's versions without their stored files (listing them must stay light)."""
+    return list(
+        PackVersion.objects.filter(pack=pack)
+        .defer("full_pdf", "public_pdf", "figures_json")
+        .select_related("created_by")
+        .order_by("number")
+    )
+
+
+def pack_version_get(*, pack: Pack, number: int) -> PackVersion | None:
+    return PackVersion.objects.filter(pack=pack, number=number).first()
+
+
+def pack_next_version_number(*, pack: Pack) -> int:
+    latest = PackVersion.objects.filter(pack=pack).order_by("-number").values("number").first()
+    return (latest["number"] if latest else 0) + 1
+
+
+def pack_build_get(*, pack: Pack, pk: int, user) -> PackBuild | None:
+    """A draft build of this pack made by this person (builds are personal and short-lived)."""
+    return PackBuild.objects.filter(pack=pack, pk=pk, created_by=user).first()
+
+
+@dataclass(frozen=True)
+class PriorityHighlight:
+    priority: Priority
+    text: str
+
+
+def pack_highlights(*, pack: Pack) -> list[PriorityHighlight]:
+    """The pack's key highlights against every priority of its area, in the board's order;
+    a priority with nothing written has empty text."""
+    texts = {highlight.priority_id: highlight.text for highlight in pack.highlights.all()}
+    return [
+        PriorityHighlight(priority=priority, text=texts.get(priority.pk, ""))
+        for priority in priorities_for(area=pack.area)
+    ]
+
+
+def schemes_for_quarter(*, area: Area, quarter: Quarter) -> list[Scheme]:
+    """The schemes running in the quarter's financial year, numbered as the plan numbers them,
+    with their leads and names by year ready."""
+    return list(
+        Scheme.objects.in_area(area)
+        .active_in(quarter.year)
+        .select_related("host")
+        .prefetch_related(
+            Prefetch(
+                "leads",
+                queryset=get_user_model().objects.order_by("last_name", "first_name"),
+            ),
+            "year_names",
+        )
+        .order_by("number")
+    )
+
+
+def lead_names(scheme: Scheme) -> list[str]:
+    return [lead.get_full_name() or lead.username for lead in scheme.leads.all()]
+
+
+@dataclass(frozen=True)
+class PortfolioRow:
+    """One line of the portfolio view: a scheme with its rating last quarter and this."""
+
+    scheme: Scheme
+    name: str  # the short name where there is one: the table needs room for the narrative
+    leads: list[str]
+    previous: PortfolioRating | None
+    current: PortfolioRating | None
+
+    @property
+    def number(self) -> int:
+        return self.scheme.number
+
+    @property
+    def updated(self) -> dt.datetime | None:
+        return self.current.updated if self.current else None
+
+
+def portfolio_rows(*, area: Area, quarter: Quarter) -> list[PortfolioRow]:
+    """Every scheme of the quarter with its portfolio rating of the quarter before and of this
+    quarter (either may be missing). Three queries whatever the number of schemes."""
+    schemes = schemes_for_quarter(area=area, quarter=quarter)
+    ratings = {
+        (rating.scheme_id, rating.quarter): rating
+        for rating in PortfolioRating.objects.filter(
+            scheme__area=area, quarter__in=[quarter.previous(), quarter]
+        )
+    }
+    return [
+        PortfolioRow(
+            scheme=scheme,
+            name=scheme.short_name or scheme.name_in(quarter.year),
+            leads=lead_names(scheme),
+            previous=ratings.get((scheme.pk, quarter.previous())),
+            current=ratings.get((scheme.pk, quarter)),
+        )
+        for scheme in schemes
+    ]
+
+
+def home_tasks(*, user, area: Area, quarter: Quarter) -> list[Task]:
+    """Board secretaries: this quarter's packs; analysts: this quarter's portfolio ratings."""
+    tasks: list[Task] = []
+    if user.has_perm("reports.change_pack"):
+        packs = {pack.board: pack for pack in Pack.objects.filter(area=area, quarter=quarter)}
+        for board in Board:
+            pack = packs.get(board.value)
+            if pack is None:
+                tasks.append(
+                    Task(
+                        title=f"{board.label} pack for {quarter.short_label}",
+                        detail="Not started yet.",
+                        url=reverse("reports:index"),
+                    )
+                )
+            else:
+                final = pack.status == Pack.Status.FINAL
+                tasks.append(
+                    Task(
+                        title=f"{board.label} pack for {quarter.short_label}",
+                        detail="Final." if final else "Draft: text to check, then make it Final.",
+                        url=reverse("reports:pack_detail", args=[pack.pk]),
+                        status="done" if final else "todo",
+                    )
+                )
+    if user.has_perm("reports.change_portfoliorating"):
+        schemes = Scheme.objects.in_area(area).active_in(quarter.year)
+        rated = PortfolioRating.objects.filter(scheme__in=schemes, quarter=quarter).count()
+        total = schemes.count()
+        tasks.append(
+            Task(
+                title=f"Portfolio ratings for {quarter.short_label}",
+                detail=f"{rated} of {total} schemes rated.",
+                url=reverse("reports:portfolio_edit") + f"?quarter={quarter}",
+                status="done" if total and rated == total else "todo",
+            )
+        )
+    return tasks

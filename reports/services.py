@@ -1,0 +1,270 @@
+"""Every write the board pack app makes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from bettercare.models import Area
+from bettercare.periods import Quarter
+from schemes.models import Scheme
+
+from .defaults import CARRIED_FORWARD_FIELDS, default_text
+from .models import (
+    Board,
+    Pack,
+    PackBuild,
+    PackHighlight,
+    PackVersion,
+    PortfolioRating,
+    Priority,
+    Rag,
+)
+from .pdf import PdfResult
+from .sections import PACK_SECTIONS, exemptable_sections
+from .selectors import pack_next_version_number, pack_previous, priorities_for
+
+# The editable text of a pack, as `pack_text_save` takes it.
+TEXT_FIELDS = (
+    "meeting_date",
+    "report_of",
+    "contact_name",
+    "contact_title",
+    "contact_phone",
+    "contact_email",
+    "confidentiality",
+    "brief_summary",
+    "recommendations",
+    "reasons",
+    "legal_implications",
+    "risk_implications",
+    "policy_implications",
+)
+BUILDS_KEPT_FOR = dt.timedelta(days=1)
+
+
+class PackNotEditable(ValidationError):
+    """The pack is Final: its text can change only through a correction."""
+
+
+@transaction.atomic
+def priority_save(*, area: Area, number: int, title: str, description: str = "") -> Priority:
+    """Create the area's priority `number` or bring it up to date."""
+    priority = Priority.objects.filter(area=area, number=number).first() or Priority(
+        area=area, number=number
+    )
+    priority.title, priority.description = title, description
+    priority.full_clean()
+    priority.save()
+    return priority
+
+
+@transaction.atomic
+def pack_create(
+    *, area: Area, board: str, quarter: Quarter, meeting_date: dt.date | None = None, user=None
+) -> Pack:
+    """A new Draft pack. Its standing text is carried forward from the same board's previous
+    pack when there is one, else the defaults; the quarter's own text starts from defaults
+    (see `reports.defaults`). The person creating it is the contact of a board's first pack."""
+    if board not in Board.values:
+        raise ValidationError({"board": f"The board must be one of {', '.join(Board.values)}."})
+    if Pack.objects.filter(area=area, board=board, quarter=quarter).exists():
+        raise ValidationError(
+            f"There is already a {board} pack for {quarter.short_label}: open it instead."
+        )
+    text = default_text(quarter=quarter, board_name=Board(board).label)
+    previous = pack_previous(area=area, board=board, quarter=quarter)
+    if previous is not None:
+        text.update({name: getattr(previous, name) for name in CARRIED_FORWARD_FIELDS})
+    elif user is not None:
+        text.update(contact_name=user.get_full_name(), contact_email=user.email)
+    pack = Pack(
+        area=area,
+        board=board,
+        quarter=quarter,
+        meeting_date=meeting_date,
+        created_by=user,
+        **text,
+    )
+    pack.full_clean()
+    pack.save()
+    PackHighlight.objects.bulk_create(
+        PackHighlight(pack=pack, priority=priority, text="")
+        for priority in priorities_for(area=area)
+    )
+    return pack
+
+
+def _check_draft(pack: Pack) -> None:
+    if pack.status != Pack.Status.DRAFT:
+        raise PackNotEditable(
+            "This pack is Final, so its text cannot change. Start a correction to make a new "
+            "version."
+        )
+
+
+@transaction.atomic
+def pack_text_save(
+    *,
+    pack: Pack,
+    text: Mapping[str, object],
+    highlights: Mapping[int, str] | None = None,
+    exempt_sections: Iterable[str] | None = None,
+) -> Pack:
+    """Save a Draft pack's editable text, its key highlights (priority id -> text) and the
+    sections exempt from publication, all or nothing."""
+    pack = Pack.objects.select_for_update().get(pk=pack.pk)
+    _check_draft(pack)
+    unknown = set(text) - set(TEXT_FIELDS)
+    if unknown:
+        raise ValidationError(f"Not editable text of a pack: {', '.join(sorted(unknown))}.")
+    before = {name: getattr(pack, name) for name in (*TEXT_FIELDS, "exempt_sections")}
+    for name, value in text.items():
+        setattr(pack, name, value)
+    if exempt_sections is not None:
+        allowed = {section.id for section in exemptable_sections()}
+        chosen = list(dict.fromkeys(exempt_sections))
+        refused = [section_id for section_id in chosen if section_id not in allowed]
+        if refused:
+            raise ValidationError(
+                {"exempt_sections": f"These sections cannot be exempt: {', '.join(refused)}."}
+            )
+        order = [section.id for section in PACK_SECTIONS]
+        pack.exempt_sections = sorted(chosen, key=order.index)
+    pack.full_clean()
+    if any(getattr(pack, name) != value for name, value in before.items()):
+        pack.save()  # only real changes: each save is an entry in the pack's history
+    if highlights is not None:
+        priorities = {priority.pk: priority for priority in priorities_for(area=pack.area)}
+        strangers = set(highlights) - set(priorities)
+        if strangers:
+            raise ValidationError("Highlights can only be written against the area's priorities.")
+        existing = {item.priority_id: item for item in pack.highlights.all()}
+        for priority_id, value in highlights.items():
+            highlight = existing.get(priority_id) or PackHighlight(
+                pack=pack, priority=priorities[priority_id]
+            )
+            if highlight.pk is None or highlight.text != value.strip():
+                highlight.text = value.strip()
+                highlight.save()
+    return pack
+
+
+@transaction.atomic
+def pack_build_save(
+    *, pack: Pack, user, public: bool, file_name: str, result: PdfResult
+) -> PackBuild:
+    """Keep a draft PDF for its builder to download; builds older than a day are dropped."""
+    PackBuild.objects.filter(created__lt=timezone.now() - BUILDS_KEPT_FOR).delete()
+    return PackBuild.objects.create(
+        pack=pack,
+        created_by=user,
+        public=public,
+        file_name=file_name,
+        pdf=result.pdf,
+        sha256=result.sha256,
+        pages=result.pages,
+    )
+
+
+@transaction.atomic
+def pack_version_create(
+    *, pack: Pack, user, full: PdfResult, public: PdfResult, figures_json: bytes, number: int
+) -> PackVersion:
+    """Make the pack Final: store version `number` (the number the PDFs were built with) with
+    its checksums. Refused if the pack is no longer a Draft or the number has been taken
+    meanwhile (someone else made it Final first)."""
+    pack = Pack.objects.select_for_update().get(pk=pack.pk)
+    _check_draft(pack)
+    expected = pack_next_version_number(pack=pack)
+    if number != expected:
+        raise ValidationError(
+            f"Version {number} was built, but the next version is {expected}: build it again."
+        )
+    version = PackVersion(
+        pack=pack,
+        number=number,
+        created_by=user,
+        full_pdf=full.pdf,
+        full_sha256=full.sha256,
+        full_pages=full.pages,
+        public_pdf=public.pdf,
+        public_sha256=public.sha256,
+        public_pages=public.pages,
+        figures_json=figures_json,
+        figures_sha256=hashlib.sha256(figures_json).hexdigest(),
+    )
+    version.full_clean()
+    version.save()
+    pack.status = Pack.Status.FINAL
+    pack.save(update_fields=["status", "updated"])
+    return version
+
+
+@transaction.atomic
+def pack_correction_start(*, pack: Pack) -> Pack:
+    """Reopen a Final pack as a Draft for a correction. Its versions stay as they are; making
+    it Final again stores the next version."""
+    pack = Pack.objects.select_for_update().get(pk=pack.pk)
+    if pack.status != Pack.Status.FINAL:
+        raise ValidationError("Only a Final pack can be corrected; this one is still a Draft.")
+    pack.status = Pack.Status.DRAFT
+    pack.save(update_fields=["status", "updated"])
+    return pack
+
+
+@dataclass(frozen=True)
+class RatingEntry:
+    """One scheme's rating as an analyst gives it: an empty `rag` removes the rating."""
+
+    scheme: Scheme
+    rag: str
+    narrative: str = ""
+
+
+@transaction.atomic
+def portfolio_ratings_save(
+    *, area: Area, quarter: Quarter, entries: Iterable[RatingEntry], user
+) -> list[PortfolioRating]:
+    """Set the quarter's portfolio ratings of the area's schemes, all or nothing. A scheme
+    rated Amber or Red needs a narrative saying why."""
+    entries = list(entries)
+    errors = []
+    for entry in entries:
+        if entry.scheme.area_id != area.pk:
+            errors.append(f"Scheme {entry.scheme.number} is not a scheme of {area.name}.")
+        if entry.rag and entry.rag not in Rag.values:
+            errors.append(f"Scheme {entry.scheme.number}: {entry.rag!r} is not a RAG rating.")
+        if entry.rag in (Rag.AMBER, Rag.RED) and not entry.narrative.strip():
+            errors.append(
+                f"Scheme {entry.scheme.number}: say in the narrative why it is "
+                f"{Rag(entry.rag).label.lower()}."
+            )
+        if len(entry.narrative.strip()) > 300:
+            errors.append(f"Scheme {entry.scheme.number}: keep the narrative to 300 characters.")
+    if errors:
+        raise ValidationError(errors)
+    saved = []
+    for entry in entries:
+        if not entry.rag:
+            PortfolioRating.objects.filter(scheme=entry.scheme, quarter=quarter).delete()
+            continue
+        rating = PortfolioRating.objects.filter(scheme=entry.scheme, quarter=quarter).first()
+        rating = rating or PortfolioRating(scheme=entry.scheme, quarter=quarter)
+        unchanged = (
+            rating.pk and rating.rag == entry.rag and rating.narrative == entry.narrative.strip()
+        )
+        if unchanged:
+            saved.append(rating)
+            continue
+        rating.rag, rating.narrative, rating.updated_by = entry.rag, entry.narrative.strip(), user
+        rating.full_clean()
+        rating.save()
+        saved.append(rating)
+    return saved

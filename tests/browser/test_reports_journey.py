@@ -1,0 +1,85 @@
+"""The board secretary's journey: open the Q2 2018/19 JCB pack, edit the summary, preview it,
+save it, download the draft PDF, make the pack Final, and later download the very same bytes."""
+
+import hashlib
+import subprocess
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+NEW_SUMMARY = "Quarter Two closed with every scheme on track or recovering, as set out below."
+
+
+def pdf_text(path) -> str:
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout
+    return " ".join(text.decode("utf-8").split())
+
+
+def download(page, link_name: str, tmp_path, file_name: str):
+    with page.expect_download() as waiting:
+        page.get_by_role("link", name=link_name).click()
+    downloaded = waiting.value
+    target = tmp_path / file_name
+    downloaded.save_as(target)
+    return downloaded.suggested_filename, target
+
+
+def test_board_secretary_edits_previews_downloads_and_finalises_the_pack(
+    page, demo, log_in, tmp_path
+):
+    log_in("secretary")
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Reports").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Board packs")
+    page.get_by_role("link", name="Q2 2018/19 JCB: Joint Commissioning Board").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Better Care performance report, Quarter Two 2018/19"
+    )
+    expect(page.get_by_test_id("pack-status")).to_have_text("Draft")
+
+    # Edit the summary and preview it: the preview shows it, nothing is saved yet.
+    page.get_by_role("button", name="Edit the text").click()
+    summary = page.get_by_label("Brief summary")
+    expect(summary).to_contain_text("This report gives the Joint Commissioning Board")
+    summary.fill(NEW_SUMMARY)
+    page.get_by_role("button", name="Preview the changes").click()
+    expect(page.get_by_test_id("preview-banner")).to_contain_text("not saved yet")
+    expect(page.get_by_test_id("preview")).to_contain_text(NEW_SUMMARY)
+    page.get_by_role("button", name="Save the text").first.click()
+    expect(page.get_by_role("status")).to_contain_text("The pack's text is saved.")
+    expect(page.locator(".pack-screen")).to_contain_text(NEW_SUMMARY)
+
+    # The draft PDF: progress, then the download.
+    page.get_by_role("button", name="Build the draft PDF").click()
+    expect(page.get_by_test_id("build-progress")).to_contain_text("laying out page 1")
+    expect(page.get_by_test_id("build-done")).to_contain_text("The draft PDF is ready")
+    name, draft = download(
+        page, "Download JCB-2018-19-Q2-better-care-v1-draft.pdf", tmp_path, "draft.pdf"
+    )
+    assert name == "JCB-2018-19-Q2-better-care-v1-draft.pdf"
+    assert NEW_SUMMARY in pdf_text(draft)
+    assert "Draft of version 1" in pdf_text(draft)
+
+    # Make it Final.
+    page.get_by_role("link", name="Back to the pack").click()
+    page.get_by_role("button", name="Make the pack Final").click()
+    page.get_by_label("I have checked the pack and want to make it Final").check()
+    page.get_by_role("button", name="Make version 1 Final").click()
+    expect(page.get_by_test_id("finalise-done")).to_contain_text("Version 1 is Final")
+    page.get_by_role("link", name="Back to the pack").click()
+    expect(page.get_by_test_id("pack-status")).to_have_text("Final")
+    expect(page.get_by_role("button", name="Edit the text")).to_have_count(0)
+    stored_checksum = page.get_by_test_id("full-sha256-v1").inner_text().strip()
+    name, first = download(page, "Full PDF, version 1", tmp_path, "v1-first.pdf")
+    assert name == "JCB-2018-19-Q2-better-care-v1.pdf"
+    assert "Version 1, Final" in pdf_text(first)
+    assert NEW_SUMMARY in pdf_text(first)
+
+    # Later: the same bytes again, whatever has happened since.
+    page.goto("/")
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Reports").click()
+    page.get_by_role("link", name="Q2 2018/19 JCB: Joint Commissioning Board").click()
+    _, again = download(page, "Full PDF, version 1", tmp_path, "v1-again.pdf")
+    first_hash = hashlib.sha256(first.read_bytes()).hexdigest()
+    assert hashlib.sha256(again.read_bytes()).hexdigest() == first_hash == stored_checksum

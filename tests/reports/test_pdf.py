@@ -1,0 +1,289 @@
+"""The pack as PDF, read back as text: cover, contents with the right page numbers, running
+header and footer, the sections, the outline, the public version, and charts as vector SVG."""
+
+import re
+import subprocess
+
+import plotly.graph_objects as go
+import pytest
+
+from bettercare.charts import house_style
+from reports.assembly import (
+    FULL,
+    PRINT,
+    PUBLIC,
+    SCREEN,
+    PackAssembly,
+    pack_pdfs_build,
+    run_to_end,
+    version_label,
+)
+from reports.pdf import URLRefused, render_pdf, render_pdf_isolated, url_fetcher
+from reports.sections import PACK_SECTIONS, PackChart, PackSection
+from reports.services import RatingEntry, pack_text_save, portfolio_ratings_save
+from tests.factories import SchemeFactory
+
+from .pdf_reading import flat, pdf_outline, pdf_pages
+
+pytestmark = pytest.mark.django_db
+
+
+def build(pack, outputs=(FULL,), **kwargs):
+    return run_to_end(
+        pack_pdfs_build(
+            pack,
+            version_label=version_label(number=1, final=False),
+            outputs=outputs,
+            isolate=False,
+            **kwargs,
+        )
+    )
+
+
+def test_pdf_has_cover_contents_page_numbers_and_every_section(pack):
+    result = build(pack).pdfs[FULL]
+    pages = [flat(text) for text in pdf_pages(result.pdf)]
+    total = len(pages)
+    assert result.pages == total >= 5
+
+    cover = pages[0]
+    assert "Better Care performance report, Quarter Two 2018/19" in cover
+    assert "Joint Commissioning Board" in cover
+    assert "Statement of confidentiality None." in cover
+    assert "Draft of version 1" in cover
+    assert "1 July 2018 to 30 September 2018" in cover
+
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {total}" in text
+        running_header = "Joint Commissioning Board · Quarter Two 2018/19"
+        assert (running_header in text) == (number > 1)  # not on the cover
+
+    contents = pages[1]
+    assert contents.startswith("Joint Commissioning Board") and "Contents" in contents
+    titles = [section.title for section in PACK_SECTIONS if section.in_contents]
+    for position, title in enumerate(titles, start=1):
+        match = re.search(rf"{position}\. {re.escape(title)} [ .]*(\d+)", contents)
+        assert match, f"{title} is not in the contents"
+        page_number = int(match.group(1))
+        # The page the contents gives is the page where the section's heading is.
+        assert f"{position}. {title}" in pages[page_number - 1]
+        assert page_number > 2
+
+    body = " ".join(pages)
+    assert "Quarter Two went well for the Carers scheme." in body
+    assert "To note Quarter Two 2018/19 performance for Better Care." in body
+    assert "Southampton City Council" in body  # scheme hosts in the overview
+    assert "Priority 1: More rapid expansion of integration" in body
+    assert "Clusters now cover working age adults." in body
+    assert "Nothing to report against this priority this quarter." in body  # priority 2
+    # The portfolio: each scheme with both quarters' ratings, written out, and its narrative.
+    assert re.search(r"1\. Carers .*Amber Green New contract\.", body)
+    assert re.search(r"2\. Clusters .*Not rated Red Admissions up\.", body)
+    assert "Legal implications" in body and "Policy framework implications" in body
+
+
+def test_pdf_outline_lets_a_reader_jump_to_each_section(pack):
+    outline = pdf_outline(build(pack).pdfs[FULL].pdf)
+    top_level = [title for level, title in outline if level == 1]
+    assert top_level[:2] == ["Cover", "Contents"]
+    for position, section in enumerate(
+        [section for section in PACK_SECTIONS if section.in_contents], start=1
+    ):
+        assert f"{position}. {section.title}" in top_level
+    assert (2, "Recommendations") in outline
+    assert (2, "Portfolio view") in outline
+
+
+def test_public_version_leaves_out_exempt_sections_and_says_so(pack):
+    pack = pack_text_save(pack=pack, text={}, exempt_sections=["highlights"])
+    built = build(pack, outputs=(FULL, PUBLIC))
+    full = flat(" ".join(pdf_pages(built.pdfs[FULL].pdf)))
+    public = flat(" ".join(pdf_pages(built.pdfs[PUBLIC].pdf)))
+
+    assert "3. Key highlights and the portfolio view Exempt from publication" in full
+    assert "Admissions up." in full
+    assert "Key highlights and the portfolio view" in public  # named on the cover only
+    assert "Admissions up." not in public
+    assert "Clusters now cover working age adults." not in public
+    assert (
+        "This public version leaves out section 3, “Key highlights and the portfolio view”"
+        in public
+    )
+    assert "Public version" in public
+    # The remaining sections keep their numbers, so that both versions can be cited alike.
+    assert "4. Legal, risk management and policy framework implications" in public
+    assert built.pdfs[PUBLIC].pages < built.pdfs[FULL].pages
+
+
+class ChartSection(PackSection):
+    """A section of the kind phase two adds: one class and one template, with a chart."""
+
+    id = "trend"
+    title = "Admissions trend"
+    template_name = "reports/sections/test_trend.html"
+
+    def get_context(self, pack):
+        return {"months": ["Jul", "Aug", "Sep"], "actual": [812, 790, 845], "plan": [800] * 3}
+
+    def charts(self, context):
+        figure = go.Figure(
+            [
+                go.Scatter(x=context["months"], y=context["actual"], name="Actual admissions"),
+                go.Scatter(x=context["months"], y=context["plan"], name="Planned admissions"),
+            ]
+        )
+        return [
+            PackChart(
+                id="admissions",
+                title="Non-elective admissions",
+                figure=house_style(figure, y_title="Admissions"),
+                description="Admissions were above plan in August's neighbours.",
+                width=600,
+                height=300,
+            )
+        ]
+
+    def figures(self, context):
+        return {"actual": context["actual"]}
+
+
+@pytest.fixture
+def chart_section_template(tmp_path, settings):
+    folder = tmp_path / "reports" / "sections"
+    folder.mkdir(parents=True)
+    (folder / "test_trend.html").write_text(
+        '<section class="pack-section" id="{{ section.anchor }}">'
+        '{% include "reports/includes/section_heading.html" %}'
+        '{% include "reports/includes/pack_chart.html" with chart=charts.admissions %}'
+        "</section>"
+    )
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}
+    ]
+
+
+def test_a_new_section_with_a_real_chart_prints_as_vector_svg(pack, chart_section_template):
+    sections = (*PACK_SECTIONS, ChartSection())
+    assembly = PackAssembly(pack, version_label="Test", sections=sections)
+    html = assembly.print_html(public=False)
+    assert "<svg" in html and "Actual admissions" in html  # inline vector SVG from kaleido
+
+    result = render_pdf(html)
+    pages = [flat(text) for text in pdf_pages(result.pdf)]
+    chart_page = next(text for text in pages[2:] if "5. Admissions trend" in text)
+    # The chart's own words are text in the PDF: it was drawn as vectors, not as a picture.
+    assert "Non-elective admissions" in chart_page
+    assert "Actual admissions" in chart_page and "Planned admissions" in chart_page
+    assert re.search(r"5\. Admissions trend [ .]*\d+", pages[1])  # listed in the contents
+    assert assembly.figures()["sections"]["trend"] == {"actual": [812, 790, 845]}
+
+    screen = "".join(assembly.render_sections(medium=SCREEN, public=False))
+    assert "Plotly.newPlot" in screen and "<svg" not in screen
+
+
+def test_the_build_draws_charts_once_for_both_versions(pack, chart_section_template):
+    sections = (*PACK_SECTIONS, ChartSection())
+    messages = []
+    built = run_to_end(
+        pack_pdfs_build(
+            pack, version_label="Test", outputs=(FULL, PUBLIC), isolate=False, sections=sections
+        ),
+        messages.append,
+    )
+    assert messages.count("Drawing 1 chart") == 1
+    assert all(
+        "Actual admissions" in flat(" ".join(pdf_pages(pdf.pdf))) for pdf in built.pdfs.values()
+    )
+
+
+def test_isolated_rendering_reports_progress_and_gives_the_same_pdf(pack):
+    html = PackAssembly(pack, version_label="Test").print_html(public=False)
+    steps = render_pdf_isolated(html)
+    messages = []
+    while True:
+        try:
+            messages.append(next(steps))
+        except StopIteration as finished:
+            isolated = finished.value
+            break
+    in_process = render_pdf(html)
+    assert messages[0] == "Laying out page 1"
+    assert "Checking the page numbers: page 1" in messages  # the second pass, for "Page N of M"
+    assert messages[-1] == "Writing the PDF file"
+    assert isolated.pages == in_process.pages
+    assert pdf_pages(isolated.pdf) == pdf_pages(in_process.pdf)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/tracker.png",
+        "https://example.org/style.css",
+        "ftp://example.org/file",
+        "file:///etc/passwd",
+        "file:///static/../../../etc/passwd",
+        "file:///static/reports/does-not-exist.css",
+        "file://example.org/static/reports/pack-print.css",
+    ],
+)
+def test_the_fetcher_refuses_everything_but_static_files_and_data(url):
+    with pytest.raises(URLRefused):
+        url_fetcher().fetch(url)
+
+
+def test_the_fetcher_gives_static_files_and_data_uris():
+    css = url_fetcher().fetch("file:///static/reports/pack-print.css")
+    assert b"@page" in css.read() and css.content_type == "text/css"
+    data = url_fetcher().fetch("data:text/plain;base64,aGVsbG8=")
+    assert data.read() == b"hello"
+
+
+def test_print_charts_are_not_drawn_for_a_pack_without_charts(pack):
+    assembly = PackAssembly(pack, version_label="Test")
+    assembly.draw_charts(PRINT)  # must not start a browser for nothing
+    assert assembly.charts == [] and assembly._charts_drawn_for is None
+
+
+def test_long_tables_repeat_their_header_and_sections_start_at_the_top_of_a_page(pack, analyst):
+    host = pack.area.partners.get(code="SCC")
+    schemes = [
+        SchemeFactory(area=pack.area, number=number, name=f"Scheme number {number}", host=host)
+        for number in range(3, 27)
+    ]
+    portfolio_ratings_save(
+        area=pack.area,
+        quarter=pack.quarter,
+        user=analyst,
+        entries=[
+            RatingEntry(
+                scheme=scheme,
+                rag="amber",
+                narrative=f"Narrative of scheme {scheme.number}: " + "delivery is slower. " * 10,
+            )
+            for scheme in schemes
+        ],
+    )
+    pages = pdf_pages(build(pack).pdfs[FULL].pdf)
+    portfolio_pages = [flat(text) for text in pages if "Narrative of scheme" in text]
+    assert len(portfolio_pages) >= 2  # the table runs over pages...
+    for text in portfolio_pages:  # ...and every page of it starts with the column headings
+        assert "Scheme Lead(s) RAG Q1 2018/19 RAG Q2 2018/19 Narrative Updated" in text
+
+    for position, section in enumerate(
+        [section for section in PACK_SECTIONS if section.in_contents], start=1
+    ):
+        heading = f"{position}. {section.title}"
+        page = next(text for text in pages[2:] if heading in text)
+        lines = [line for line in page.splitlines() if line.strip()]
+        # Under the running header, the first thing on the page is the section's heading.
+        assert lines[0] == "Joint Commissioning Board · Quarter Two 2018/19"
+        assert lines[1].startswith(heading)
+
+
+def test_the_pdf_uses_arial_or_its_metric_twin_liberation_sans(pack):
+    result = build(pack).pdfs[FULL]
+    listing = subprocess.run(
+        ["pdffonts", "-"], input=result.pdf, capture_output=True, check=True
+    ).stdout.decode()
+    fonts = {line.split()[0].split("+")[-1] for line in listing.splitlines()[2:]}
+    assert fonts and all(font.startswith("Liberation-Sans") for font in fonts), fonts
