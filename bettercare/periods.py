@@ -133,6 +133,12 @@ class Quarter:
     def end(self) -> dt.date:
         return self.last_month.last_day
 
+    @property
+    def data_month(self) -> Month:
+        """The month a quarter's board report states its data up to: the quarter's second
+        month, because hospital data lags about a month (Q2 reports "up to Month 5")."""
+        return self.last_month.previous()
+
     def previous(self) -> Quarter:
         if self.number == 1:
             return Quarter(self.year.previous(), 4)

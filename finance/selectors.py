@@ -177,7 +177,7 @@ def reporting_month(*, area: Area, quarter: Quarter, months: list[Month]) -> Mon
     """The month a page opens at: the quarter's data month (Month 5 for Q2, as board packs
     report it, the last month of the quarter being still open) or, if its forecasts are not
     in yet, the latest month before it that has forecasts; else the latest month there is."""
-    data_month = quarter.last_month.previous()
+    data_month = quarter.data_month
     earlier = [month for month in months if month <= data_month]
     if earlier:
         return max(earlier)

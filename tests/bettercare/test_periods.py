@@ -82,6 +82,8 @@ def test_quarter_labels_and_neighbours():
     assert str(Quarter(FY18, 1).previous()) == "2017-18-Q4"
     assert str(Quarter(FY18, 4).next()) == "2019-20-Q1"
     assert str(q2.same_period_last_year()) == "2017-18-Q2"
+    assert q2.data_month.data_label == "Month 5, 31 August 2018"
+    assert str(Quarter(FY18, 4).data_month) == "2019-02"
 
 
 @pytest.mark.parametrize(
