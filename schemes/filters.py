@@ -30,8 +30,8 @@ class QuarterOverviewFilter(django_filters.FilterSet):
     quarter = django_filters.ChoiceFilter(
         label="Quarter", method="filter_quarter", empty_label=None, required=True
     )
-    scheme = django_filters.ModelChoiceFilter(
-        label="Scheme", field_name="pk", queryset=Scheme.objects.none(), empty_label="All schemes"
+    scheme = django_filters.ChoiceFilter(
+        label="Scheme", field_name="number", empty_label="All schemes"
     )
     status = django_filters.ChoiceFilter(
         label="Status",
@@ -50,7 +50,9 @@ class QuarterOverviewFilter(django_filters.FilterSet):
         self.filters["quarter"].extra["choices"] = [
             (str(quarter), quarter.short_label) for quarter in reportable_quarters(area)
         ]
-        self.filters["scheme"].queryset = Scheme.objects.in_area(area).order_by("number")
+        self.filters["scheme"].extra["choices"] = [
+            (str(scheme.number), str(scheme)) for scheme in Scheme.objects.in_area(area)
+        ]
 
     @property
     def quarter_value(self) -> Quarter | None:

@@ -49,7 +49,7 @@ from .selectors import (
     scheme_list,
 )
 from .tables import LeadReportTable, QuarterOverviewTable, SchemeTable
-from .workflow import Action, Status, steps_available
+from .workflow import STEPS, Action, Status, steps_available
 
 
 @require_GET
@@ -301,9 +301,11 @@ def report_edit(request, number: int, quarter: Quarter):
     return redirect(edit_url)
 
 
-def _step_view(request, number, quarter, form_class, form_name, apply):
+def _step_view(request, number, quarter, action, form_class, form_name, apply):
     """A workflow step posted from the report page: errors come back beside the field."""
     report = _report(request, number, quarter)
+    if not request.user.has_perm(f"schemes.{STEPS[action].permission}"):
+        raise PermissionDenied(f"Your role cannot take the step “{action.label}”.")
     form = (
         form_class(request.POST, report=report)
         if form_class is BoardDatesForm
@@ -336,7 +338,7 @@ def report_return(request, number: int, quarter: Quarter):
         )
         return "The report is returned to its lead with your comments."
 
-    return _step_view(request, number, quarter, ReturnForm, "return_form", apply)
+    return _step_view(request, number, quarter, Action.RETURN, ReturnForm, "return_form", apply)
 
 
 @require_POST
@@ -348,7 +350,7 @@ def report_accept(request, number: int, quarter: Quarter):
         )
         return "The report is accepted: it now waits for the board dates."
 
-    return _step_view(request, number, quarter, AcceptForm, "accept_form", apply)
+    return _step_view(request, number, quarter, Action.ACCEPT, AcceptForm, "accept_form", apply)
 
 
 @require_POST
@@ -363,7 +365,9 @@ def report_board_dates(request, number: int, quarter: Quarter):
         )
         return f"Board dates recorded: the report is “{report.status_label}”."
 
-    return _step_view(request, number, quarter, BoardDatesForm, "board_dates_form", apply)
+    return _step_view(
+        request, number, quarter, Action.RECEIVE_BY_JCB, BoardDatesForm, "board_dates_form", apply
+    )
 
 
 @require_POST
@@ -378,7 +382,9 @@ def report_correction(request, number: int, quarter: Quarter):
             f"revision {report.revision} stays as it was signed off."
         )
 
-    return _step_view(request, number, quarter, CorrectionForm, "correction_form", apply)
+    return _step_view(
+        request, number, quarter, Action.START_CORRECTION, CorrectionForm, "correction_form", apply
+    )
 
 
 # --- The quarter overview ---------------------------------------------------------------------
