@@ -426,7 +426,18 @@ def with_extra_row(data, prefix: str):
     return data
 
 
-class ReturnForm(PlainMessagesMixin, forms.Form):
+class StepForm(PlainMessagesMixin, forms.Form):
+    """A workflow step's form. Several share the report page, so each has its own ids."""
+
+    id_prefix = "step"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class ReturnForm(StepForm):
+    id_prefix = "return"
     comment = forms.CharField(
         label="What needs to change",
         help_text="The scheme lead sees this beside their report.",
@@ -436,13 +447,15 @@ class ReturnForm(PlainMessagesMixin, forms.Form):
     )
 
 
-class AcceptForm(PlainMessagesMixin, forms.Form):
+class AcceptForm(StepForm):
+    id_prefix = "accept"
     comment = forms.CharField(
         label="Comment (optional)", required=False, max_length=2000, widget=_textarea(2)
     )
 
 
-class CorrectionForm(PlainMessagesMixin, forms.Form):
+class CorrectionForm(StepForm):
+    id_prefix = "correction"
     reason = forms.CharField(
         label="Why does the signed-off report need correcting?",
         help_text="Kept with the new revision; the signed-off text stays as it was.",
