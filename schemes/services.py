@@ -93,9 +93,9 @@ class ReportStale(ReportError):
 
     def __init__(self, current: HighlightReport):
         self.current = current
-        who = current.updated_by.get_full_name() if current.updated_by else "someone else"
+        who = _person(current.updated_by) if current.updated_by else "Someone else"
         super().__init__(
-            f"{who or current.updated_by.username} saved this report at "
+            f"{who} saved this report at "
             f"{timezone.localtime(current.updated):%H:%M on %d %B %Y}, after you opened it. "
             "Your changes have not been saved."
         )
@@ -451,6 +451,18 @@ def _event(
     )
 
 
+def _step_allowed(report: HighlightReport, user, action: Action) -> workflow.Step:
+    """The step, if this person may take it on this report now: their role's step, from the
+    report's status, with the permission, in the report's area and (for a lead) scheme."""
+    step = step_for(report.status, action, _roles(user))
+    in_scope = user_is_member(user=user, area=report.scheme.area) and (
+        step.role != workflow.SCHEME_LEAD or _leads(user, report.scheme)
+    )
+    if not (in_scope and user.has_perm(f"schemes.{step.permission}")):
+        raise PermissionDenied(f"You cannot take the step “{action.label}” on this report.")
+    return step
+
+
 def _take_step(
     *,
     report: HighlightReport,
@@ -465,12 +477,7 @@ def _take_step(
     locked = (
         HighlightReport.objects.select_for_update().select_related("scheme__area").get(pk=report.pk)
     )
-    step = step_for(locked.status, action, _roles(user))
-    in_scope = user_is_member(user=user, area=locked.scheme.area) and (
-        step.role != workflow.SCHEME_LEAD or _leads(user, locked.scheme)
-    )
-    if not (in_scope and user.has_perm(f"schemes.{step.permission}")):
-        raise PermissionDenied(f"You cannot take the step “{action.label}” on this report.")
+    step = _step_allowed(locked, user, action)
     if not locked.is_current:
         raise ReportError("This is an earlier revision of the report: open the current one.")
     if step.needs_comment and not comment.strip():
@@ -509,9 +516,9 @@ def highlight_report_submit(
     *, report: HighlightReport, user, at: dt.datetime | None = None
 ) -> HighlightReport:
     """The lead sends the report to the analysts; refused while required sections are empty."""
+    _step_allowed(report, user, Action.SUBMIT)  # who may submit is said before what is missing
     missing = highlight_report_missing_sections(report=report)
     if missing:
-        step_for(report.status, Action.SUBMIT, _roles(user))  # a wrong step says so first
         raise ReportIncomplete(missing)
     return _take_step(report=report, user=user, action=Action.SUBMIT, at=at)
 
@@ -571,13 +578,8 @@ def highlight_report_correction_start(
 ) -> HighlightReport:
     """Open a new revision of a signed-off report, as a draft copy of it, for its lead to
     correct. The signed-off revision stays exactly as it was, and can still be read."""
-    locked = HighlightReport.objects.select_for_update().get(pk=report.pk)
-    step = step_for(locked.status, Action.START_CORRECTION, _roles(user))
-    if not (
-        user.has_perm(f"schemes.{step.permission}")
-        and user_is_member(user=user, area=report.scheme.area)
-    ):
-        raise PermissionDenied("You cannot start a correction of this report.")
+    locked = HighlightReport.objects.select_for_update().select_related("scheme").get(pk=report.pk)
+    _step_allowed(locked, user, Action.START_CORRECTION)
     if not locked.is_current:
         raise ReportError("This is an earlier revision: corrections start from the current one.")
     if not reason.strip():

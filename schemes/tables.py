@@ -78,12 +78,16 @@ class QuarterOverviewTable(tables.Table):
     """Every scheme of the area in a quarter with its report's status and figures; exported
     as CSV or XLSX with exact amounts."""
 
-    number = tables.Column("No.", accessor="scheme__number")
+    # The number, quarter and report date are in the exports; on the page the scheme's label
+    # carries its number, the heading the quarter, and "Last step" the latest date.
+    number = tables.Column("No.", accessor="scheme__number", visible=False)
     scheme = tables.Column("Scheme", accessor="scheme__name", order_by=("scheme__number",))
-    quarter = tables.Column("Quarter", accessor="quarter", orderable=False)
+    quarter = tables.Column("Quarter", accessor="quarter", orderable=False, visible=False)
     status = ReportStatusColumn()
     author = tables.Column("Report author", accessor="report__report_author", orderable=False)
-    report_date = tables.Column("Report date", accessor="report__report_date", orderable=False)
+    report_date = tables.Column(
+        "Report date", accessor="report__report_date", orderable=False, visible=False
+    )
     last_step = tables.Column("Last step", empty_values=(), orderable=False)
     annual_value = tables.Column(
         "Annual value", empty_values=(), orderable=False, attrs={"td": {"class": "bc-numeric"}}

@@ -403,3 +403,15 @@ def test_the_read_view_lays_the_report_out_like_the_template(login, analyst, sig
     positions = [body.index(label) for label in order]
     assert positions == sorted(positions)
     assert "Supports:</em> Improving service user experience" in body
+
+
+def test_administrators_can_look_reports_up_in_the_admin_but_not_change_them(
+    login, administrator, signed_off
+):
+    client = login(administrator)
+    listing = client.get("/admin/schemes/highlightreport/")
+    assert listing.status_code == 200
+    assert "1. Carers" in listing.content.decode()
+    detail = client.get(f"/admin/schemes/highlightreport/{signed_off.pk}/change/")
+    assert detail.status_code == 200
+    assert client.post(f"/admin/schemes/highlightreport/{signed_off.pk}/change/").status_code == 403

@@ -343,3 +343,8 @@ def test_only_analysts_record_paper_reports(carers, lead):
             content=full_content(),
             board_dates={},
         )
+
+
+def test_who_may_submit_is_checked_before_what_is_missing(draft, lead_clusters):
+    with pytest.raises(PermissionDenied):
+        services.highlight_report_submit(report=draft, user=lead_clusters)
