@@ -332,16 +332,24 @@ def highlight_report_save(
 
 
 def _rows_write(report: HighlightReport, rows: dict) -> None:
-    """Replace every repeating table of the report with the checked rows, in order."""
+    """Replace every repeating table of the report with the checked rows, in order: one
+    delete and one insert per table, and one insert for all the developments' aim tags."""
+    tags = []
     for relation, model in ROW_MODELS.items():
         model.objects.filter(report=report).delete()
-        for position, (instance, aims) in enumerate(rows[relation]):
+        instances = []
+        for position, (instance, _) in enumerate(rows[relation]):
             instance.report, instance.position = report, position
-            instance.save()
-            if aims:
-                KeyDevelopmentAim.objects.bulk_create(
-                    KeyDevelopmentAim(development=instance, aim=aim) for aim in aims
-                )
+            instances.append(instance)
+        # Key developments need their ids back for their tags (PostgreSQL and SQLite 3.35+
+        # return them from a bulk insert).
+        model.objects.bulk_create(instances)
+        tags.extend(
+            KeyDevelopmentAim(development=instance, aim=aim)
+            for instance, aims in rows[relation]
+            for aim in aims
+        )
+    KeyDevelopmentAim.objects.bulk_create(tags)
 
 
 def _rows_checked(content: ReportContent) -> dict[str, list[tuple[models.Model, list[str]]]]:

@@ -424,10 +424,15 @@ class QuarterOverview(AreaRequiredMixin, ExportMixin, SingleTableMixin, FilterVi
         return kwargs
 
     def get_table_data(self):
-        quarter = self.filterset.quarter_value
-        if quarter is None:
-            return []
-        return quarter_overview(schemes=self.object_list, quarter=quarter)
+        # Read once per request: an export builds its table a second time.
+        if not hasattr(self, "_rows"):
+            quarter = self.filterset.quarter_value
+            self._rows = (
+                []
+                if quarter is None
+                else quarter_overview(schemes=self.object_list, quarter=quarter)
+            )
+        return self._rows
 
     def get_export_filename(self, export_format):
         quarter = self.filterset.quarter_value
