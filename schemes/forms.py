@@ -89,6 +89,9 @@ class PlainMessagesMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if getattr(field, "max_length", None):
+                # No maxlength attribute: a browser would cut pasted text short without a
+                # word; the server says how long it is instead, and keeps all of it.
+                field.widget.attrs.pop("maxlength", None)
                 field.error_messages["max_length"] = (
                     f"Shorten this to {field.max_length:,} characters or fewer "
                     "(it has %(show_value)d)."

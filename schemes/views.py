@@ -151,9 +151,9 @@ def report_detail(request, number: int, quarter: Quarter):
                 "scheme": scheme,
                 "quarter": quarter,
                 "scheme_name": scheme.name_in(quarter.year),
-                "can_start": request.user.has_perm("schemes.add_highlightreport")
-                and _is_lead_of(request.user, scheme)
-                and quarter <= request.area.reporting_quarter(),
+                "is_lead": request.user.has_perm("schemes.add_highlightreport")
+                and _is_lead_of(request.user, scheme),
+                "is_due": quarter <= request.area.reporting_quarter(),
             },
         )
     return _read_page(request, report)
@@ -205,7 +205,7 @@ def report_start(request, number: int, quarter: Quarter):
     except services.ReportError as error:
         messages.error(request, str(error))
         return redirect(report_url(scheme, quarter))
-    # Finance prefill (issue 5) belongs here: highlight_report_financial_lines_set(...).
+    # The finance issue's prefill joins here: services.highlight_report_financial_lines_set.
     messages.success(request, f"Your {quarter.short_label} report is started: fill it in below.")
     return redirect(report_url(scheme, quarter, "report_edit"))
 

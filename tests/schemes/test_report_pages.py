@@ -106,6 +106,8 @@ def test_the_edit_page_uses_the_templates_labels(login, lead, draft):
         "Any Over/Under spend to date",
     ]:
         assert label in page, label
+    # Long text is never cut short by the browser: the server says what is too long.
+    assert "maxlength" not in page
 
 
 def test_saving_a_draft_keeps_everything_and_works_out_the_totals(login, lead, draft):
