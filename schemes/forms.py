@@ -189,6 +189,14 @@ class FinancialLineForm(DraftMixin, ReportRowForm):
     class Meta:
         model = FinancialLine
         fields = ["source", "other_source", "annual_value", "projected_spend"]
+        error_messages = {"source": {"required": "Choose the funding source."}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [("", "Choose a source"), *FundingSource.choices]
+        self.fields["annual_value"].error_messages["required"] = (
+            "Enter the annual value, or remove this funding source."
+        )
 
     def clean_annual_value(self):
         raw = self["annual_value"].data
@@ -220,6 +228,7 @@ class KeyDevelopmentForm(ReportRowForm):
     class Meta:
         model = KeyDevelopment
         fields = ["text"]
+        error_messages = {"text": {"required": "Describe the development, or remove this row."}}
         widgets = {"text": _textarea(3)}
 
     def row_values(self) -> dict:
@@ -240,6 +249,7 @@ class IndicatorForm(ReportRowForm):
     class Meta:
         model = PerformanceIndicator
         fields = ["indicator", "progress", "target", "actual", "measure_period"]
+        error_messages = {"indicator": {"required": "Enter the indicator, or remove this row."}}
         widgets = {"indicator": _textarea(2), "progress": _textarea(3)}
 
     def clean(self):
@@ -262,6 +272,7 @@ class RiskForm(DraftMixin, ReportRowForm):
     class Meta:
         model = Risk
         fields = ["risk", "mitigation"]
+        error_messages = {"risk": {"required": "Enter the risk, or remove this row."}}
         widgets = {"risk": _textarea(3), "mitigation": _textarea(3)}
 
 
@@ -275,6 +286,7 @@ class ContractForm(ReportRowForm):
 
     class Meta:
         model = AssociatedContract
+        error_messages = {"contract": {"required": "Name the contract, or remove this row."}}
         fields = [
             "contract",
             "duration",

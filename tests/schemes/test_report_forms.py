@@ -123,3 +123,19 @@ def test_indicator_numbers_and_their_period(target, actual, period, valid, store
     assert form.is_valid() is valid, form.errors
     if valid:
         assert form.row_values()["measure_period"] == stored_period
+
+
+def test_a_half_filled_row_says_what_it_needs():
+    formset = _finance(("", "£1m", ""))
+    assert formset.forms[0].errors["source"] == ["Choose the funding source."]
+    risks = ROW_FORMSETS["risks"](
+        {
+            "risks-TOTAL_FORMS": "1",
+            "risks-INITIAL_FORMS": "0",
+            "risks-0-risk": "",
+            "risks-0-mitigation": "A mitigation with no risk",
+        },
+        prefix="risks",
+    )
+    assert not risks.is_valid()
+    assert risks.forms[0].errors["risk"] == ["Enter the risk, or remove this row."]
