@@ -465,7 +465,7 @@ class ReturnForm(StepForm):
 class AcceptForm(StepForm):
     id_prefix = "accept"
     comment = forms.CharField(
-        label="Comment (optional)", required=False, max_length=2000, widget=_textarea(2)
+        label="Comment", required=False, max_length=2000, widget=_textarea(2)
     )
 
 
