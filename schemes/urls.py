@@ -20,10 +20,11 @@ class QuarterConverter:
         return str(value)
 
 
-register_converter(QuarterConverter, "quarter")
+# Named for this app so that another app registering its own "quarter" cannot clash.
+register_converter(QuarterConverter, "schemes_quarter")
 
 app_name = "schemes"
-report = "<int:number>/<quarter:quarter>/"
+report = "<int:number>/<schemes_quarter:quarter>/"
 urlpatterns = [
     path("", views.index, name="index"),
     path("overview/", views.overview, name="overview"),

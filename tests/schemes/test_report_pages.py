@@ -417,3 +417,8 @@ def test_administrators_can_look_reports_up_in_the_admin_but_not_change_them(
     detail = client.get(f"/admin/schemes/highlightreport/{signed_off.pk}/change/")
     assert detail.status_code == 200
     assert client.post(f"/admin/schemes/highlightreport/{signed_off.pk}/change/").status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/schemes/1/2018-20-Q1/", "/schemes/1/2018-19-Q5/"])
+def test_a_quarter_that_does_not_exist_is_not_found(login, lead, path):
+    assert login(lead).get(path).status_code == 404
