@@ -1,11 +1,14 @@
 from django.apps import AppConfig
 
+from .workflow import role_permissions as workflow_permissions
 
-class SchemesConfig(AppConfig):
-    name = "schemes"
-    verbose_name = "Schemes and highlight reports"
-    # What each role may do with this app's records (see bettercare.roles).
-    role_permissions = {
+_READ = {"schemes.view_scheme", "schemes.view_highlightreport"}
+
+
+def _role_permissions() -> dict[str, set[str]]:
+    # Each workflow step's permission goes to the role whose step it is (see workflow.STEPS).
+    steps = workflow_permissions()
+    return {
         "administrator": {
             "schemes.add_scheme",
             "schemes.change_scheme",
@@ -14,8 +17,19 @@ class SchemesConfig(AppConfig):
             "schemes.change_schemeyearname",
             "schemes.delete_schemeyearname",
             "schemes.view_schemeyearname",
+            "schemes.view_highlightreport",
         },
-        "analyst": {"schemes.view_scheme"},
-        "board_secretary": {"schemes.view_scheme"},
-        "scheme_lead": {"schemes.view_scheme"},
+        "analyst": _READ | steps["analyst"],
+        "board_secretary": _READ | steps["board_secretary"],
+        # A lead starts and writes reports of the schemes they lead (checked per scheme).
+        "scheme_lead": _READ
+        | {"schemes.add_highlightreport", "schemes.change_highlightreport"}
+        | steps["scheme_lead"],
     }
+
+
+class SchemesConfig(AppConfig):
+    name = "schemes"
+    verbose_name = "Schemes and highlight reports"
+    # What each role may do with this app's records (see bettercare.roles).
+    role_permissions = _role_permissions()

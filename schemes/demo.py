@@ -1,13 +1,55 @@
-"""Southampton's ten schemes of 2017/18 and 2018/19 and their demo leads."""
+"""Southampton's ten schemes of 2017/18 and 2018/19, their demo leads, and highlight reports:
+the ten 2017/18 Quarter 4 reports as the boards signed them off, and 2018/19 Quarter 1 drafts
+for Carers and Clusters for the demo leads to work on.
+
+The Quarter 4 figures and dates are kept in the fixture as the report wrote them (`£1.240m`,
+`£47,436,000`, `£3.60 Million`, `22.05.18`, `14th May 2018`) and read exactly here, through
+the same parsers people's typing goes through.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from decimal import Decimal
+
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from bettercare.demo import demo_users, read_fixture
-from bettercare.periods import parse_financial_year
+from bettercare.money import parse_money
+from bettercare.periods import parse_financial_year, parse_period, parse_quarter
 
-from .services import scheme_lead_assign, scheme_save
+from .models import FundingSource, HighlightReport
+from .report_finance import parse_amount_with_share, typed_share_problems
+from .services import (
+    SOURCE_BY_LABEL,
+    ReportContent,
+    highlight_report_record_paper,
+    highlight_report_start,
+    scheme_lead_assign,
+    scheme_save,
+)
+from .workflow import Action
+
+_DATE_FORMATS = ("%d.%m.%y", "%d/%m/%y", "%d.%m.%Y", "%d/%m/%Y", "%d %B %Y", "%B %Y")
+BOARD_DATE_KEYS = {
+    "received_by_jcb": Action.RECEIVE_BY_JCB,
+    "signed_off_by_jcb": Action.SIGN_OFF_BY_JCB,
+    "received_by_hwb": Action.RECEIVE_BY_HWB,
+}
+
+
+def document_date(text: str) -> dt.date:
+    """A date as the reports write it: 22.05.18, 23/5/18, 24/05/2018, 14th May 2018, 28 May
+    2018; a month alone (May 2018) is read as its first day."""
+    cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.strip())
+    for form in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(cleaned, form).date()
+        except ValueError:
+            continue
+    raise ValueError(f"'{text}' is not a date the demo data understands.")
 
 
 def load(*, area, log) -> None:
@@ -29,3 +71,88 @@ def load(*, area, log) -> None:
         for number in person.get("schemes", []):
             scheme_lead_assign(scheme=schemes[number], user=users[person["username"]])
     log(f"{len(schemes)} schemes, with their leads")
+    _load_reports(schemes=schemes, users=users, log=log)
+
+
+def _load_reports(*, schemes, users, log) -> None:
+    """Reports that already exist are left as they are: signed-off reports never change, and
+    a draft may hold a lead's work."""
+    data = read_fixture("highlight_reports.json")
+    quarter = parse_quarter(data["quarter"])
+    board_dates = {
+        BOARD_DATE_KEYS[key]: dt.date.fromisoformat(value)
+        for key, value in data["board_dates"].items()
+    }
+    recorded = 0
+    for item in data["reports"]:
+        scheme = schemes[item["scheme"]]
+        if HighlightReport.objects.filter(scheme=scheme, quarter=quarter).exists():
+            continue
+        report_date = document_date(item["report_date"])
+        highlight_report_record_paper(
+            scheme=scheme,
+            quarter=quarter,
+            user=users["analyst"],
+            content=report_content(item, aims=scheme.aims, report_date=report_date),
+            board_dates=board_dates,
+            at=timezone.make_aware(dt.datetime.combine(report_date, dt.time(17))),
+        )
+        recorded += 1
+    started = 0
+    for draft in data["drafts"]:
+        scheme, draft_quarter = schemes[draft["scheme"]], parse_quarter(draft["quarter"])
+        if not HighlightReport.objects.filter(scheme=scheme, quarter=draft_quarter).exists():
+            highlight_report_start(scheme=scheme, quarter=draft_quarter, user=users[draft["lead"]])
+            started += 1
+    log(
+        f"Highlight reports: {recorded} for {quarter.short_label} recorded as signed off, "
+        f"{started} drafts started"
+    )
+
+
+def report_content(item: dict, *, aims: str, report_date: dt.date) -> ReportContent:
+    """A fixture report as the content services take, its amounts read exactly."""
+    lines, shares = [], []
+    for line in item["finance"]:
+        amount, share = parse_amount_with_share(line["annual_value"])
+        source = SOURCE_BY_LABEL.get(line["source"], FundingSource.OTHER)
+        lines.append(
+            {
+                "source": source,
+                "other_source": line["source"] if source == FundingSource.OTHER else "",
+                "annual_value": amount,
+                "projected_spend": parse_money(line["projected_spend"]),
+            }
+        )
+        shares.append(share)
+    problems = typed_share_problems([line["annual_value"] for line in lines], shares)
+    if problems:
+        raise ValueError(f"Scheme {item['scheme']}: {'; '.join(problems.values())}")
+    indicators = [
+        {
+            "indicator": row["indicator"],
+            "progress": row.get("progress", ""),
+            "target": Decimal(row["target"]) if "target" in row else None,
+            "actual": Decimal(row["actual"]) if "actual" in row else None,
+            "measure_period": str(parse_period(row["period"])) if "period" in row else "",
+        }
+        for row in item["indicators"]
+    ]
+    return ReportContent(
+        fields={
+            "pooled_budget_manager": item.get("pooled_budget_manager", ""),
+            "report_author": item["report_author"],
+            "report_date": report_date,
+            "reasons_for_variance": item["reasons_for_variance"],
+            "actions_on_variance": item["actions_on_variance"],
+            "savings_opportunities": item["savings_opportunities"],
+            "cost_pressures": item["cost_pressures"],
+            "aims": aims,
+            "recommendations": item["recommendations"],
+            "priorities": item["priorities"],
+        },
+        financial_lines=lines,
+        key_developments=item["key_developments"],
+        indicators=indicators,
+        risks=item["risks"],
+    )

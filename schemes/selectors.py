@@ -1,9 +1,11 @@
-"""Reads of schemes, shaped for the pages that show them."""
+"""Reads of schemes and highlight reports, shaped for the pages that show them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.urls import reverse
 
 from bettercare.models import Area
@@ -11,7 +13,8 @@ from bettercare.periods import Quarter
 from bettercare.roles import Role, user_roles
 from bettercare.selectors import Task
 
-from .models import Scheme
+from .models import HighlightReport, HighlightReportEvent, KeyDevelopment, Scheme
+from .workflow import BOARD_DATE_LABELS, BOARD_STEPS, Status
 
 # Roles that see every scheme of their area; a scheme lead sees only the schemes they lead.
 AREA_WIDE_ROLES = {Role.ADMINISTRATOR, Role.ANALYST, Role.BOARD_SECRETARY}
@@ -37,16 +40,387 @@ def scheme_list(*, user, area: Area) -> QuerySet[Scheme]:
     )
 
 
+# --- Highlight reports -----------------------------------------------------------------------
+
+
+def _with_report_details(reports: QuerySet[HighlightReport]) -> QuerySet[HighlightReport]:
+    """Everything a report's page, export or board pack section shows, in a fixed number of
+    queries however many reports there are."""
+    return reports.select_related("updated_by", "status_changed_by").prefetch_related(
+        "financial_lines",
+        Prefetch("key_developments", queryset=KeyDevelopment.objects.prefetch_related("aim_tags")),
+        "indicators",
+        "risks",
+        "contracts",
+    )
+
+
+def scheme_for_user(*, user, area: Area, number: int) -> Scheme | None:
+    """Scheme `number` of the area if the user may see it (a lead, only their own)."""
+    return (
+        schemes_visible_to(user=user, area=area)
+        .select_related("area", "host")
+        .prefetch_related("year_names")
+        .filter(number=number)
+        .first()
+    )
+
+
+def highlight_report_for_user(
+    *, user, area: Area, number: int, quarter: Quarter, revision: int | None = None
+) -> HighlightReport | None:
+    """The report of scheme `number` for `quarter` (the current revision unless one is named),
+    if the user may see it; None otherwise, so the page answers 'not found' either way."""
+    scheme = scheme_for_user(user=user, area=area, number=number)
+    if scheme is None:
+        return None
+    reports = HighlightReport.objects.filter(scheme=scheme, quarter=quarter)
+    reports = reports.filter(revision=revision) if revision else reports.current()
+    report = _with_report_details(reports).first()
+    if report is not None:
+        report.scheme = scheme  # already loaded, with its names by year
+    return report
+
+
+def highlight_report_revisions(*, report: HighlightReport) -> list[HighlightReport]:
+    """Every revision of the report's scheme and quarter, first to last."""
+    return list(
+        HighlightReport.objects.filter(scheme=report.scheme_id, quarter=report.quarter)
+        .select_related("status_changed_by")
+        .order_by("revision")
+    )
+
+
+def highlight_report_history(*, report: HighlightReport) -> list[HighlightReportEvent]:
+    """Every step of every revision of the report's scheme and quarter, oldest first."""
+    return list(
+        HighlightReportEvent.objects.filter(
+            report__scheme=report.scheme_id, report__quarter=report.quarter
+        )
+        .select_related("actor", "report")
+        .order_by("at", "pk")
+    )
+
+
+def highlight_report_latest_return(*, report: HighlightReport) -> HighlightReportEvent | None:
+    """The analyst's comments when the report was last returned, for its lead to act on."""
+    if report.status != Status.RETURNED:
+        return None
+    return (
+        report.events.filter(action="return").select_related("actor").order_by("-at", "-pk").first()
+    )
+
+
+def highlight_report_previous(*, report: HighlightReport) -> HighlightReport | None:
+    """The same scheme's report for the quarter before (its current revision), if any."""
+    previous = _with_report_details(
+        HighlightReport.objects.current().filter(
+            scheme=report.scheme_id, quarter=report.quarter.previous()
+        )
+    ).first()
+    if previous is not None:
+        previous.scheme = report.scheme
+    return previous
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A section that must be filled in before a report can be submitted."""
+
+    field: str  # the form field, or the prefix of the repeating table, it belongs beside
+    label: str  # the section as the template names it
+    message: str
+
+
+_REQUIRED_TEXT = [
+    ("report_author", "Report Author", "Enter the name of the report's author."),
+    ("report_date", "Report Date", "Enter the report date."),
+    (
+        "reasons_for_variance",
+        "What are the reasons for Over/Underspends?",
+        "Give the reasons for the over or underspend (write “None” if there are none).",
+    ),
+    (
+        "actions_on_variance",
+        "What actions are being taken to address Over/Underspends?",
+        "Say what is being done about the over or underspend (“None” if nothing is needed).",
+    ),
+    (
+        "savings_opportunities",
+        "Are there any opportunities for Savings?",
+        "Answer whether there are opportunities for savings (“None” if there are none).",
+    ),
+    (
+        "cost_pressures",
+        "Predicted Cost Pressures:",
+        "Give the predicted cost pressures (“None” if there are none).",
+    ),
+    (
+        "aims",
+        "Original Aims and anticipated Outcomes for this Scheme",
+        "Enter the scheme's original aims and anticipated outcomes.",
+    ),
+    (
+        "priorities",
+        "Outline the Priorities for this scheme for the forthcoming period",
+        "Outline the scheme's priorities for the next 3 to 6 months.",
+    ),
+]
+
+
+def highlight_report_missing_sections(*, report: HighlightReport) -> list[Missing]:
+    """The required sections still empty, in the template's order."""
+    missing: list[Missing] = []
+
+    def need(field: str, label: str, message: str) -> None:
+        missing.append(Missing(field, label, message))
+
+    for field, label, message in _REQUIRED_TEXT[:2]:
+        if not getattr(report, field) or not str(getattr(report, field)).strip():
+            need(field, label, message)
+    lines = list(report.financial_lines.all())
+    if not lines:
+        need(
+            "financial_lines",
+            "Annual value",
+            "Add the annual value of at least one funding source.",
+        )
+    elif any(line.projected_spend is None for line in lines):
+        need(
+            "financial_lines",
+            "Projected year end spend",
+            "Enter the projected year end spend of every funding source.",
+        )
+    for field, label, message in _REQUIRED_TEXT[2:7]:
+        if not getattr(report, field).strip():
+            need(field, label, message)
+    if not list(report.key_developments.all()):
+        need(
+            "key_developments",
+            "Key Developments/Successes/Achievements this Quarter",
+            "Add at least one key development, success or achievement this quarter.",
+        )
+    if not list(report.indicators.all()):
+        need("indicators", "Performance Indicators", "Add at least one performance indicator.")
+    risks = list(report.risks.all())
+    if not risks:
+        need("risks", "Risks", "Add at least one risk, with its mitigation.")
+    elif any(not risk.mitigation.strip() for risk in risks):
+        need("risks", "Mitigation", "Give the mitigation of every risk.")
+    for field, label, message in _REQUIRED_TEXT[7:]:
+        if not getattr(report, field).strip():
+            need(field, label, message)
+    return missing
+
+
+def highlight_reports_for_pack(
+    *, area: Area, quarter: Quarter
+) -> list[tuple[Scheme, HighlightReport | None]]:
+    """Every scheme active in the quarter's financial year, by number, with its report for the
+    quarter (the current revision, in whatever status) or None; everything the report body
+    shows is prefetched, in the same number of queries however many schemes there are."""
+    schemes = list(
+        Scheme.objects.in_area(area)
+        .active_in(quarter.year)
+        .select_related("host")
+        .prefetch_related("year_names")
+        .order_by("number")
+    )
+    reports = {
+        report.scheme_id: report
+        for report in _with_report_details(
+            HighlightReport.objects.current().filter(scheme__in=schemes, quarter=quarter)
+        )
+    }
+    pairs = []
+    for scheme in schemes:
+        report = reports.get(scheme.pk)
+        if report is not None:
+            report.scheme = scheme
+        pairs.append((scheme, report))
+    return pairs
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    """A scheme in a quarter, with its report or none yet."""
+
+    scheme: Scheme
+    quarter: Quarter
+    report: HighlightReport | None
+
+    @property
+    def status_label(self) -> str:
+        return self.report.status_label if self.report else "Not started"
+
+
+def quarter_report_status(quarter: Quarter) -> Subquery:
+    """The status of each scheme's current report for the quarter (None: not started), as an
+    annotation for a Scheme queryset, so the overview can filter on it."""
+    return Subquery(
+        HighlightReport.objects.current()
+        .filter(scheme=OuterRef("pk"), quarter=quarter)
+        .values("status")[:1]
+    )
+
+
+def quarter_overview(*, schemes: QuerySet[Scheme], quarter: Quarter) -> list[OverviewRow]:
+    """The given schemes (already filtered) with their reports for the quarter."""
+    schemes = list(schemes.select_related("host").prefetch_related("year_names"))
+    reports = {
+        report.scheme_id: report
+        for report in HighlightReport.objects.current()
+        .filter(scheme__in=schemes, quarter=quarter)
+        .select_related("status_changed_by")
+        .prefetch_related("financial_lines")
+    }
+    rows = []
+    for scheme in schemes:
+        report = reports.get(scheme.pk)
+        if report is not None:
+            report.scheme = scheme
+        rows.append(OverviewRow(scheme=scheme, quarter=quarter, report=report))
+    return rows
+
+
+def reports_of_lead(*, user, area: Area) -> list[OverviewRow]:
+    """A scheme lead's reports, newest quarter first, led by the reporting quarter's report
+    of each of their schemes (started or not: it is the one due)."""
+    due = area.reporting_quarter()
+    schemes = list(
+        Scheme.objects.in_area(area).led_by(user).prefetch_related("year_names").order_by("number")
+    )
+    reports = list(
+        HighlightReport.objects.current()
+        .filter(scheme__in=schemes)
+        .select_related("status_changed_by")
+        .order_by("-quarter", "scheme__number")
+    )
+    by_scheme = {scheme.pk: scheme for scheme in schemes}
+    started = {(report.scheme_id, report.quarter) for report in reports}
+    rows = [
+        OverviewRow(scheme=scheme, quarter=due, report=None)
+        for scheme in schemes
+        if scheme.is_active_in(due.year) and (scheme.pk, due) not in started
+    ]
+    for report in reports:
+        report.scheme = by_scheme[report.scheme_id]
+        rows.append(OverviewRow(scheme=report.scheme, quarter=report.quarter, report=report))
+    return rows
+
+
+def report_url(scheme: Scheme, quarter: Quarter, name: str = "report") -> str:
+    return reverse(f"schemes:{name}", kwargs={"number": scheme.number, "quarter": quarter})
+
+
 def home_tasks(*, user, area: Area, quarter: Quarter) -> list[Task]:
-    roles = user_roles(user)
-    tasks = []
+    roles = set(user_roles(user))
+    tasks: list[Task] = []
     if Role.SCHEME_LEAD in roles:
-        for scheme in Scheme.objects.in_area(area).led_by(user):
+        tasks.extend(_lead_tasks(user=user, area=area, quarter=quarter))
+    if Role.ANALYST in roles:
+        tasks.extend(_analyst_tasks(area=area, quarter=quarter))
+    if Role.BOARD_SECRETARY in roles:
+        tasks.extend(_secretary_tasks(area=area))
+    return tasks
+
+
+def _lead_tasks(*, user, area: Area, quarter: Quarter) -> list[Task]:
+    tasks = []
+    for row in reports_of_lead(user=user, area=area):
+        name = row.scheme.name_in(row.quarter.year)
+        title = f"{row.scheme.number}. {name}: highlight report for {row.quarter.short_label}"
+        report = row.report
+        if report is None:
+            tasks.append(
+                Task(title, "Due now: not started yet.", report_url(row.scheme, row.quarter))
+            )
+        elif report.status == Status.RETURNED:
             tasks.append(
                 Task(
-                    title=f"{scheme}: highlight report for {quarter.short_label}",
-                    detail="You lead this scheme.",
-                    url=reverse("schemes:index"),
+                    title,
+                    "Returned with comments: correct it and submit it again.",
+                    report_url(row.scheme, row.quarter, "report_edit"),
                 )
             )
+        elif report.status == Status.DRAFT:
+            tasks.append(
+                Task(
+                    title,
+                    "Draft: finish it and submit it.",
+                    report_url(row.scheme, row.quarter, "report_edit"),
+                )
+            )
+        elif row.quarter == quarter:
+            status = "done" if report.is_signed_off else "waiting"
+            tasks.append(
+                Task(title, f"{report.status_label}.", report_url(row.scheme, row.quarter), status)
+            )
     return tasks
+
+
+def _analyst_tasks(*, area: Area, quarter: Quarter) -> list[Task]:
+    tasks = []
+    submitted = (
+        HighlightReport.objects.current()
+        .in_area(area)
+        .filter(status=Status.SUBMITTED)
+        .select_related("scheme", "status_changed_by")
+        .order_by("quarter", "scheme__number")
+    )
+    for report in submitted:
+        who = report.status_changed_by
+        tasks.append(
+            Task(
+                f"Review {report.scheme}: highlight report for {report.quarter.short_label}",
+                f"Submitted by {who.get_full_name() or who.username} on "
+                f"{report.status_changed:%d %B %Y}."
+                if who
+                else "Submitted.",
+                report_url(report.scheme, report.quarter),
+            )
+        )
+    not_reported = list(
+        Scheme.objects.in_area(area)
+        .active_in(quarter.year)
+        .annotate(report_status=quarter_report_status(quarter))
+        .filter(report_status__isnull=True)
+        .order_by("number")
+    )
+    if not_reported:
+        names = ", ".join(str(scheme) for scheme in not_reported)
+        count = len(not_reported)
+        tasks.append(
+            Task(
+                f"{count} scheme{'s have' if count > 1 else ' has'} not reported for "
+                f"{quarter.short_label}",
+                names,
+                reverse("schemes:overview") + f"?quarter={quarter}&status=not_started",
+                "waiting",
+            )
+        )
+    return tasks
+
+
+def _secretary_tasks(*, area: Area) -> list[Task]:
+    awaiting = {
+        Status.ACCEPTED: BOARD_STEPS[0],
+        Status.RECEIVED_BY_JCB: BOARD_STEPS[1],
+        Status.SIGNED_OFF_BY_JCB: BOARD_STEPS[2],
+    }
+    reports = (
+        HighlightReport.objects.current()
+        .in_area(area)
+        .filter(status__in=list(awaiting))
+        .select_related("scheme")
+        .order_by("quarter", "scheme__number")
+    )
+    return [
+        Task(
+            f"Board dates for {report.scheme}: highlight report for {report.quarter.short_label}",
+            f"{report.status_label}; next to record: "
+            f"{BOARD_DATE_LABELS[awaiting[Status(report.status)]].lower()}.",
+            report_url(report.scheme, report.quarter) + "#board-dates",
+        )
+        for report in reports
+    ]

@@ -1,6 +1,13 @@
 import django_tables2 as tables
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+
+from bettercare.money import format_short
 
 from .models import Scheme
+from .selectors import report_url
+from .workflow import Status
 
 
 class SchemeTable(tables.Table):
@@ -26,3 +33,183 @@ class SchemeTable(tables.Table):
     def render_years(self, value, record):
         last = record.last_year.label if record.last_year else "continuing"
         return f"{record.first_year.label} to {last}"
+
+
+class ReportStatusColumn(tables.Column):
+    """The report's status in words (never colour alone), or "Not started"."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("verbose_name", "Status")
+        kwargs.setdefault("accessor", "status_label")
+        super().__init__(**kwargs)
+
+    def render(self, value, record):
+        tag = STATUS_TAGS.get(record.report.status if record.report else "", "nhsuk-tag--grey")
+        return format_html('<strong class="nhsuk-tag {}">{}</strong>', tag, value)
+
+
+# NHS.UK tag colours per status; the words carry the meaning, the colour only helps.
+STATUS_TAGS = {
+    Status.DRAFT: "nhsuk-tag--white",
+    Status.SUBMITTED: "nhsuk-tag--blue",
+    Status.RETURNED: "nhsuk-tag--orange",
+    Status.ACCEPTED: "nhsuk-tag--aqua-green",
+    Status.RECEIVED_BY_JCB: "nhsuk-tag--purple",
+    Status.SIGNED_OFF_BY_JCB: "nhsuk-tag--green",
+    Status.RECEIVED_BY_HWB: "nhsuk-tag--green",
+}
+
+
+def _scheme_label(record) -> str:
+    return f"{record.scheme.number}. {record.scheme.name_in(record.quarter.year)}"
+
+
+def _last_step(record) -> str:
+    report = record.report
+    if report is None:
+        return "—"
+    who = report.status_changed_by
+    name = (who.get_full_name() or who.username) if who else ""
+    when = date_format(timezone.localtime(report.status_changed), "j M Y")
+    return f"{when}, {name}" if name else when
+
+
+class QuarterOverviewTable(tables.Table):
+    """Every scheme of the area in a quarter with its report's status and figures; exported
+    as CSV or XLSX with exact amounts."""
+
+    # The number, quarter and report date are in the exports; on the page the scheme's label
+    # carries its number, the heading the quarter, and "Last step" the latest date.
+    number = tables.Column("No.", accessor="scheme__number", visible=False)
+    scheme = tables.Column("Scheme", accessor="scheme__name", order_by=("scheme__number",))
+    quarter = tables.Column("Quarter", accessor="quarter", orderable=False, visible=False)
+    status = ReportStatusColumn()
+    author = tables.Column("Report author", accessor="report__report_author", orderable=False)
+    report_date = tables.Column(
+        "Report date", accessor="report__report_date", orderable=False, visible=False
+    )
+    last_step = tables.Column("Last step", empty_values=(), orderable=False)
+    annual_value = tables.Column(
+        "Annual value", empty_values=(), orderable=False, attrs={"td": {"class": "bc-numeric"}}
+    )
+    projected_spend = tables.Column(
+        "Projected year end spend",
+        empty_values=(),
+        orderable=False,
+        attrs={"td": {"class": "bc-numeric"}},
+    )
+    variance = tables.Column(
+        "Variance", empty_values=(), orderable=False, attrs={"td": {"class": "bc-numeric"}}
+    )
+    link = tables.Column(" ", empty_values=(), orderable=False, exclude_from_export=True)
+
+    class Meta:
+        empty_text = "No schemes match these filters."
+        attrs = {"class": "nhsuk-table", "data-testid": "quarter-overview"}
+
+    def render_scheme(self, record):
+        return _scheme_label(record)
+
+    def value_scheme(self, record):
+        return record.scheme.name_in(record.quarter.year)
+
+    def render_quarter(self, value):
+        return value.short_label
+
+    def value_quarter(self, value):
+        return str(value)
+
+    def value_status(self, record):
+        return record.status_label
+
+    def render_report_date(self, value):
+        return date_format(value, "j M Y")
+
+    def value_report_date(self, value):
+        return value.isoformat() if value else ""
+
+    def render_last_step(self, record):
+        return _last_step(record)
+
+    def _finance(self, record):
+        return record.report.finance if record.report else None
+
+    def render_annual_value(self, record):
+        finance = self._finance(record)
+        return format_short(finance.total_annual_value) if finance and finance.lines else "—"
+
+    def value_annual_value(self, record):
+        finance = self._finance(record)
+        return finance.total_annual_value if finance and finance.lines else ""
+
+    def render_projected_spend(self, record):
+        finance = self._finance(record)
+        spend = finance.total_projected_spend if finance else None
+        return "—" if spend is None else format_short(spend)
+
+    def value_projected_spend(self, record):
+        finance = self._finance(record)
+        spend = finance.total_projected_spend if finance else None
+        return "" if spend is None else spend
+
+    def render_variance(self, record):
+        finance = self._finance(record)
+        return finance.variance_label if finance else "—"
+
+    def value_variance(self, record):
+        # Exports carry the exact figure, overspend positive, as finance teams sum it.
+        finance = self._finance(record)
+        variance = finance.total_variance if finance else None
+        return "" if variance is None else variance
+
+    def render_link(self, record):
+        url = report_url(record.scheme, record.quarter)
+        words = "View report" if record.report else "Not started"
+        if record.report is None:
+            return words
+        return format_html(
+            '<a href="{}">{}<span class="nhsuk-u-visually-hidden"> for {}</span></a>',
+            url,
+            words,
+            _scheme_label(record),
+        )
+
+
+class LeadReportTable(tables.Table):
+    """A scheme lead's reports: what is due, what is with them, and what is done."""
+
+    scheme = tables.Column("Scheme", accessor="scheme__name", orderable=False)
+    quarter = tables.Column("Quarter", accessor="quarter", orderable=False)
+    status = ReportStatusColumn(orderable=False)
+    last_step = tables.Column("Last step", empty_values=(), orderable=False)
+    link = tables.Column(" ", empty_values=(), orderable=False)
+
+    class Meta:
+        empty_text = "You do not lead any schemes yet: ask an administrator to add you."
+        attrs = {"class": "nhsuk-table", "data-testid": "lead-reports"}
+
+    def render_scheme(self, record):
+        return _scheme_label(record)
+
+    def render_quarter(self, value):
+        return value.short_label
+
+    def render_last_step(self, record):
+        return _last_step(record)
+
+    def render_link(self, record):
+        report = record.report
+        if report is None:
+            words, name = "Start report", "report"
+        elif report.is_editable:
+            words = "Correct and resubmit" if report.status == Status.RETURNED else "Continue"
+            name = "report_edit"
+        else:
+            words, name = "View report", "report"
+        return format_html(
+            '<a href="{}">{}<span class="nhsuk-u-visually-hidden">: {}, {}</span></a>',
+            report_url(record.scheme, record.quarter, name),
+            words,
+            _scheme_label(record),
+            record.quarter.short_label,
+        )

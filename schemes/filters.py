@@ -1,0 +1,72 @@
+"""Filters of the analysts' quarter overview: which quarter, which scheme, which status."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Min, QuerySet
+
+from bettercare.periods import Quarter, parse_quarter
+
+from .models import STATUS_CHOICES, Scheme
+from .selectors import quarter_report_status
+
+NOT_STARTED = "not_started"
+
+
+def reportable_quarters(area) -> list[Quarter]:
+    """The quarters an area's schemes could have reported on, newest first."""
+    latest = area.reporting_quarter()
+    first_year = Scheme.objects.in_area(area).aggregate(first=Min("first_year"))["first"]
+    quarter = Quarter(first_year, 1) if first_year else latest
+    quarters = []
+    while quarter <= latest:
+        quarters.append(quarter)
+        quarter = quarter.next()
+    return quarters[::-1]
+
+
+class QuarterOverviewFilter(django_filters.FilterSet):
+    # Declared in the order they apply: the quarter decides which report each scheme has.
+    quarter = django_filters.ChoiceFilter(
+        label="Quarter", method="filter_quarter", empty_label=None, required=True
+    )
+    scheme = django_filters.ChoiceFilter(
+        label="Scheme", field_name="number", empty_label="All schemes"
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status",
+        method="filter_status",
+        choices=[(NOT_STARTED, "Not started"), *STATUS_CHOICES],
+        empty_label="Any status",
+    )
+
+    class Meta:
+        model = Scheme
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, request=None, **kwargs):
+        super().__init__(data, *args, request=request, **kwargs)
+        area = request.area
+        self.filters["quarter"].extra["choices"] = [
+            (str(quarter), quarter.short_label) for quarter in reportable_quarters(area)
+        ]
+        self.filters["scheme"].extra["choices"] = [
+            (str(scheme.number), str(scheme)) for scheme in Scheme.objects.in_area(area)
+        ]
+
+    @property
+    def quarter_value(self) -> Quarter | None:
+        if self.is_valid():
+            return parse_quarter(self.form.cleaned_data["quarter"])
+        return None
+
+    def filter_quarter(self, queryset: QuerySet[Scheme], name, value) -> QuerySet[Scheme]:
+        quarter = parse_quarter(value)
+        return queryset.active_in(quarter.year).annotate(
+            report_status=quarter_report_status(quarter)
+        )
+
+    def filter_status(self, queryset: QuerySet[Scheme], name, value) -> QuerySet[Scheme]:
+        if value == NOT_STARTED:
+            return queryset.filter(report_status__isnull=True)
+        return queryset.filter(report_status=value)

@@ -1,0 +1,499 @@
+"""The highlight report form, its repeating tables, and the workflow's small forms.
+
+Labels are the Word template's own words, so scheme leads recognise every box. Money is typed
+as people write it (`£1.374m`, `(£33k)`) and kept exact; totals, shares and variances are never
+asked for: they are worked out from the lines (see report_finance).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from bettercare.fields import PeriodFormField
+from bettercare.money import MoneyError, format_full, parse_money
+from bettercare.periods import parse_period
+
+from .models import (
+    AssociatedContract,
+    BcfAim,
+    FinancialLine,
+    FundingSource,
+    HighlightReport,
+    KeyDevelopment,
+    PerformanceIndicator,
+    Risk,
+)
+from .report_finance import FinanceLine, parse_amount_with_share, typed_share_problems
+from .services import BOARD_DATE_FIELDS, LEAD_FIELDS, ReportContent
+from .workflow import BOARD_DATE_LABELS, BOARD_STEPS
+
+
+class MoneyField(forms.Field):
+    """An amount of money as people type it, cleaned to exact Decimal pounds and pence."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *, allow_share: bool = False, **kwargs):
+        # With allow_share, `£1.240m - 90%` is read as the amount (the form checks the share).
+        self.allow_share = allow_share
+        kwargs.setdefault("help_text", "For example £1,374,000, £1.374m, £607k or (£33k).")
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        try:
+            if self.allow_share and isinstance(value, str):
+                return parse_amount_with_share(value)[0]
+            return parse_money(value)
+        except MoneyError as error:
+            raise ValidationError(str(error), code="invalid_money") from error
+
+    def prepare_value(self, value):
+        # Stored amounts are shown in full; what a person typed is shown back as typed.
+        return format_full(value) if isinstance(value, Decimal) else value
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update(
+            {"class": "nhsuk-input--width-10", "spellcheck": "false", "autocomplete": "off"}
+        )
+        return attrs
+
+
+class IndicatorNumberField(forms.DecimalField):
+    """A target or actual as people write it: `90%`, `1,375` or `2021`."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().removesuffix("%").replace(",", "").strip()
+        return super().to_python(value)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("step", None)
+        attrs.update({"class": "nhsuk-input--width-5", "inputmode": "decimal"})
+        return attrs
+
+
+class PlainMessagesMixin:
+    """Length limits said in plain words, with the limit people must meet."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if getattr(field, "max_length", None):
+                # No maxlength attribute: a browser would cut pasted text short without a
+                # word; the server says how long it is instead, and keeps all of it.
+                field.widget.attrs.pop("maxlength", None)
+                field.error_messages["max_length"] = (
+                    f"Shorten this to {field.max_length:,} characters or fewer "
+                    "(it has %(show_value)d)."
+                )
+
+
+def _textarea(rows: int = 4) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class DraftMixin:
+    """A draft may leave any section empty; submitting checks that the sections in
+    `needed_to_submit` are filled in (selectors.highlight_report_missing_sections). So those
+    fields are not required while the form is checked, but are shown as required (without
+    "(optional)") because the report needs them."""
+
+    needed_to_submit: tuple[str, ...] = ()
+    use_required_attribute = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._mark_needed(True)
+
+    def _mark_needed(self, needed: bool) -> None:
+        for name in self.needed_to_submit:
+            self.fields[name].required = needed
+
+    def full_clean(self):
+        self._mark_needed(False)
+        try:
+            super().full_clean()
+        finally:
+            self._mark_needed(True)
+
+
+class HighlightReportForm(DraftMixin, PlainMessagesMixin, forms.ModelForm):
+    """The report's single fields; the repeating tables are the formsets below."""
+
+    needed_to_submit = (
+        "report_author",
+        "report_date",
+        "reasons_for_variance",
+        "actions_on_variance",
+        "savings_opportunities",
+        "cost_pressures",
+        "aims",
+        "priorities",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta:
+        model = HighlightReport
+        fields = list(LEAD_FIELDS)
+        widgets = {
+            "report_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "reasons_for_variance": _textarea(3),
+            "actions_on_variance": _textarea(3),
+            "savings_opportunities": _textarea(3),
+            "cost_pressures": _textarea(3),
+            "aims": _textarea(10),
+            "recommendations": _textarea(4),
+            "priorities": _textarea(6),
+        }
+        help_texts = {
+            "report_date": "The date you finish the report.",
+            "recommendations": "Leave empty if there are none.",
+            "priorities": "Write each priority on its own line starting with a dash (-).",
+        }
+
+    @property
+    def content_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in LEAD_FIELDS}
+
+
+class ReportRowForm(PlainMessagesMixin, forms.ModelForm):
+    """A row of a repeating table. Its model's `report` is set when the report is saved."""
+
+    def row_values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class FinancialLineForm(DraftMixin, ReportRowForm):
+    needed_to_submit = ("projected_spend",)
+    annual_value = MoneyField(
+        label="Annual value",
+        allow_share=True,
+        help_text="For example £1,240,000 or £1.24m. The total and shares are worked out.",
+    )
+    projected_spend = MoneyField(
+        label="Projected year end spend",
+        required=False,
+        help_text="At Quarter 4, the outturn.",
+    )
+
+    class Meta:
+        model = FinancialLine
+        fields = ["source", "other_source", "annual_value", "projected_spend"]
+        error_messages = {"source": {"required": "Choose the funding source."}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [("", "Choose a source"), *FundingSource.choices]
+        self.fields["annual_value"].error_messages["required"] = (
+            "Enter the annual value, or remove this funding source."
+        )
+
+    def clean_annual_value(self):
+        raw = self["annual_value"].data
+        self.typed_share = parse_amount_with_share(raw)[1] if isinstance(raw, str) else None
+        return self.cleaned_data["annual_value"]
+
+    def finance_line(self) -> FinanceLine:
+        line = FinancialLine(**self.row_values())
+        return line.as_finance_line()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("source") == FundingSource.OTHER:
+            if not cleaned.get("other_source", "").strip():
+                self.add_error("other_source", "Name the other funding source.")
+        elif cleaned.get("source"):
+            cleaned["other_source"] = ""
+        return cleaned
+
+
+class KeyDevelopmentForm(ReportRowForm):
+    aims = forms.MultipleChoiceField(
+        label="Which BCF aims does it support?",
+        choices=BcfAim.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = KeyDevelopment
+        fields = ["text"]
+        error_messages = {"text": {"required": "Describe the development, or remove this row."}}
+        widgets = {"text": _textarea(3)}
+
+    def row_values(self) -> dict:
+        return {"text": self.cleaned_data["text"], "aims": self.cleaned_data["aims"]}
+
+
+class IndicatorForm(ReportRowForm):
+    target = IndicatorNumberField(label="Target", required=False, max_digits=14, decimal_places=2)
+    actual = IndicatorNumberField(label="Actual", required=False, max_digits=14, decimal_places=2)
+    measure_period = PeriodFormField(
+        label="Period of the target and actual",
+        parser=parse_period,
+        required=False,
+        help_text="For example Q1 2018/19, 2018/19 or 2018-06.",
+        widget=forms.TextInput(attrs={"class": "nhsuk-input--width-10"}),
+    )
+
+    class Meta:
+        model = PerformanceIndicator
+        fields = ["indicator", "progress", "target", "actual", "measure_period"]
+        error_messages = {"indicator": {"required": "Enter the indicator, or remove this row."}}
+        widgets = {"indicator": _textarea(2), "progress": _textarea(3)}
+
+    def clean(self):
+        cleaned = super().clean()
+        numbers = cleaned.get("target") is not None or cleaned.get("actual") is not None
+        if numbers and not cleaned.get("measure_period") and "measure_period" not in self.errors:
+            self.add_error("measure_period", "Say which period the target and actual are for.")
+        return cleaned
+
+    def _post_clean(self):
+        # The model keeps the period as its canonical text (2018-19-Q1).
+        period = self.cleaned_data.get("measure_period")
+        self.cleaned_data["measure_period"] = str(period) if period else ""
+        super()._post_clean()
+
+
+class RiskForm(DraftMixin, ReportRowForm):
+    needed_to_submit = ("mitigation",)
+
+    class Meta:
+        model = Risk
+        fields = ["risk", "mitigation"]
+        error_messages = {"risk": {"required": "Enter the risk, or remove this row."}}
+        widgets = {"risk": _textarea(3), "mitigation": _textarea(3)}
+
+
+class ContractForm(ReportRowForm):
+    annual_value = MoneyField(label="Annual Value", required=False)
+    spend_variance = MoneyField(
+        label="Any Over/Under spend to date",
+        required=False,
+        help_text="An underspend in brackets or with a minus sign, e.g. (£33k).",
+    )
+
+    class Meta:
+        model = AssociatedContract
+        error_messages = {"contract": {"required": "Name the contract, or remove this row."}}
+        fields = [
+            "contract",
+            "duration",
+            "annual_value",
+            "spend_variance",
+            "performance_summary",
+            "comments",
+        ]
+        widgets = {
+            "contract": _textarea(2),
+            "duration": forms.TextInput(attrs={"class": "nhsuk-input--width-20"}),
+            "performance_summary": _textarea(3),
+            "comments": _textarea(2),
+        }
+
+
+class ReportRowFormSet(forms.BaseFormSet):
+    """Rows are added in the page (or, without JavaScript, by the "Add" buttons, which save
+    and come back with a blank row) and removed by ticking "Remove"."""
+
+    row_noun = "row"
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["DELETE"].label = f"Remove this {self.row_noun}"
+
+    def rows(self) -> list[dict]:
+        return [
+            form.row_values()
+            for form in self.forms
+            if form.cleaned_data and not self._should_delete_form(form)
+        ]
+
+    def live_forms(self):
+        return [
+            form
+            for form in self.forms
+            if form.is_valid() and form.cleaned_data and not self._should_delete_form(form)
+        ]
+
+
+class FinancialLineFormSet(ReportRowFormSet):
+    def clean(self):
+        super().clean()
+        forms_ = self.live_forms()
+        seen: dict[tuple, forms.Form] = {}
+        for form in forms_:
+            key = (form.cleaned_data["source"], form.cleaned_data["other_source"].strip().lower())
+            if key in seen:
+                form.add_error(
+                    "source", "This funding source is already on another line: use one line."
+                )
+            seen.setdefault(key, form)
+        forms_ = self.live_forms()
+        problems = typed_share_problems(
+            [form.cleaned_data["annual_value"] for form in forms_],
+            [getattr(form, "typed_share", None) for form in forms_],
+        )
+        for index, message in problems.items():
+            forms_[index].add_error("annual_value", message)
+
+
+def _formset(form, row_noun: str, formset=ReportRowFormSet):
+    return forms.formset_factory(
+        form,
+        formset=type(f"{form.__name__}Set", (formset,), {"row_noun": row_noun}),
+        extra=0,
+        can_delete=True,
+    )
+
+
+# Each repeating table by its prefix, which is also the name the services and the list of
+# missing sections use.
+ROW_FORMSETS = {
+    "financial_lines": _formset(FinancialLineForm, "funding source", FinancialLineFormSet),
+    "key_developments": _formset(KeyDevelopmentForm, "key development"),
+    "indicators": _formset(IndicatorForm, "indicator"),
+    "risks": _formset(RiskForm, "risk"),
+    "contracts": _formset(ContractForm, "contract"),
+}
+
+
+def row_initial(report: HighlightReport) -> dict[str, list[dict]]:
+    """The report's rows as formset initial data."""
+    return {
+        "financial_lines": [
+            {
+                "source": line.source,
+                "other_source": line.other_source,
+                "annual_value": line.annual_value,
+                "projected_spend": line.projected_spend,
+            }
+            for line in report.financial_lines.all()
+        ],
+        "key_developments": [
+            {"text": row.text, "aims": [aim.value for aim in row.aims]}
+            for row in report.key_developments.all()
+        ],
+        "indicators": [
+            {
+                "indicator": row.indicator,
+                "progress": row.progress,
+                "target": row.target,
+                "actual": row.actual,
+                "measure_period": row.period,
+            }
+            for row in report.indicators.all()
+        ],
+        "risks": [{"risk": row.risk, "mitigation": row.mitigation} for row in report.risks.all()],
+        "contracts": [
+            {
+                "contract": row.contract,
+                "duration": row.duration,
+                "annual_value": row.annual_value,
+                "spend_variance": row.spend_variance,
+                "performance_summary": row.performance_summary,
+                "comments": row.comments,
+            }
+            for row in report.contracts.all()
+        ],
+    }
+
+
+def report_forms(report: HighlightReport, data=None, *, add_row: str = ""):
+    """The report form and its formsets, bound to `data` when given. An empty table starts
+    with one blank row; `add_row` (a prefix) adds one more to that table."""
+    form = HighlightReportForm(data, instance=report, initial={"version": report.version})
+    initial = row_initial(report) if data is None else {}
+    formsets = {}
+    for prefix, formset_class in ROW_FORMSETS.items():
+        formset = formset_class(data, prefix=prefix, initial=initial.get(prefix))
+        if data is None:
+            formset.extra = (0 if initial[prefix] else 1) + (prefix == add_row)
+        formsets[prefix] = formset
+    return form, formsets
+
+
+def report_content(form: HighlightReportForm, formsets: dict) -> ReportContent:
+    return ReportContent(
+        fields=form.content_fields, **{prefix: fs.rows() for prefix, fs in formsets.items()}
+    )
+
+
+def with_extra_row(data, prefix: str):
+    """A copy of posted data with one more (blank) row in the `prefix` table: how the page
+    adds a row when JavaScript is not running."""
+    data = data.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    # A tampered count is left alone: the formset reports its own error.
+    with contextlib.suppress(TypeError, ValueError):
+        data[key] = str(int(data.get(key, "0")) + 1)
+    return data
+
+
+class StepForm(PlainMessagesMixin, forms.Form):
+    """A workflow step's form. Several share the report page, so each has its own ids."""
+
+    id_prefix = "step"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class ReturnForm(StepForm):
+    id_prefix = "return"
+    comment = forms.CharField(
+        label="What needs to change",
+        help_text="The scheme lead sees this beside their report.",
+        max_length=HighlightReport._meta.get_field("correction_reason").max_length,
+        widget=_textarea(4),
+        error_messages={"required": "Say what needs to change before returning the report."},
+    )
+
+
+class AcceptForm(StepForm):
+    id_prefix = "accept"
+    comment = forms.CharField(
+        label="Comment", required=False, max_length=2000, widget=_textarea(2)
+    )
+
+
+class CorrectionForm(StepForm):
+    id_prefix = "correction"
+    reason = forms.CharField(
+        label="Why does the signed-off report need correcting?",
+        help_text="Kept with the new revision; the signed-off text stays as it was.",
+        max_length=2000,
+        widget=_textarea(3),
+        error_messages={"required": "Give the reason for the correction."},
+    )
+
+
+class BoardDatesForm(forms.Form):
+    """The board dates not yet recorded; recorded ones are shown, not asked for again."""
+
+    def __init__(self, *args, report: HighlightReport, **kwargs):
+        super().__init__(*args, **kwargs)
+        for action in BOARD_STEPS:
+            field = BOARD_DATE_FIELDS[action]
+            if getattr(report, field) is None:
+                self.fields[field] = forms.DateField(
+                    label=BOARD_DATE_LABELS[action],
+                    required=False,
+                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                )
+        self.actions = {BOARD_DATE_FIELDS[action]: action for action in BOARD_STEPS}
+
+    def dates(self) -> dict:
+        return {self.actions[name]: value for name, value in self.cleaned_data.items() if value}

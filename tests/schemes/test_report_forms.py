@@ -1,0 +1,141 @@
+"""The report form's fields as people type into them: money the way documents write it, shares
+that must add up, targets with a percent sign, and periods. No database needed."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from schemes.forms import ROW_FORMSETS, IndicatorForm, MoneyField
+
+D = Decimal
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("£1.374m", D("1374000.00")),
+        ("1,374,000", D("1374000.00")),
+        ("£607k", D("607000.00")),
+        ("(£33k)", D("-33000.00")),
+        ("£3.60 Million", D("3600000.00")),
+        ("£1.285M", D("1285000.00")),
+        ("-£1k", D("-1000.00")),
+        ("  £48,820,000  ", D("48820000.00")),
+        ("1208000.50", D("1208000.50")),
+        ("", None),
+        ("   ", None),
+    ],
+)
+def test_money_field_stores_exact_pounds_and_pence(typed, stored):
+    assert MoneyField(required=False).clean(typed) == stored
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("lots", "'lots' is not an amount of money"),
+        ("£1.2.3m", "is not an amount of money"),
+        ("£0.001", "fractions of a penny"),
+        ("(-£33k)", "negative twice"),
+        ("90%", "not an amount of money"),
+        ("<script>alert(1)</script>", "is not an amount of money"),
+    ],
+)
+def test_money_field_refuses_what_it_cannot_read_exactly(typed, message):
+    with pytest.raises(ValidationError, match=message):
+        MoneyField().clean(typed)
+
+
+def test_money_field_shows_a_stored_amount_in_full_and_typing_as_typed():
+    field = MoneyField()
+    assert field.prepare_value(D("-33000.00")) == "(£33,000)"
+    assert field.prepare_value(D("1208000.50")) == "£1,208,000.50"
+    assert field.prepare_value("£1.2.3m") == "£1.2.3m"
+
+
+def _finance(*rows):
+    data = {
+        "financial_lines-TOTAL_FORMS": str(len(rows)),
+        "financial_lines-INITIAL_FORMS": "0",
+    }
+    for index, (source, annual, spend) in enumerate(rows):
+        data[f"financial_lines-{index}-source"] = source
+        data[f"financial_lines-{index}-annual_value"] = annual
+        data[f"financial_lines-{index}-projected_spend"] = spend
+    formset = ROW_FORMSETS["financial_lines"](data, prefix="financial_lines")
+    formset.is_valid()
+    return formset
+
+
+def test_amounts_typed_with_the_templates_shares_are_accepted_when_they_add_up():
+    formset = _finance(("ccg", "£1.240m \u2013 90%", "£1.208m"), ("scc", "£0.134m- 10%", "£0.133m"))
+    assert formset.is_valid(), formset.errors
+    assert [row["annual_value"] for row in formset.rows()] == [D("1240000.00"), D("134000.00")]
+
+
+def test_a_split_that_does_not_add_up_is_refused_beside_each_amount():
+    formset = _finance(("ccg", "£1.240m \u2013 90%", ""), ("scc", "£0.134m - 20%", ""))
+    assert not formset.is_valid()
+    for form in formset.forms:
+        assert "add up to 110%, not 100%" in form.errors["annual_value"][0]
+        assert form["annual_value"].value() in {"£1.240m \u2013 90%", "£0.134m - 20%"}  # kept
+
+
+def test_one_line_per_funding_source():
+    formset = _finance(("ccg", "£1m", ""), ("ccg", "£2m", ""))
+    assert "already on another line" in formset.forms[1].errors["source"][0]
+
+
+def test_another_source_needs_its_name():
+    formset = _finance(("other", "£1m", ""))
+    assert formset.forms[0].errors["other_source"] == ["Name the other funding source."]
+
+
+def test_a_blank_extra_row_is_ignored_and_a_removed_row_is_dropped():
+    formset = _finance(("ccg", "£1m", "£1m"), ("", "", ""), ("scc", "nonsense", ""))
+    formset.data = formset.data.copy() | {"financial_lines-2-DELETE": "on"}
+    formset = ROW_FORMSETS["financial_lines"](formset.data, prefix="financial_lines")
+    assert formset.is_valid(), formset.errors
+    assert [row["source"] for row in formset.rows()] == ["ccg"]
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "period", "valid", "stored_period"),
+    [
+        ("90%", "88%", "Q4 2017/18", True, "2017-18-Q4"),
+        ("1,375", "2021", "2017/18", True, "2017-18"),
+        ("", "", "", True, ""),
+        ("90", "", "", False, None),  # a target needs its period
+        ("ninety", "", "Q1 2018/19", False, None),
+        ("90", "88", "Q5 2018/19", False, None),
+    ],
+)
+def test_indicator_numbers_and_their_period(target, actual, period, valid, stored_period):
+    form = IndicatorForm(
+        {
+            "indicator": "Crisis response within 2 hours",
+            "target": target,
+            "actual": actual,
+            "measure_period": period,
+        }
+    )
+    assert form.is_valid() is valid, form.errors
+    if valid:
+        assert form.row_values()["measure_period"] == stored_period
+
+
+def test_a_half_filled_row_says_what_it_needs():
+    formset = _finance(("", "£1m", ""))
+    assert formset.forms[0].errors["source"] == ["Choose the funding source."]
+    risks = ROW_FORMSETS["risks"](
+        {
+            "risks-TOTAL_FORMS": "1",
+            "risks-INITIAL_FORMS": "0",
+            "risks-0-risk": "",
+            "risks-0-mitigation": "A mitigation with no risk",
+        },
+        prefix="risks",
+    )
+    assert not risks.is_valid()
+    assert risks.forms[0].errors["risk"] == ["Enter the risk, or remove this row."]
