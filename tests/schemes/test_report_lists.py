@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bettercare.periods import Quarter
-from bettercare.selectors import home_tasks
 from schemes import services
+from schemes.selectors import home_tasks  # this app's share of the home page
 from tests.factories import SchemeFactory
 
 from .conftest import Q1_2018, full_content
