@@ -119,6 +119,19 @@ def scheme_finance(*, scheme: Scheme, month: Month) -> SchemeFinance:
     )
 
 
+def scheme_finance_for_quarter(*, scheme: Scheme, quarter: Quarter) -> SchemeFinance | None:
+    """The scheme's latest finance position for a quarter's highlight report: as at the latest
+    month of the quarter's year, up to the quarter's end, that has forecasts (Q4 takes the
+    Month 12 outturn when it is in). None when the scheme has no budget that year."""
+    months = [
+        month
+        for month in forecast_months(area=scheme.area)
+        if month.financial_year == quarter.year and month <= quarter.last_month
+    ]
+    finance = scheme_finance(scheme=scheme, month=max(months, default=quarter.last_month))
+    return finance if finance.has_data else None
+
+
 def pooled_fund(*, area: Area, year: FinancialYear) -> PooledFund:
     """The area's pooled fund for the year: contributions by partner and stream, the total, the
     national minimum and how far the pool exceeds it, and the scheme budgets set against it."""

@@ -436,6 +436,37 @@ def highlight_report_financial_lines_set(
     return report
 
 
+def finance_source_label(partner_code: str, source: str) -> str:
+    """The highlight report's funding-source line for a finance budget line: the partner's own
+    contribution is the partner ("CCG", "SCC"); the council's improved BCF grant is "SCC iBCF"
+    as the template writes it; any other source is named in full after its partner."""
+    if source in ("", "nhs", "council"):
+        return partner_code
+    short_names = {"ibcf": "iBCF", "dfg": "DFG", "other_grant": "other grants"}
+    return f"{partner_code} {short_names.get(source, source)}"
+
+
+def highlight_report_finance_prefill(*, report: HighlightReport, user, scheme_finance) -> bool:
+    """Fill the report's Overall Financial Performance from Finance's figures for the scheme
+    (`finance.selectors.scheme_finance_for_quarter`): each partner's budget as its annual value
+    and its latest forecast as the projected year end spend. A line Finance has no forecast for
+    yet keeps its projected spend empty rather than assuming the budget. False when there is
+    nothing to fill in."""
+    if scheme_finance is None or not scheme_finance.partners:
+        return False
+    annual_value: dict[str, Decimal] = {}
+    projected_spend: dict[str, Decimal] = {}
+    for line in scheme_finance.partners:
+        label = finance_source_label(line.partner.code, line.source)
+        annual_value[label] = line.budget
+        if line.forecast_month is not None:
+            projected_spend[label] = line.forecast
+    highlight_report_financial_lines_set(
+        report=report, user=user, annual_value=annual_value, projected_spend=projected_spend
+    )
+    return True
+
+
 def _event(
     *,
     report: HighlightReport,

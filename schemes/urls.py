@@ -31,6 +31,7 @@ urlpatterns = [
     path(report, views.report_detail, name="report"),
     path(f"{report}start/", views.report_start, name="report_start"),
     path(f"{report}edit/", views.report_edit, name="report_edit"),
+    path(f"{report}finance-fill/", views.report_finance_fill, name="report_finance_fill"),
     path(f"{report}return/", views.report_return, name="report_return"),
     path(f"{report}accept/", views.report_accept, name="report_accept"),
     path(f"{report}board-dates/", views.report_board_dates, name="report_board_dates"),

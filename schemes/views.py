@@ -20,6 +20,7 @@ from django_tables2.export import ExportMixin
 from bettercare.periods import Quarter
 from bettercare.roles import Role, has_role, user_roles
 from bettercare.views import AreaRequiredMixin, area_required
+from finance.selectors import scheme_finance_for_quarter
 
 from . import services
 from .filters import QuarterOverviewFilter
@@ -201,13 +202,42 @@ def report_start(request, number: int, quarter: Quarter):
     if scheme is None:
         raise _not_found(number, quarter)
     try:
-        services.highlight_report_start(scheme=scheme, quarter=quarter, user=request.user)
+        report = services.highlight_report_start(scheme=scheme, quarter=quarter, user=request.user)
     except services.ReportError as error:
         messages.error(request, str(error))
         return redirect(report_url(scheme, quarter))
-    # The finance issue's prefill joins here: services.highlight_report_financial_lines_set.
-    messages.success(request, f"Your {quarter.short_label} report is started: fill it in below.")
+    finance = scheme_finance_for_quarter(scheme=scheme, quarter=quarter)
+    filled = services.highlight_report_finance_prefill(
+        report=report, user=request.user, scheme_finance=finance
+    )
+    started = f"Your {quarter.short_label} report is started"
+    if filled:
+        started += f", its finance figures filled in from Finance's {finance.month.label} position"
+    messages.success(request, f"{started}: fill it in below.")
     return redirect(report_url(scheme, quarter, "report_edit"))
+
+
+@require_POST
+@area_required
+def report_finance_fill(request, number: int, quarter: Quarter):
+    """Replace the funding lines with Finance's latest figures for the quarter."""
+    report = _report(request, number, quarter)
+    if not (
+        request.user.has_perm("schemes.change_highlightreport")
+        and _is_lead_of(request.user, report.scheme)
+        and report.is_editable
+    ):
+        raise PermissionDenied("Only the scheme's lead can change this report's figures.")
+    finance = scheme_finance_for_quarter(scheme=report.scheme, quarter=quarter)
+    if services.highlight_report_finance_prefill(
+        report=report, user=request.user, scheme_finance=finance
+    ):
+        messages.success(
+            request, f"Finance figures filled in from Finance's {finance.month.label} position."
+        )
+    else:
+        messages.error(request, f"Finance has no figures for this scheme in {quarter.year.label}.")
+    return redirect(report_url(report.scheme, quarter, "report_edit"))
 
 
 def _edit_page(request, report, form, formsets, *, missing=(), status=200):
@@ -226,6 +256,9 @@ def _edit_page(request, report, form, formsets, *, missing=(), status=200):
             "missing": missing,
             "missing_by_field": missing_by_field,
             "finance": _finance_preview(report, formsets["financial_lines"]),
+            "finance_position": scheme_finance_for_quarter(
+                scheme=report.scheme, quarter=report.quarter
+            ),
             "latest_return": highlight_report_latest_return(report=report),
         },
         status=status,

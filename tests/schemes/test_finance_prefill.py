@@ -1,0 +1,90 @@
+"""A highlight report's Overall Financial Performance filled in from Finance's figures."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from bettercare.periods import FinancialYear, Month, Quarter
+from finance.selectors import scheme_finance_for_quarter
+from finance.services import finance_file_import
+from schemes.models import HighlightReport
+from schemes.services import finance_source_label
+
+pytestmark = pytest.mark.django_db
+
+Q1 = Quarter(FinancialYear(2018), 1)
+
+
+def _finance_rows(lines):
+    header = "area,financial_year,scheme,partner,kind,month,amount"
+    return "\n".join([header, *lines]) + "\n"
+
+
+@pytest.fixture
+def carers_finance(area, carers, analyst):
+    text = _finance_rows(
+        [
+            "E06000045,2018-19,1,CCG,budget,,1240000",
+            "E06000045,2018-19,1,SCC,budget,,134000",
+            "E06000045,2018-19,1,CCG,forecast,2018-05,1208000",
+            # Finance's June forecast for the CCG only; the council has none yet.
+            "E06000045,2018-19,1,CCG,forecast,2018-06,1210000",
+            # After the quarter: a Q1 report must not use it.
+            "E06000045,2018-19,1,CCG,forecast,2018-07,1300000",
+        ]
+    )
+    finance_file_import(data=text.encode(), file_name="f.csv", user=analyst, area=area)
+
+
+@pytest.mark.parametrize(
+    ("partner", "source", "label"),
+    [
+        ("CCG", "nhs", "CCG"),
+        ("SCC", "council", "SCC"),
+        ("SCC", "ibcf", "SCC iBCF"),
+        ("SCC", "dfg", "SCC DFG"),
+        ("CCG", "", "CCG"),
+    ],
+)
+def test_finance_sources_become_the_templates_funding_lines(partner, source, label):
+    assert finance_source_label(partner, source) == label
+
+
+def test_the_quarters_latest_position_is_used_never_a_later_month(carers, carers_finance):
+    finance = scheme_finance_for_quarter(scheme=carers, quarter=Q1)
+    assert finance.month == Month(2018, 6)
+    by_partner = {line.partner.code: line for line in finance.partners}
+    assert by_partner["CCG"].forecast == Decimal("1210000")
+
+
+def test_starting_a_report_fills_its_finance_from_finance(login, lead, carers, carers_finance):
+    response = login(lead).post(reverse("schemes:report_start", args=[1, Q1]), follow=True)
+    shown = [str(message) for message in response.context["messages"]]
+    assert any("filled in from Finance's June 2018 position" in message for message in shown)
+    report = HighlightReport.objects.get(scheme=carers, quarter=Q1)
+    lines = {line.label: line for line in report.finance.lines}
+    assert lines["CCG"].annual_value == Decimal("1240000.00")
+    assert lines["CCG"].projected_spend == Decimal("1210000.00")
+    assert lines["SCC"].annual_value == Decimal("134000.00")
+    assert lines["SCC"].projected_spend is None  # no council forecast yet: not assumed
+    assert report.finance.total_annual_value == Decimal("1374000.00")
+
+
+def test_a_scheme_without_finance_starts_with_empty_figures(login, lead, carers):
+    login(lead).post(reverse("schemes:report_start", args=[1, Q1]))
+    report = HighlightReport.objects.get(scheme=carers, quarter=Q1)
+    assert list(report.finance.lines) == []
+
+
+def test_the_lead_can_refill_from_finance_but_nobody_else(
+    login, lead, analyst, carers, carers_finance
+):
+    client = login(lead)
+    client.post(reverse("schemes:report_start", args=[1, Q1]))
+    edit = client.get(reverse("schemes:report_edit", args=[1, Q1])).content.decode()
+    assert 'data-testid="finance-fill"' in edit
+    response = client.post(reverse("schemes:report_finance_fill", args=[1, Q1]))
+    assert response.status_code == 302
+    refused = login(analyst).post(reverse("schemes:report_finance_fill", args=[1, Q1]))
+    assert refused.status_code in (403, 404)
