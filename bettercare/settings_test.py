@@ -3,6 +3,9 @@
 The database still comes from DATABASE_URL, so the same suite runs on SQLite and PostgreSQL.
 """
 
+import tempfile
+from pathlib import Path
+
 from .settings import *  # noqa: F403
 
 HTTPS = False
@@ -16,5 +19,10 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Serve static files from the apps and packages themselves, never from an older collectstatic:
+# WhiteNoise looks in STATIC_ROOT before the finders, so tests give it an empty one.
+STATIC_ROOT = Path(tempfile.gettempdir()) / "bettercare-test-static-root"
+STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -43,3 +43,20 @@ def test_skip_link_is_the_first_thing_a_keyboard_reaches(page, demo, log_in):
     assert focused == "Skip to main content"
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"#maincontent$"))
+
+
+def test_pages_make_no_request_to_any_other_site(page, demo, log_in, live_server):
+    elsewhere = []
+    page.on(
+        "request",
+        lambda request: elsewhere.append(request.url)
+        if not request.url.startswith((live_server.url, "data:"))
+        else None,
+    )
+    log_in("analyst")
+    for path in ("/", "/schemes/", "/finance/", "/reports/"):
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+    assert elsewhere == []
+    font = page.locator("body").evaluate("element => getComputedStyle(element).fontFamily")
+    assert font.startswith("Arial")
