@@ -31,6 +31,10 @@ class MetricAdmin(SimpleHistoryAdmin):
         ("RAG thresholds", {"fields": ["amber_above", "red_from"]}),
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Import files and the board pack refer to a metric by its code: it never changes.
+        return ["code"] if obj is not None else []
+
     def has_delete_permission(self, request, obj=None):
         # Figures refer to metrics by code; a metric that ends gets a last year instead.
         return False

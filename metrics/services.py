@@ -11,6 +11,7 @@ from bettercare.models import Area, StagedImport
 from bettercare.periods import Month
 from bettercare.services import staged_import_create, staged_import_mark_applied
 
+from .catalogue import CATALOGUE, catalogue_fields
 from .imports import Change, ImportPlan, metric_file_check
 from .models import Metric, MetricImport, MetricValue, SpcRecalculation
 
@@ -211,6 +212,20 @@ def metric_staged_import_apply(
         )
         staged_import_mark_applied(staged=staged)
     return result
+
+
+@transaction.atomic
+def metric_catalogue_ensure() -> int:
+    """Add any catalogue metric the database lacks (as after a test database is flushed);
+    metrics already there, edited or not, are left alone. Returns how many were added."""
+    held = set(Metric.objects.values_list("code", flat=True))
+    missing = [
+        Metric(code=entry["code"], **catalogue_fields(order, entry))
+        for order, entry in enumerate(CATALOGUE, start=1)
+        if entry["code"] not in held
+    ]
+    Metric.objects.bulk_create(missing)
+    return len(missing)
 
 
 @transaction.atomic

@@ -189,6 +189,11 @@ class SpcResult:
         return any(baseline.size < MINIMUM_POINTS for baseline in self.baselines)
 
     @property
+    def caution(self) -> str:
+        """A short warning for tables ('' when the limits are reliable)."""
+        return "Fewer than 12 points: read with caution" if self.too_few_points else ""
+
+    @property
     def latest(self) -> Point | None:
         return self.points[-1] if self.points else None
 

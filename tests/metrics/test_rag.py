@@ -32,8 +32,14 @@ LOWER, HIGHER = Direction.LOWER, Direction.HIGHER
         (D(100), D(100), HIGHER, D(0), Rag.GREEN, "On Track"),
         (D(120), D(100), HIGHER, D(20), Rag.GREEN, "On Track"),
         # reablement: 86.2% against a 90% target
-        (D("86.2"), D(90), HIGHER, D("-4.222222222222222222222222222"), Rag.AMBER,
-         "Slightly Off Track"),
+        (
+            D("86.2"),
+            D(90),
+            HIGHER,
+            D("-4.222222222222222222222222222"),
+            Rag.AMBER,
+            "Slightly Off Track",
+        ),
     ],
 )
 def test_rating_against_plan(actual, plan, direction, pct, rating, label):
@@ -125,14 +131,21 @@ def test_difference_text_rounds_for_display_only(pct, comparator, text):
 @pytest.mark.parametrize(
     ("frequency", "rule", "month", "periods"),
     [
-        (Frequency.MONTHLY, YtdRule.SUM, Month(2018, 8),
-         [Month(2018, m) for m in (4, 5, 6, 7, 8)]),
+        (Frequency.MONTHLY, YtdRule.SUM, Month(2018, 8), [Month(2018, m) for m in (4, 5, 6, 7, 8)]),
         (Frequency.MONTHLY, YtdRule.SUM, Month(2018, 4), [Month(2018, 4)]),
-        (Frequency.MONTHLY, YtdRule.SUM, Month(2019, 2),
-         [*(Month(2018, m) for m in range(4, 13)), Month(2019, 1), Month(2019, 2)]),
+        (
+            Frequency.MONTHLY,
+            YtdRule.SUM,
+            Month(2019, 2),
+            [*(Month(2018, m) for m in range(4, 13)), Month(2019, 1), Month(2019, 2)],
+        ),
         (Frequency.MONTHLY, YtdRule.LATEST, Month(2018, 8), [Month(2018, 8)]),
-        (Frequency.QUARTERLY, YtdRule.SUM, Month(2018, 9),
-         [Quarter(FinancialYear(2018), 1), Quarter(FinancialYear(2018), 2)]),
+        (
+            Frequency.QUARTERLY,
+            YtdRule.SUM,
+            Month(2018, 9),
+            [Quarter(FinancialYear(2018), 1), Quarter(FinancialYear(2018), 2)],
+        ),
         (Frequency.QUARTERLY, YtdRule.LATEST, Month(2018, 9), [Quarter(FinancialYear(2018), 2)]),
         (Frequency.QUARTERLY, YtdRule.LATEST, Month(2018, 8), []),
         (Frequency.ANNUAL, YtdRule.LATEST, Month(2019, 3), [FinancialYear(2018)]),

@@ -58,7 +58,7 @@ def test_points_exactly_on_the_limits_are_not_outside():
 def test_seven_points_in_a_row_on_one_side_of_the_mean_is_a_shift():
     values = [14, 8, 14, 8, *[12] * 7, 4, 14, 8]  # mean exactly 11
     result = chart(values)
-    assert fired(result) == {i: (Rule.SHIFT,) for i in range(4, 11)}
+    assert fired(result) == dict.fromkeys(range(4, 11), (Rule.SHIFT,))
     assert {result.points[i].side for i in range(4, 11)} == {Side.HIGH}
 
 
@@ -75,7 +75,7 @@ def test_a_point_on_the_mean_breaks_a_run():
 def test_seven_points_each_rising_is_a_trend():
     values = [13, 12, 14, 12, 10, 11, 12, 13, 14, 15, 16, 13, 12, 14]
     result = chart(values)
-    assert fired(result) == {i: (Rule.TREND,) for i in range(4, 11)}
+    assert fired(result) == dict.fromkeys(range(4, 11), (Rule.TREND,))
     assert result.points[10].side == Side.HIGH
     assert result.points[4].side == Side.HIGH  # a rising trend points up even below the mean
 
@@ -87,7 +87,7 @@ def test_two_equal_neighbours_break_a_trend():
 def test_falling_trend_is_an_improvement_when_lower_is_better():
     values = [9, 10, 8, 10, 12, 11, 10, 9, 8, 7, 6, 9, 10, 8]
     result = chart(values)
-    assert fired(result) == {i: (Rule.TREND,) for i in range(4, 11)}
+    assert fired(result) == dict.fromkeys(range(4, 11), (Rule.TREND,))
     assert result.points[10].side == Side.LOW
 
 
