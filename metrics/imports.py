@@ -33,12 +33,12 @@ BREAKDOWN_KINDS = {
     "attribution": "who a delay is attributed to, e.g. attribution:NHS",
 }
 STATUS_WORDS = {
-    "": MetricValue.Status.FINAL,
-    "final": MetricValue.Status.FINAL,
-    "provisional": MetricValue.Status.PROVISIONAL,
-    "not available": MetricValue.Status.NOT_AVAILABLE,
-    "not_available": MetricValue.Status.NOT_AVAILABLE,
-    "n/a": MetricValue.Status.NOT_AVAILABLE,
+    "": MetricValue.Status.FINAL.value,
+    "final": MetricValue.Status.FINAL.value,
+    "provisional": MetricValue.Status.PROVISIONAL.value,
+    "not available": MetricValue.Status.NOT_AVAILABLE.value,
+    "not_available": MetricValue.Status.NOT_AVAILABLE.value,
+    "n/a": MetricValue.Status.NOT_AVAILABLE.value,
 }
 MAX_PLACES = 4
 MAX_WHOLE_DIGITS = 12
@@ -69,8 +69,11 @@ class PlannedValue:
     line: int
     area: Area
     metric: Metric
+    area_id: int
+    metric_id: int
     period: str
     end_month: Month
+    end_month_text: str
     series: str
     breakdown: str
     value: Decimal | None
@@ -84,7 +87,7 @@ class PlannedValue:
 
     @property
     def key(self) -> tuple:
-        return (self.area.pk, self.metric.pk, self.period, self.series, self.breakdown)
+        return (self.area_id, self.metric_id, self.period, self.series, self.breakdown)
 
 
 @dataclass
@@ -128,18 +131,15 @@ def metric_file_check(
     """Check every row of the file and plan the changes; raise `FileRefused` listing every bad
     row otherwise. With `only_area` (the upload page), a row for any other area is a bad row."""
     rows = read_rows(content, file_name=file_name, columns=COLUMNS)
-    problems = Problems()
-    areas = _areas_named(rows)
-    metrics = {metric.code: metric for metric in Metric.objects.all()}
+    checker = _RowChecker(rows, only_area)
     planned: list[PlannedValue] = []
     first_line: dict[tuple, int] = {}
-
     for row in rows:
-        value = _check_row(row, problems, areas, metrics, only_area)
+        value = checker.check(row)
         if value is None:
             continue
         if value.key in first_line:
-            problems.add(
+            checker.problems.add(
                 row,
                 f"repeats line {first_line[value.key]} (the same area, metric, period, series "
                 "and breakdown); keep one of them",
@@ -148,123 +148,142 @@ def metric_file_check(
         first_line[value.key] = row.line
         planned.append(value)
     if not rows:
-        problems.add(1, "the file has a header but no rows of figures")
-    problems.refuse_if_any(file_name)
+        checker.problems.add(1, "the file has a header but no rows of figures")
+    checker.problems.refuse_if_any(file_name)
 
     plan = ImportPlan(file_name, hashlib.sha256(content).hexdigest(), planned)
     _compare_with_held_figures(plan)
     return plan
 
 
-def _areas_named(rows: list[Row]) -> dict[str, Area]:
-    codes = {row["area"].upper() for row in rows if row["area"]}
-    return {area.code: area for area in Area.objects.filter(code__in=codes)}
+_SERIES = frozenset(MetricValue.Series.values)
+_NOT_AVAILABLE = MetricValue.Status.NOT_AVAILABLE.value
 
 
-def _check_row(
-    row: Row,
-    problems: Problems,
-    areas: dict[str, Area],
-    metrics: dict[str, Metric],
-    only_area: Area | None,
-) -> PlannedValue | None:
-    """The row as a planned value, or None after noting each thing wrong with it."""
-    before = len(problems.items)
-    if has_extra_cells(row):
-        problems.add(row, "has more cells than the header has columns")
+class _RowChecker:
+    """Checks rows one by one, noting every problem. Files repeat the same few areas, metrics
+    and periods thousands of times, so what is learnt about each is kept for the next row."""
 
-    code = row["area"].upper()
-    area = areas.get(code)
-    if not code:
-        problems.add(row, "the area is empty (give its ONS code, e.g. E06000045)", "area")
-    elif area is None:
-        problems.add(row, f"unknown area “{row['area']}” (give the area's ONS code)", "area")
-    elif only_area is not None and area.pk != only_area.pk:
-        problems.add(
-            row,
-            f"the row is for {area.name} ({area.code}), but this upload is for "
-            f"{only_area.name} ({only_area.code})",
-            "area",
+    def __init__(self, rows: list[Row], only_area: Area | None):
+        self.problems = Problems()
+        self.only_area = only_area
+        codes = {row["area"].upper() for row in rows if row["area"]}
+        self.areas = {area.code: area for area in Area.objects.filter(code__in=codes)}
+        self.metrics = {metric.code: metric for metric in Metric.objects.all()}
+        self.periods: dict[tuple[str, str], tuple[str, Month, str] | str] = {}
+
+    def check(self, row: Row) -> PlannedValue | None:
+        """The row as a planned value, or None after noting each thing wrong with it."""
+        problems = self.problems
+        before = len(problems.items)
+        if has_extra_cells(row):
+            problems.add(row, "has more cells than the header has columns")
+
+        area = self._area(row)
+        metric = self.metrics.get(row["metric"].strip().lower())
+        if not row["metric"]:
+            problems.add(row, "the metric is empty", "metric")
+        elif metric is None:
+            problems.add(
+                row, f"unknown metric “{row['metric']}” (use a code from the catalogue)", "metric"
+            )
+
+        period = self._period(row, metric)
+
+        series = row["series"].strip().lower()
+        if series not in _SERIES:
+            problems.add(row, f"the series must be actual or plan, not “{row['series']}”", "series")
+
+        breakdown = _check_breakdown(row, problems)
+
+        status = STATUS_WORDS.get(row["status"].strip().lower())
+        if status is None:
+            problems.add(
+                row,
+                "the status must be final, provisional or not available (or empty for final), "
+                f"not “{row['status']}”",
+                "status",
+            )
+
+        value = _check_value(row, problems, metric, status)
+
+        note = row["note"]
+        if len(note) > MAX_NOTE:
+            problems.add(row, f"the note is longer than {MAX_NOTE} characters", "note")
+
+        if len(problems.items) > before:
+            return None
+        period_text, end_month, end_month_text = period
+        return PlannedValue(
+            line=row.line,
+            area=area,
+            metric=metric,
+            area_id=area.pk,
+            metric_id=metric.pk,
+            period=period_text,
+            end_month=end_month,
+            end_month_text=end_month_text,
+            series=series,
+            breakdown=breakdown,
+            value=value,
+            status=status,
+            note=note,
         )
 
-    metric = metrics.get(row["metric"].strip().lower())
-    if not row["metric"]:
-        problems.add(row, "the metric is empty", "metric")
-    elif metric is None:
-        problems.add(
-            row, f"unknown metric “{row['metric']}” (use a code from the catalogue)", "metric"
-        )
+    def _area(self, row: Row) -> Area | None:
+        code = row["area"].upper()
+        area = self.areas.get(code)
+        if not code:
+            self.problems.add(row, "the area is empty (give its ONS code, e.g. E06000045)", "area")
+        elif area is None:
+            self.problems.add(
+                row, f"unknown area “{row['area']}” (give the area's ONS code)", "area"
+            )
+        elif self.only_area is not None and area.pk != self.only_area.pk:
+            self.problems.add(
+                row,
+                f"the row is for {area.name} ({area.code}), but this upload is for "
+                f"{self.only_area.name} ({self.only_area.code})",
+                "area",
+            )
+        return area
 
-    period, end_month = _check_period(row, problems, metric)
-
-    series = row["series"].strip().lower()
-    if series not in MetricValue.Series.values:
-        problems.add(row, f"the series must be actual or plan, not “{row['series']}”", "series")
-
-    breakdown = _check_breakdown(row, problems)
-
-    status = STATUS_WORDS.get(row["status"].strip().lower())
-    if status is None:
-        problems.add(
-            row,
-            f"the status must be final, provisional or not available (or empty for final), "
-            f"not “{row['status']}”",
-            "status",
-        )
-
-    value = _check_value(row, problems, metric, status)
-
-    if len(row["note"]) > MAX_NOTE:
-        problems.add(row, f"the note is longer than {MAX_NOTE} characters", "note")
-
-    if len(problems.items) > before:
-        return None
-    return PlannedValue(
-        line=row.line,
-        area=area,
-        metric=metric,
-        period=str(period),
-        end_month=end_month,
-        series=series,
-        breakdown=breakdown,
-        value=value,
-        status=status,
-        note=row["note"],
-    )
+    def _period(self, row: Row, metric: Metric | None) -> tuple[str, Month, str] | None:
+        text = row["period"]
+        if not text:
+            self.problems.add(row, "the period is empty (e.g. 2018-08)", "period")
+            return None
+        key = (text, metric.code if metric else "")
+        if key not in self.periods:
+            self.periods[key] = _period_or_problem(text, metric)
+        found = self.periods[key]
+        if isinstance(found, str):
+            self.problems.add(row, found, "period")
+            return None
+        return found
 
 
-def _check_period(row: Row, problems: Problems, metric: Metric | None):
-    text = row["period"]
-    if not text:
-        problems.add(row, "the period is empty (e.g. 2018-08)", "period")
-        return None, None
+def _period_or_problem(text: str, metric: Metric | None) -> tuple[str, Month, str] | str:
+    """(canonical period, its last month, that month as text), or what is wrong with it."""
     try:
         period = parse_period(text)
     except PeriodError as error:
-        problems.add(row, str(error), "period")
-        return None, None
-    if metric is None:
-        return period, rag.last_month_of(period)
-    wanted = metric.frequency
-    if _PERIOD_KINDS[type(period)] != wanted:
-        problems.add(
-            row,
-            f"{metric.code} is published {Metric.Frequency(wanted).label.lower()}: the period "
-            f"must be {_PERIOD_EXAMPLES[wanted]}, not “{text}”",
-            "period",
-        )
-        return None, None
+        return str(error)
     end_month = rag.last_month_of(period)
-    year = end_month.financial_year
-    if not metric.is_valid_in(year):
-        until = f" to {metric.last_year.label}" if metric.last_year else ""
-        problems.add(
-            row,
-            f"{metric.code} is reported from {metric.first_year.label}{until}, so not for {text}",
-            "period",
-        )
-        return None, None
-    return period, end_month
+    if metric is not None:
+        wanted = metric.frequency
+        if _PERIOD_KINDS[type(period)] != wanted:
+            return (
+                f"{metric.code} is published {Metric.Frequency(wanted).label.lower()}: the "
+                f"period must be {_PERIOD_EXAMPLES[wanted]}, not “{text}”"
+            )
+        if not metric.is_valid_in(end_month.financial_year):
+            until = f" to {metric.last_year.label}" if metric.last_year else ""
+            return (
+                f"{metric.code} is reported from {metric.first_year.label}{until}, so not "
+                f"for {text}"
+            )
+    return str(period), end_month, str(end_month)
 
 
 def _check_breakdown(row: Row, problems: Problems) -> str:
@@ -292,7 +311,7 @@ def _check_value(
     row: Row, problems: Problems, metric: Metric | None, status: str | None
 ) -> Decimal | None:
     text = row["value"].strip()
-    if status == MetricValue.Status.NOT_AVAILABLE:
+    if status == _NOT_AVAILABLE:
         if text:
             problems.add(row, "a figure marked not available must leave the value empty", "value")
         return None
@@ -301,7 +320,7 @@ def _check_value(
             row, "the value is empty (mark the status “not available” if it is missing)", "value"
         )
         return None
-    if text.endswith("%") and metric is not None and metric.unit == Metric.UnitChoice.PERCENT:
+    if text.endswith("%") and metric is not None and metric.unit == "percent":
         text = text[:-1].strip()  # 4.2% in a percentage column means 4.2
     if not _NUMBER.match(text):
         problems.add(row, f"the value “{row['value']}” is not a number", "value")
@@ -333,8 +352,8 @@ def _compare_with_held_figures(plan: ImportPlan) -> None:
     by_key = {row.key: row for row in plan.rows}
     held = (
         MetricValue.objects.filter(
-            area_id__in={row.area.pk for row in plan.rows},
-            metric_id__in={row.metric.pk for row in plan.rows},
+            area_id__in={row.area_id for row in plan.rows},
+            metric_id__in={row.metric_id for row in plan.rows},
             period__in={row.period for row in plan.rows},
             breakdown__in={row.breakdown for row in plan.rows},
         )

@@ -515,6 +515,12 @@ def metric_values(*, area: Area, metric: Metric) -> QuerySet[MetricValue]:
     )
 
 
+def figures_are_illustrative(*, area: Area) -> bool:
+    """True when any of the area's figures came from an import marked illustrative (the demo
+    data): pages and the board pack then say so."""
+    return MetricValue.objects.filter(area=area, source__illustrative=True).exists()
+
+
 def metric_get(*, code: str) -> Metric | None:
     return Metric.objects.filter(code=code).first()
 

@@ -19,8 +19,8 @@ that fired for it):
     two_of_three     it is beyond 2 sigma, and 2 of 3 consecutive points (it among them) are
                      beyond 2 sigma on the same side
 
-Runs never cross a recalculation point. Arithmetic is exact (fractions), so a point on the mean
-or on a limit is recognised as such.
+Runs never cross a recalculation point. Arithmetic is exact (whole numbers and fractions, never
+floats), so a point on the mean or on a limit is recognised as such.
 
 The variation icon describes the latest point (common cause, or special cause of improvement or
 concern, high or low, by the metric's direction); the assurance icon says whether the target,
@@ -132,6 +132,10 @@ class Baseline:
     mean: Fraction
     mean_moving_range: Fraction | None
     reason: str = ""
+    # The figures and their moving ranges added up, in whole units of the smallest decimal
+    # place: the rules compare in whole numbers.
+    scaled_total: int = field(default=0, repr=False)
+    scaled_range_total: int = field(default=0, repr=False)
 
     @property
     def size(self) -> int:
@@ -243,20 +247,23 @@ def xmr(
 ) -> SpcResult:
     """The XmR chart of `points` ((x, value) in time order, no gaps to fill)."""
     xs = [x for x, _ in points]
-    values = [Fraction(Decimal(value)) for _, value in points]
-    baselines = _baselines(xs, values, recalculations)
+    decimals = [Decimal(value) for _, value in points]
+    # Exact and fast: every figure as a whole number of its smallest decimal place.
+    places = max([0, *(-number.as_tuple().exponent for number in decimals)])
+    scaled = [int(number.scaleb(places)) for number in decimals]
+    baselines = _baselines(xs, scaled, 10**places, recalculations)
 
-    fired: list[dict[Rule, Side]] = [{} for _ in values]
+    fired: list[dict[Rule, Side]] = [{} for _ in scaled]
     baseline_of_point: list[int] = []
     for number, baseline in enumerate(baselines):
-        _apply_rules(values, baseline, fired)
+        _apply_rules(scaled, baseline, fired)
         baseline_of_point.extend([number] * baseline.size)
 
     result_points = []
-    for index, (x, value) in enumerate(points):
+    for index, (x, value) in enumerate(zip(xs, decimals, strict=True)):
         rules = tuple(rule for rule in RULE_PRIORITY if rule in fired[index])
         side = fired[index][rules[0]] if rules else None
-        result_points.append(Point(x, Decimal(value), baseline_of_point[index], rules, side))
+        result_points.append(Point(x, value, baseline_of_point[index], rules, side))
 
     return SpcResult(
         points=tuple(result_points),
@@ -268,62 +275,79 @@ def xmr(
 
 
 def _baselines(
-    xs: list, values: list[Fraction], recalculations: Sequence[Recalculation]
+    xs: list, scaled: list[int], unit: int, recalculations: Sequence[Recalculation]
 ) -> list[Baseline]:
     starts: dict[int, str] = {0: ""}
     for recalculation in sorted(recalculations, key=lambda r: r.at):
         index = next((i for i, x in enumerate(xs) if x >= recalculation.at), None)
         if index is not None and index > 0:
             starts[index] = recalculation.reason
-    if not values:
+    if not scaled:
         return []
     boundaries = sorted(starts)
     baselines = []
-    for start, end in zip(boundaries, [*boundaries[1:], len(values)], strict=True):
-        stretch = values[start:end]
-        ranges = [abs(b - a) for a, b in pairwise(stretch)]
-        mean = sum(stretch, Fraction(0)) / len(stretch)
-        mean_range = sum(ranges, Fraction(0)) / len(ranges) if ranges else None
-        baselines.append(Baseline(start, end, mean, mean_range, starts[start]))
+    for start, end in zip(boundaries, [*boundaries[1:], len(scaled)], strict=True):
+        stretch = scaled[start:end]
+        total = sum(stretch)
+        range_total = sum(abs(b - a) for a, b in pairwise(stretch))
+        size = end - start
+        baselines.append(
+            Baseline(
+                start,
+                end,
+                Fraction(total, size * unit),
+                Fraction(range_total, (size - 1) * unit) if size > 1 else None,
+                starts[start],
+                scaled_total=total,
+                scaled_range_total=range_total,
+            )
+        )
     return baselines
 
 
-def _apply_rules(values: list[Fraction], baseline: Baseline, fired: list[dict[Rule, Side]]):
-    indices = range(baseline.start, baseline.end)
+def _apply_rules(scaled: list[int], baseline: Baseline, fired: list[dict[Rule, Side]]):
+    """The four rules on one baseline, in whole numbers: with n points adding up to S and
+    moving ranges adding up to R, multiplying through by 300 n (n - 1) turns the mean into
+    300 (n - 1) S, 2.66 x the mean moving range into 798 R n and 2 sigma into 532 R n."""
+    n = baseline.size
+    stretch = scaled[baseline.start : baseline.end]
 
-    def mark(index: int, rule: Rule, side: Side) -> None:
-        fired[index].setdefault(rule, side)
+    def mark(j: int, rule: Rule, side: Side) -> None:
+        fired[baseline.start + j].setdefault(rule, side)
 
-    if baseline.upper is not None:
-        for i in indices:
-            if values[i] > baseline.upper:
-                mark(i, Rule.OUTSIDE_LIMITS, Side.HIGH)
-            elif values[i] < baseline.lower:
-                mark(i, Rule.OUTSIDE_LIMITS, Side.LOW)
-
-        high = [values[i] > baseline.upper_two_sigma for i in indices]
-        low = [values[i] < baseline.lower_two_sigma for i in indices]
+    if n > 1:
+        scale = 300 * n * (n - 1)
+        mean = 300 * (n - 1) * baseline.scaled_total
+        limit = 798 * baseline.scaled_range_total * n
+        two_sigma = 532 * baseline.scaled_range_total * n
+        points = [y * scale for y in stretch]
+        for j, y in enumerate(points):
+            if y > mean + limit:
+                mark(j, Rule.OUTSIDE_LIMITS, Side.HIGH)
+            elif y < mean - limit:
+                mark(j, Rule.OUTSIDE_LIMITS, Side.LOW)
+        high = [y > mean + two_sigma for y in points]
+        low = [y < mean - two_sigma for y in points]
         for beyond, side in ((high, Side.HIGH), (low, Side.LOW)):
-            for start in range(len(beyond) - 2):
-                window = range(start, start + 3)
-                if sum(beyond[j] for j in window) >= 2:
-                    for j in window:
+            for first in range(n - 2):
+                if beyond[first] + beyond[first + 1] + beyond[first + 2] >= 2:
+                    for j in range(first, first + 3):
                         if beyond[j]:
-                            mark(baseline.start + j, Rule.TWO_OF_THREE, side)
+                            mark(j, Rule.TWO_OF_THREE, side)
 
     # Shift: runs on one side of the mean; a point on the mean has no side and ends a run.
-    sides = [_sign(values[i] - baseline.mean) for i in indices]
+    sides = [_sign(y * n - baseline.scaled_total) for y in stretch]
     for run_start, run_end, sign in _runs(sides):
         if sign and run_end - run_start >= RUN_LENGTH:
             for j in range(run_start, run_end):
-                mark(baseline.start + j, Rule.SHIFT, Side.HIGH if sign > 0 else Side.LOW)
+                mark(j, Rule.SHIFT, Side.HIGH if sign > 0 else Side.LOW)
 
     # Trend: runs of rises (or falls) between neighbours; a run of 6 steps spans 7 points.
-    steps = [_sign(values[i + 1] - values[i]) for i in range(baseline.start, baseline.end - 1)]
+    steps = [_sign(b - a) for a, b in pairwise(stretch)]
     for run_start, run_end, sign in _runs(steps):
         if sign and run_end - run_start >= RUN_LENGTH - 1:
             for j in range(run_start, run_end + 1):
-                mark(baseline.start + j, Rule.TREND, Side.HIGH if sign > 0 else Side.LOW)
+                mark(j, Rule.TREND, Side.HIGH if sign > 0 else Side.LOW)
 
 
 def _runs(signs: list[int]):
@@ -336,7 +360,7 @@ def _runs(signs: list[int]):
             start = i
 
 
-def _sign(value: Fraction) -> int:
+def _sign(value: int) -> int:
     return (value > 0) - (value < 0)
 
 

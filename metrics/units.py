@@ -53,9 +53,8 @@ def format_value(value: Decimal | None, unit: Unit | str, *, missing: str = "\u2
 def bounds_problem(value: Decimal, unit: Unit | str) -> str:
     """Why a figure cannot be in this unit ('' when it can): counts, days and rates are never
     negative, and a percentage lies between 0 and 100."""
-    unit = Unit(unit)
     if value < 0:
-        return f"a {UNIT_LABELS[unit].lower()} cannot be negative"
+        return f"a {UNIT_LABELS[Unit(unit)].lower()} cannot be negative"
     if unit == Unit.PERCENT and value > 100:
         return "a percentage cannot be more than 100"
     return ""

@@ -30,6 +30,7 @@ from .selectors import (
     breakdowns_held,
     dashboard_rows,
     default_month,
+    figures_are_illustrative,
     metric_get,
     metric_series,
     metric_spc,
@@ -124,6 +125,7 @@ class DashboardView(
                 Metric.Group(group).label for group in self.filterset.chosen_groups or []
             ),
             can_import=self.request.user.has_perm(IMPORT),
+            illustrative=figures_are_illustrative(area=self.request.area),
             notes=[(row.rag.name, note) for row in self.get_table_data() for note in row.rag.notes],
             export_query=self.request.GET.urlencode(),
         )
@@ -145,6 +147,7 @@ def metric_detail(request: HttpRequest, code: str) -> HttpResponse:
         breakdown = ""
 
     context = {
+        "illustrative": figures_are_illustrative(area=area),
         "metric": metric,
         "month": month,
         "breakdown": breakdown,

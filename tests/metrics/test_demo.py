@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Sum
+from django.urls import reverse
 
 from bettercare.demo import load_demo
 from bettercare.periods import FinancialYear, Month, Quarter
@@ -130,3 +132,9 @@ def test_the_catalogue_can_be_restored_after_a_flush():
     assert metric_catalogue_ensure() == 13
     assert metric_catalogue_ensure() == 0
     assert Metric.objects.get(code="reablement_91").direction == "higher"
+
+
+def test_pages_say_the_demo_figures_are_illustrative(southampton, login):
+    client = login(get_user_model().objects.get(username="analyst"))
+    for url in (reverse("metrics:index"), reverse("metrics:metric", args=["dtoc_rate"])):
+        assert 'data-testid="illustrative"' in client.get(url).content.decode()

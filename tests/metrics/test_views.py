@@ -50,6 +50,7 @@ def test_dashboard_shows_each_metric_with_labels_written_out(login, analyst, boa
     assert "No Target set" in table and "Data not available" in table
     assert 'class="bc-rag bc-rag--amber">Slightly Off Track<' in page
     assert "Southern Health did not submit DTOC data for May." in page  # caveat footnote
+    assert 'data-testid="illustrative"' not in page  # these figures are not the demo's
 
 
 def test_dashboard_filters_by_group_breakdown_and_month(login, analyst, board_figures):
@@ -122,7 +123,7 @@ def test_dashboard_queries_do_not_grow_with_the_data(
 ):
     client = login(analyst)
     url = f"{DASHBOARD}?month=2018-08"
-    with django_assert_num_queries(12) as first:
+    with django_assert_num_queries(13) as first:
         client.get(url)
     # Ten more years, another area, breakdowns and a recalculation point.
     more = []
