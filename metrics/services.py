@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -271,7 +272,7 @@ def spc_recalculation_add(
     """Start a new SPC baseline for the metric from `month`; the reason is required."""
     reason = reason.strip()
     if not reason:
-        raise ValueError("Give the reason for the recalculation: it is shown on the chart.")
+        raise ValidationError("Give the reason for the recalculation: it is shown on the chart.")
     recalculation, _ = SpcRecalculation.objects.update_or_create(
         area=area,
         metric=metric,

@@ -323,3 +323,20 @@ def test_home_page_tells_the_analyst_whether_the_quarters_figures_are_in(
     assert "The report needs them up to Month 8, 30 November 2018." in page
     page = login(secretary).get(reverse("home")).content.decode()
     assert "Metrics for the Q3 2018/19 pack" in page
+
+
+def test_administrators_keep_the_catalogue_and_read_figures_with_their_history(
+    login, administrator, board_figures
+):
+    client = login(administrator)
+    assert client.get(reverse("admin:metrics_metric_changelist")).status_code == 200
+    metric = MetricValue.objects.filter(series="actual").first().metric
+    change = client.get(reverse("admin:metrics_metric_change", args=[metric.pk]))
+    assert change.status_code == 200
+    assert 'name="code"' not in change.content.decode()  # the code never changes
+    assert client.get(reverse("admin:metrics_metricvalue_changelist")).status_code == 200
+    value = MetricValue.objects.first()
+    history = client.get(reverse("admin:metrics_metricvalue_history", args=[value.pk]))
+    assert history.status_code == 200
+    assert "Imported from figures.csv" in history.content.decode()
+    assert client.get(reverse("admin:metrics_metricimport_changelist")).status_code == 200

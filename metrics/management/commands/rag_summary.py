@@ -57,7 +57,8 @@ def as_table(summary: RagSummary) -> str:
     )
 
     def render(cells):
-        return "  ".join(str(cell).ljust(width) for cell, width in zip(cells, widths, strict=True))
+        cells = zip(cells, widths, strict=True)
+        return "  ".join(str(cell).ljust(width) for cell, width in cells).rstrip()
 
     return "\n".join(
         [
