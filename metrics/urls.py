@@ -4,5 +4,14 @@ from . import views
 
 app_name = "metrics"
 urlpatterns = [
-    path("", views.index, name="index"),
+    path("", views.DashboardView.as_view(), name="index"),
+    path("import/", views.import_upload, name="import"),
+    path("import/<int:pk>/", views.import_preview, name="import_preview"),
+    path("<slug:code>/", views.metric_detail, name="metric"),
+    path("<slug:code>/recalculations/", views.recalculation_add, name="recalculation_add"),
+    path(
+        "<slug:code>/recalculations/<int:pk>/remove/",
+        views.recalculation_remove,
+        name="recalculation_remove",
+    ),
 ]

@@ -1,0 +1,235 @@
+"""Plotly figures of the metrics, one function per chart, built from data (never a request).
+
+The metric page shows them with `bettercare.charts.figure_html`; the board pack draws the same
+figures to SVG with `bettercare.charts.SvgRenderer`. Their data comes from the selectors
+`metric_series`, `metric_spc` and `breakdown_series`.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import plotly.graph_objects as go
+
+from bettercare.charts import COLOURS, house_style
+from bettercare.periods import Month
+
+from .selectors import BreakdownSeries, MetricSeries
+from .spc import SpcResult, Variation, point_variation
+
+BREAKDOWN_COLOURS = ["#005eb8", "#00a499", "#7c2855", "#ed8b00", "#330072", "#768692"]
+
+
+def _plain(text: str) -> str:
+    """Text typed by people (a reason, a provider's name) shown as written: plotly.js reads a
+    few HTML tags in chart text, so escape it."""
+    return escape(text, quote=False)
+
+
+def _numbers(values) -> list[float | None]:
+    return [None if value is None else float(value) for value in values]
+
+
+def _month_labels(months) -> list[str]:
+    return [f"{month.first_day:%b %Y}" for month in months]
+
+
+def trend_chart(
+    series: MetricSeries,
+    *,
+    title: str | None = None,
+    height: int = 360,
+    width: int | None = None,
+) -> go.Figure:
+    """Monthly actual against plan and the same month last year."""
+    x = _month_labels(series.months)
+    figure = go.Figure()
+    figure.add_trace(
+        go.Scatter(
+            x=x,
+            y=_numbers(series.last_year),
+            name="Last year",
+            mode="lines+markers",
+            line={"color": COLOURS["last_year"], "dash": "dot", "width": 2},
+            marker={"symbol": "diamond", "size": 7},
+        )
+    )
+    if any(value is not None for value in series.plan):
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=_numbers(series.plan),
+                name="Plan",
+                mode="lines",
+                line={"color": COLOURS["plan"], "dash": "dash", "width": 2},
+            )
+        )
+    figure.add_trace(
+        go.Scatter(
+            x=x,
+            y=_numbers(series.actual),
+            name="Actual",
+            mode="lines+markers",
+            line={"color": COLOURS["actual"], "width": 3},
+            marker={"size": 8},
+        )
+    )
+    return house_style(
+        figure,
+        title=_plain(title if title is not None else series.metric.name),
+        y_title=series.metric.unit_label,
+        height=height,
+        width=width,
+    )
+
+
+def spc_chart(
+    result: SpcResult,
+    *,
+    title: str | None = None,
+    y_title: str | None = None,
+    height: int = 380,
+    width: int | None = None,
+) -> go.Figure:
+    """The XmR chart: figures, mean, process limits for each baseline, the target, points of
+    special cause coloured and shaped by improvement or concern, and the analyst's
+    recalculation points annotated with their reasons."""
+    figure = go.Figure()
+    x = [_x_label(point.x) for point in result.points]
+
+    for name, key, dash, colour in (
+        ("Mean", "mean", "solid", COLOURS["mean"]),
+        ("Upper process limit", "upper", "dash", COLOURS["limit"]),
+        ("Lower process limit", "lower", "dash", COLOURS["limit"]),
+    ):
+        line_x, line_y = _baseline_line(result, key, x)
+        figure.add_trace(
+            go.Scatter(
+                x=line_x,
+                y=line_y,
+                name=name,
+                mode="lines",
+                line={"color": colour, "dash": dash, "width": 2 if key == "mean" else 1.5},
+                connectgaps=False,
+                hoverinfo="skip" if key != "mean" else None,
+            )
+        )
+    if result.target is not None:
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=[float(result.target)] * len(x),
+                name="Target",
+                mode="lines",
+                line={"color": COLOURS["red"], "dash": "dot", "width": 2},
+            )
+        )
+    figure.add_trace(
+        go.Scatter(
+            x=x,
+            y=[float(point.value) for point in result.points],
+            name="Figure",
+            mode="lines+markers",
+            line={"color": COLOURS["mean"], "width": 1.5},
+            marker={"color": COLOURS["limit"], "size": 7},
+            text=[_point_text(result, point) for point in result.points],
+            hovertemplate="%{x}: %{y}<br>%{text}<extra></extra>",
+        )
+    )
+    for kind, colour, symbol, label in (
+        ("improvement", COLOURS["improvement"], "circle", "Special cause: improvement"),
+        ("concern", COLOURS["concern"], "square", "Special cause: concern"),
+    ):
+        chosen = [
+            point
+            for point in result.points
+            if point_variation(point, result.direction).kind == kind
+        ]
+        if chosen:
+            figure.add_trace(
+                go.Scatter(
+                    x=[_x_label(point.x) for point in chosen],
+                    y=[float(point.value) for point in chosen],
+                    name=label,
+                    mode="markers",
+                    marker={
+                        "color": colour,
+                        "size": 11,
+                        "symbol": symbol,
+                        "line": {"color": "#212b32", "width": 1},
+                    },
+                    hoverinfo="skip",
+                )
+            )
+    for baseline in result.baselines[1:]:
+        at = x[baseline.start]
+        figure.add_vline(x=at, line={"color": "#425563", "dash": "longdash", "width": 1})
+        figure.add_annotation(
+            x=at,
+            y=1,
+            yref="paper",
+            text=_plain(baseline.reason),
+            showarrow=False,
+            xanchor="left",
+            yanchor="bottom",
+            font={"size": 11},
+        )
+    return house_style(
+        figure, title=_plain(title) if title else None, y_title=y_title, height=height, width=width
+    )
+
+
+def breakdown_chart(
+    series: BreakdownSeries,
+    *,
+    title: str | None = None,
+    height: int = 360,
+    width: int | None = None,
+) -> go.Figure:
+    """Monthly figures of each part of a breakdown (each provider, or each age band)."""
+    x = _month_labels(series.months)
+    figure = go.Figure()
+    for index, (part, values) in enumerate(series.lines.items()):
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=_numbers(values),
+                name=_plain(part),
+                mode="lines+markers",
+                line={"color": BREAKDOWN_COLOURS[index % len(BREAKDOWN_COLOURS)], "width": 2},
+            )
+        )
+    return house_style(
+        figure,
+        title=_plain(title) if title else None,
+        y_title=series.metric.unit_label,
+        height=height,
+        width=width,
+    )
+
+
+def _x_label(x) -> str:
+    return f"{x.first_day:%b %Y}" if isinstance(x, Month) else str(x)
+
+
+def _baseline_line(result: SpcResult, key: str, x: list[str]):
+    """The mean or a limit across each baseline, broken where a new baseline starts so a
+    recalculation point is visible as a step, not a slope."""
+    line_x: list[str] = []
+    line_y: list[float | None] = []
+    for baseline in result.baselines:
+        figure = getattr(baseline, key)
+        if line_x:
+            line_x.append(x[baseline.start])
+            line_y.append(None)
+        line_x.extend(x[baseline.start : baseline.end])
+        line_y.extend([None if figure is None else float(figure)] * baseline.size)
+    return line_x, line_y
+
+
+def _point_text(result: SpcResult, point) -> str:
+    variation = point_variation(point, result.direction)
+    if variation == Variation.COMMON_CAUSE:
+        return "Common cause"
+    rules = "; ".join(rule.label for rule in point.rules)
+    return f"{variation.label}: {rules}"

@@ -1,0 +1,186 @@
+"""django-tables2 tables of the metrics pages. Each column that shows something richer than
+text on the page (a RAG badge, an icon) exports the same words through `value_<column>`."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
+
+from .filters import breakdown_label
+from .imports import Change
+from .models import MetricValue
+from .units import format_value
+
+
+def comparison_words(comparison) -> str:
+    """'Slightly Off Track (2% higher than target)', or the label alone."""
+    if comparison.text:
+        return f"{comparison.label} ({comparison.text})"
+    return comparison.label
+
+
+def spc_words(result) -> str:
+    """The words of the SPC icons, as the page shows them beside the icons."""
+    variation, assurance = result.variation, result.assurance
+    parts = [variation.label if variation else "No figures to chart"]
+    if assurance:
+        parts.append(assurance.label)
+    if result.caution:
+        parts.append(result.caution)
+    return "; ".join(parts)
+
+
+class NumericColumn(tables.Column):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", {"td": {"class": "bc-numeric"}, "th": {"class": "bc-numeric"}})
+        kwargs.setdefault("orderable", False)
+        super().__init__(*args, **kwargs)
+
+
+class DashboardTable(tables.Table):
+    """One row per metric; the rows are `selectors.DashboardRow`."""
+
+    metric = tables.Column("Metric", accessor="rag__name", orderable=False)
+    group = tables.Column("Group", accessor="rag__group_label", orderable=False)
+    month_actual = NumericColumn("Month", accessor="rag__month_actual_display")
+    month_plan = NumericColumn("Month plan", accessor="rag__month_plan_display")
+    actual = NumericColumn("YTD", accessor="rag__actual_display")
+    plan = NumericColumn("YTD plan", accessor="rag__plan_display")
+    vs_plan = tables.Column("Against plan", accessor="rag__vs_plan", orderable=False)
+    last_year = NumericColumn("YTD last year", accessor="rag__last_year_display")
+    vs_last_year = tables.Column("Against last year", accessor="rag__vs_last_year", orderable=False)
+    spc = tables.Column("SPC", accessor="spc", orderable=False)
+    status = tables.Column("Data status", accessor="rag__status_label", orderable=False)
+    caveat = tables.Column("Caveat", accessor="rag__notes", orderable=False, default="")
+
+    class Meta:
+        default = "\u2013"
+        empty_text = "No metric has figures for this month."
+        attrs = {"class": "nhsuk-table bc-dashboard", "data-testid": "dashboard-table"}
+
+    def __init__(self, *args, month=None, breakdown="", **kwargs):
+        self.month = month
+        self.breakdown = breakdown
+        super().__init__(*args, **kwargs)
+
+    def render_metric(self, value, record):
+        url = reverse("metrics:metric", args=[record.rag.code])
+        query = f"?month={self.month}" if self.month else ""
+        if self.breakdown:
+            query += f"&breakdown={self.breakdown}"
+        rule = "year to date" if record.rag.ytd_rule == "sum" else "latest month"
+        return format_html(
+            '<a href="{}{}">{}</a><br><span class="nhsuk-body-s bc-muted">Compared: {}</span>',
+            url,
+            query,
+            value,
+            rule,
+        )
+
+    def value_metric(self, value, record):
+        return value
+
+    def render_vs_plan(self, value, record):
+        return _comparison_html(value)
+
+    def value_vs_plan(self, value, record):
+        return comparison_words(value)
+
+    def render_vs_last_year(self, value, record):
+        return _comparison_html(value)
+
+    def value_vs_last_year(self, value, record):
+        return comparison_words(value)
+
+    def render_spc(self, value, record):
+        return render_to_string("metrics/includes/spc_icons.html", {"result": value})
+
+    def value_spc(self, value, record):
+        return spc_words(value)
+
+    def render_caveat(self, value, record):
+        return " ".join(value) if value else "\u2013"
+
+    def value_caveat(self, value, record):
+        return " ".join(value)
+
+
+def _comparison_html(comparison) -> str:
+    badge = render_to_string(
+        "includes/rag_badge.html",
+        {"rag": comparison.rag.value if comparison.rag else "", "label": comparison.label},
+    )
+    if comparison.text:
+        return format_html('{}<br><span class="nhsuk-body-s">{}</span>', badge, comparison.text)
+    return badge
+
+
+class MetricValueTable(tables.Table):
+    """The stored figures of one metric."""
+
+    period = tables.Column("Period")
+    series = tables.Column("Series")
+    breakdown = tables.Column("Breakdown", empty_values=())
+    value = NumericColumn("Value", empty_values=())
+    status = tables.Column("Status")
+    note = tables.Column("Caveat")
+    source = tables.Column("Loaded from", accessor="source", orderable=False)
+
+    class Meta:
+        model = MetricValue
+        fields = ["period", "series", "breakdown", "value", "status", "note", "source"]
+        orderable = False
+        default = "\u2013"
+        empty_text = "No figures held."
+
+    def render_breakdown(self, value, record):
+        return breakdown_label(value)
+
+    def render_value(self, value, record):
+        return format_value(value, record.metric.unit)
+
+    def render_source(self, value, record):
+        return str(value) if value else "\u2013"
+
+
+class ImportChangeTable(tables.Table):
+    """What applying an upload would change; rows are `imports.PlannedValue`."""
+
+    line = NumericColumn("Line")
+    change = tables.Column("Change", orderable=False)
+    metric = tables.Column("Metric", accessor="metric__code", orderable=False)
+    period = tables.Column("Period", orderable=False)
+    series = tables.Column("Series", orderable=False)
+    breakdown = tables.Column("Breakdown", orderable=False, empty_values=())
+    old = tables.Column("Held now", accessor="old_value", orderable=False, empty_values=())
+    new = tables.Column("In the file", accessor="value", orderable=False, empty_values=())
+
+    class Meta:
+        attrs = {"class": "nhsuk-table", "data-testid": "import-changes"}
+        default = "\u2013"
+        empty_text = "Nothing in this file changes the figures held."
+
+    def render_change(self, value, record):
+        return {Change.NEW: "New", Change.REPLACED: "Replaced"}.get(value, "Unchanged")
+
+    def render_breakdown(self, value, record):
+        return breakdown_label(value)
+
+    def render_old(self, value, record):
+        if record.change == Change.NEW:
+            return "\u2013"
+        return _figure_words(record.metric, value, record.old_status, record.old_note)
+
+    def render_new(self, value, record):
+        return _figure_words(record.metric, value, record.status, record.note)
+
+
+def _figure_words(metric, value, status, note) -> str:
+    words = format_value(value, metric.unit, missing="not available")
+    if status == MetricValue.Status.PROVISIONAL:
+        words += " (provisional)"
+    if note:
+        words += f": {note}"
+    return words
