@@ -29,7 +29,7 @@ class ReadOnlyAdminMixin:
 
 @admin.register(Pack)
 class PackAdmin(ReadOnlyAdminMixin, AreaScopedAdminMixin, SimpleHistoryAdmin):
-    list_display = ["quarter", "board", "area", "status", "meeting_date", "updated"]
+    list_display = ["quarter", "board", "area", "status", "data_month", "meeting_date", "updated"]
     list_filter = ["area", "board", "status"]
 
 

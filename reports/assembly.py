@@ -25,6 +25,7 @@ from bettercare.charts import SvgRenderer, figure_html
 from .models import Pack
 from .pdf import PdfResult, render_pdf, render_pdfs_isolated
 from .sections import PACK_SECTIONS, PackChart, PackSection
+from .selectors import one_reading
 
 SCREEN, PRINT = "screen", "print"
 FULL, PUBLIC = "full", "public"
@@ -76,19 +77,22 @@ class PackAssembly:
         self.generated = timezone.now()
         self.sections: list[AssembledSection] = []
         number = 0
-        for section in sections:
-            context = section.get_context(pack)
-            if section.in_contents:
-                number += 1
-            self.sections.append(
-                AssembledSection(
-                    section=section,
-                    context=context,
-                    number=number if section.in_contents else None,
-                    exempt=section.may_be_exempt and section.id in pack.exempt_sections,
-                    charts=section.charts(context),
+        # One reading of the data for all the sections: two sections showing the same figures
+        # show the same reading of them.
+        with one_reading():
+            for section in sections:
+                context = section.get_context(pack)
+                if section.in_contents:
+                    number += 1
+                self.sections.append(
+                    AssembledSection(
+                        section=section,
+                        context=context,
+                        number=number if section.in_contents else None,
+                        exempt=section.may_be_exempt and section.id in pack.exempt_sections,
+                        charts=section.charts(context),
+                    )
                 )
-            )
         self._charts_drawn_for: str | None = None
 
     def document_sections(self, *, public: bool) -> list[AssembledSection]:
@@ -189,6 +193,7 @@ class PackAssembly:
                 "board_name": pack.get_board_display(),
                 "quarter": str(pack.quarter),
                 "title": pack.title,
+                "data_month": str(pack.data_month),
                 "version": self.version_label,
                 "generated": self.generated,
                 "meeting_date": pack.meeting_date,

@@ -39,8 +39,8 @@ def default_text(*, quarter: Quarter, board_name: str) -> dict[str, str]:
         "brief_summary": (
             f"This report sets out the performance of the Better Care programme in "
             f"{quarter.label}. It gives the delivery of each scheme of the pooled fund, the key "
-            f"highlights of the quarter against the programme's priorities, and each scheme's "
-            f"overall rating in the portfolio view."
+            f"highlights of the quarter against the programme's priorities, each scheme's "
+            f"overall rating in the portfolio view, and the pooled fund's finance position."
         ),
         "recommendations": f"To note {quarter.label} performance for Better Care.",
         "reasons": (

@@ -64,6 +64,7 @@ class PackTextForm(forms.ModelForm):
         model = Pack
         fields = [
             "meeting_date",
+            "data_month",
             "report_of",
             "contact_name",
             "contact_title",
@@ -77,9 +78,16 @@ class PackTextForm(forms.ModelForm):
             "risk_implications",
             "policy_implications",
         ]
-        help_texts = {"meeting_date": DATE_HINT}
+        help_texts = {
+            "meeting_date": DATE_HINT,
+            "data_month": "The last month of data the pack reports. Hospital data lags about a "
+            "month, so a quarter's pack usually reports up to the quarter's second month. The "
+            "finance position is taken at this month, or at the latest month before it with "
+            "forecasts.",
+        }
         widgets = {
             "meeting_date": forms.DateInput(attrs={"class": "nhsuk-input--width-10"}),
+            "data_month": forms.Select,
             "confidentiality": _textarea(2),
             "brief_summary": _textarea(8),
             "recommendations": _textarea(3),
@@ -98,6 +106,14 @@ class PackTextForm(forms.ModelForm):
             (section.id, section.title) for section in exemptable_sections()
         ]
         self.fields["exempt_sections"].initial = list(self.instance.exempt_sections)
+        # The months a data month may be: the quarter's financial year up to the quarter's end
+        # (the model refuses any other, with its reason, should one be sent).
+        quarter = self.instance.quarter
+        self.fields["data_month"].widget.choices = [
+            (str(month), month.data_label)
+            for month in quarter.year.months()
+            if month <= quarter.last_month
+        ]
         self.priorities = priorities
         for priority in priorities:
             self.fields[self.highlight_field(priority)] = forms.CharField(
@@ -125,7 +141,19 @@ class PackTextForm(forms.ModelForm):
         return [self[self.highlight_field(priority)] for priority in self.priorities]
 
     def cover_fields(self):
-        return [self[name] for name in self.Meta.fields[:7]]
+        return [
+            self[name]
+            for name in (
+                "meeting_date",
+                "data_month",
+                "report_of",
+                "contact_name",
+                "contact_title",
+                "contact_phone",
+                "contact_email",
+                "confidentiality",
+            )
+        ]
 
     def summary_fields(self):
         return [self[name] for name in ("brief_summary", "recommendations", "reasons")]

@@ -4,13 +4,15 @@ the area's priorities it reports against, and the portfolio ratings of each sche
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from bettercare.fields import QuarterField
+from bettercare.fields import MonthField, QuarterField
 from bettercare.models import Area
+from bettercare.periods import Month, Quarter
 from schemes.models import Scheme
 
 
@@ -41,6 +43,22 @@ class Board(models.TextChoices):
     HWB = "HWB", "Health and Wellbeing Board"
 
 
+def data_month_problem(*, quarter: Quarter, month: Month) -> str | None:
+    """Why `month` cannot be the data month of a pack about `quarter`, or None if it can: it
+    must be a month of the quarter's financial year, and not after the quarter ends."""
+    if month.financial_year != quarter.year:
+        return (
+            f"The data month must be in {quarter.year.label}, the financial year of "
+            f"{quarter.label}: {month.label} is in {month.financial_year.label}."
+        )
+    if month > quarter.last_month:
+        return (
+            f"The data month cannot be after the quarter: {quarter.label} ends with "
+            f"{quarter.last_month.label}, so {month.label} is too late."
+        )
+    return None
+
+
 class Pack(models.Model):
     """A board's quarterly Better Care performance report.
 
@@ -54,6 +72,11 @@ class Pack(models.Model):
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="packs")
     board = models.CharField(max_length=3, choices=Board.choices)
     quarter = QuarterField(help_text="The quarter the pack reports on, e.g. 2018-19-Q2.")
+    data_month = MonthField(
+        "data month",
+        help_text="The last month of data the pack reports (activity, and the finance position). "
+        "It starts as the quarter's second month, because hospital data lags about a month.",
+    )
     meeting_date = models.DateField("date of meeting", null=True, blank=True)
     status = models.CharField(max_length=5, choices=Status.choices, default=Status.DRAFT)
 
@@ -116,6 +139,18 @@ class Pack(models.Model):
 
     def __str__(self) -> str:
         return f"{self.board} {self.quarter.short_label} ({self.area.name})"
+
+    def clean(self) -> None:
+        super().clean()
+        if isinstance(self.quarter, Quarter) and isinstance(self.data_month, Month):
+            problem = data_month_problem(quarter=self.quarter, month=self.data_month)
+            if problem:
+                raise ValidationError({"data_month": problem})
+
+    @property
+    def data_statement(self) -> str:
+        """How the pack states its data month: "Activity data up to Month 5, 31 August 2018"."""
+        return f"Activity data up to {self.data_month.data_label}"
 
     @property
     def title(self) -> str:

@@ -22,9 +22,29 @@ from typing import Any, ClassVar
 import django_tables2 as tables
 import plotly.graph_objects as go
 
+from finance.charts import position_variance_chart
+from finance.tables import PositionTable, position_rows
+from finance.variance import FinancePosition, PooledFund
+from finance.wording import describe_position, variance_phrase
+
 from .models import RAG_MEANINGS, Pack, Rag
-from .selectors import pack_highlights, portfolio_rows, priorities_for, schemes_for_quarter
-from .tables import HighlightTable, PortfolioTable, SchemeListTable, rag_text
+from .selectors import (
+    pack_finance,
+    pack_highlights,
+    portfolio_rows,
+    priorities_for,
+    schemes_for_quarter,
+)
+from .tables import (
+    PACK_TABLE_TEMPLATE,
+    HighlightTable,
+    PoolTable,
+    PortfolioTable,
+    SchemeListTable,
+    pool_rows,
+    rag_text,
+)
+from .wording import describe_pool
 
 
 @dataclass
@@ -104,11 +124,15 @@ class OverviewSection(PackSection):
         schemes = schemes_for_quarter(area=pack.area, quarter=pack.quarter)
         for scheme in schemes:
             scheme.year_name = scheme.name_in(pack.quarter.year)
+        fund = pack_finance(pack=pack).fund
         return {
             "vision": pack.area.vision,
             "priorities": priorities_for(area=pack.area),
             "schemes": schemes,
             "scheme_table": SchemeListTable(schemes),
+            "fund": fund,
+            "pool_description": describe_pool(fund),
+            "pool_table": PoolTable(pool_rows(fund)) if fund.recorded else None,
         }
 
     def figures(self, context):
@@ -122,12 +146,34 @@ class OverviewSection(PackSection):
                 {"number": scheme.number, "name": scheme.year_name, "host": scheme.host_label}
                 for scheme in context["schemes"]
             ],
+            "pooled_fund": pool_figures(context["fund"]),
         }
 
     def tables(self, context):
         table = context["scheme_table"]
         table.export_title = "Schemes"
-        return [table]
+        pool = context["pool_table"]
+        if pool is None:
+            return [table]
+        pool.export_title = "Pooled fund"
+        return [table, pool]
+
+
+def pool_figures(fund: PooledFund) -> dict[str, Any]:
+    """The pooled fund as the overview states it, for the figures stored with a version."""
+    return {
+        "financial_year": str(fund.financial_year),
+        "recorded": fund.recorded,
+        "illustrative": fund.illustrative,
+        "total": fund.total,
+        "national_minimum": fund.national_minimum,
+        "above_minimum": fund.above_minimum,
+        "times_minimum": fund.times_minimum,
+        "partners": [
+            {"partner": partner.partner.code, "contributed": partner.contributed}
+            for partner in fund.by_partner
+        ],
+    }
 
 
 class HighlightsSection(PackSection):
@@ -180,21 +226,121 @@ class HighlightsSection(PackSection):
         return [highlights, portfolio]
 
 
+def _finance_context(pack: Pack) -> dict[str, Any]:
+    """What both finance sections show: the pack's finance (see `selectors.pack_finance`)."""
+    finance = pack_finance(pack=pack)
+    return {"finance": finance, "position": finance.position}
+
+
+class ResourcesSection(PackSection):
+    """The finance position at the pack's data month in the boards' words, by partner, and the
+    variance month by month."""
+
+    id = "resources"
+    title = "Resource implications"
+    template_name = "reports/sections/resources.html"
+
+    def get_context(self, pack: Pack) -> dict[str, Any]:
+        context = _finance_context(pack)
+        position = context["position"]
+        if position is not None:
+            context["description"] = describe_position(position)
+            context["partner_table"] = PositionTable(
+                [row for row in position_rows(position) if row["kind"] in ("partner", "total")],
+                outturn=position.is_outturn,
+                exclude=("number", "scheme"),
+                template_name=PACK_TABLE_TEMPLATE,
+            )
+        return context
+
+    def charts(self, context):
+        position: FinancePosition | None = context["position"]
+        if position is None or not position.monthly:
+            return []
+        latest = position.monthly[-1]
+        by_partner = "; ".join(
+            f"{partner.code} {variance_phrase(amount)}" for partner, amount in latest.by_partner
+        )
+        return [
+            PackChart(
+                id="variance",
+                title=(
+                    f"How the forecast year end variance moved, month by month, up to "
+                    f"Month {position.month.number}"
+                ),
+                figure=position_variance_chart(position, height=340, width=680),
+                description=(
+                    f"Bar chart of the forecast year end variance at each month of "
+                    f"{position.financial_year.label} with forecasts, a bar for each partner and "
+                    f"a line for the total; overspends are above zero. At Month "
+                    f"{latest.month.number} the total is {variance_phrase(latest.total)} "
+                    f"({by_partner})."
+                ),
+                width=680,
+                height=340,
+            )
+        ]
+
+    def figures(self, context):
+        # Exactly what `manage.py finance_summary --format json` prints for the same month.
+        position = context["position"]
+        return position.as_dict() if position is not None else None
+
+    def tables(self, context):
+        if context["position"] is None:
+            return []
+        table = context["partner_table"]
+        table.export_title = "Finance by partner"
+        return [table]
+
+
 class ImplicationsSection(PackSection):
     id = "implications"
     title = "Legal, risk management and policy framework implications"
     template_name = "reports/sections/implications.html"
 
 
-# The pack, in order. Phase two adds performance and headlines after the overview, resource
-# implications before the legal implications, and the appendices at the end.
+class FinanceAppendixSection(PackSection):
+    """Appendix 2: the finance position by scheme and partner."""
+
+    id = "finance-appendix"
+    title = "Appendix 2: finance by scheme and partner"
+    template_name = "reports/sections/finance_appendix.html"
+    may_be_exempt = True
+
+    def get_context(self, pack: Pack) -> dict[str, Any]:
+        context = _finance_context(pack)
+        position = context["position"]
+        if position is not None:
+            context["scheme_table"] = PositionTable(
+                position_rows(position),
+                outturn=position.is_outturn,
+                exclude=("movement",),
+                template_name=PACK_TABLE_TEMPLATE,
+            )
+        return context
+
+    # No figures of its own: it shows the position the resource implications store.
+
+    def tables(self, context):
+        if context["position"] is None:
+            return []
+        table = context["scheme_table"]
+        table.export_title = "Finance by scheme"
+        return [table]
+
+
+# The pack, in order. Phase two adds performance and headlines after the overview, and
+# appendix 1 before appendix 2.
 PACK_SECTIONS: tuple[PackSection, ...] = (
     CoverSection(),
     ContentsSection(),
     SummarySection(),
     OverviewSection(),
     HighlightsSection(),
+    ResourcesSection(),
     ImplicationsSection(),
+    FinanceAppendixSection(),
 )
 
 

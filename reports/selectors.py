@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 
 from bettercare.models import Area
-from bettercare.periods import Quarter
+from bettercare.periods import FinancialYear, Month, Quarter
 from bettercare.selectors import Task
+from finance.selectors import finance_position, forecast_months, pooled_fund
+from finance.variance import FinancePosition, PooledFund
 from schemes.models import Scheme
 
 from .models import Board, Pack, PackBuild, PackVersion, PortfolioRating, Priority
@@ -193,3 +199,87 @@ def home_tasks(*, user, area: Area, quarter: Quarter) -> list[Task]:
             )
         )
     return tasks
+
+
+# --- One reading of the data for a whole pack ------------------------------------------------
+
+T = TypeVar("T")
+_reading: ContextVar[dict | None] = ContextVar("pack_reading", default=None)
+
+
+@contextmanager
+def one_reading() -> Iterator[None]:
+    """Inside this block `read_once` reads each thing once. The assembler reads all the
+    sections of a pack inside one, so that sections showing the same data (the finance position
+    in the resource implications and in appendix 2) show the very same reading of it, even if
+    an import lands while the pack is being put together."""
+    token = _reading.set({})
+    try:
+        yield
+    finally:
+        _reading.reset(token)
+
+
+def read_once(key: Hashable, read: Callable[[], T]) -> T:
+    """`read()`, or what it gave earlier in the same `one_reading` block for the same key.
+    Outside such a block it simply reads."""
+    memo = _reading.get()
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
+
+
+# --- Finance -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PackFinance:
+    """The finance a pack reports: the pooled fund of its quarter's financial year, and the
+    position at its data month or, when that month has no forecasts yet, at the latest earlier
+    month of the year that has."""
+
+    data_month: Month
+    fund: PooledFund
+    # None when no forecast has been made in the year up to the data month: nothing to report.
+    position: FinancePosition | None
+
+    @property
+    def year(self) -> FinancialYear:
+        return self.fund.financial_year
+
+    @property
+    def month(self) -> Month | None:
+        """The month of the position reported."""
+        return self.position.month if self.position else None
+
+    @property
+    def before_data_month(self) -> bool:
+        """The data month has no forecasts, so an earlier month's position is reported."""
+        return self.position is not None and self.position.month != self.data_month
+
+    @property
+    def illustrative(self) -> bool:
+        return self.fund.illustrative
+
+
+def pack_finance(*, pack: Pack) -> PackFinance:
+    """The pack's finance, read once per assembly (see `one_reading`). Ten queries."""
+    key = ("finance", pack.area_id, pack.quarter, pack.data_month)
+    return read_once(key, lambda: _read_pack_finance(pack))
+
+
+def _read_pack_finance(pack: Pack) -> PackFinance:
+    data_month = pack.data_month
+    year = pack.quarter.year
+    months = [
+        month
+        for month in forecast_months(area=pack.area)
+        if month.financial_year == year and month <= data_month
+    ]
+    return PackFinance(
+        data_month=data_month,
+        fund=pooled_fund(area=pack.area, year=year),
+        position=finance_position(area=pack.area, month=max(months)) if months else None,
+    )

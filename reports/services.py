@@ -30,9 +30,11 @@ from .pdf import PdfResult
 from .sections import PACK_SECTIONS, exemptable_sections
 from .selectors import pack_next_version_number, pack_previous, priorities_for
 
-# The editable text of a pack, as `pack_text_save` takes it.
+# What the board secretary edits on a pack, as `pack_text_save` takes it: its text, the date of
+# the meeting and the data month.
 TEXT_FIELDS = (
     "meeting_date",
+    "data_month",
     "report_of",
     "contact_name",
     "contact_title",
@@ -71,7 +73,8 @@ def pack_create(
 ) -> Pack:
     """A new Draft pack. Its standing text is carried forward from the same board's previous
     pack when there is one, else the defaults; the quarter's own text starts from defaults
-    (see `reports.defaults`). The person creating it is the contact of a board's first pack."""
+    (see `reports.defaults`). The person creating it is the contact of a board's first pack.
+    Its data month is the quarter's (`Quarter.data_month`), which the secretary may change."""
     if board not in Board.values:
         raise ValidationError({"board": f"The board must be one of {', '.join(Board.values)}."})
     if Pack.objects.filter(area=area, board=board, quarter=quarter).exists():
@@ -88,6 +91,7 @@ def pack_create(
         area=area,
         board=board,
         quarter=quarter,
+        data_month=quarter.data_month,
         meeting_date=meeting_date,
         created_by=user,
         **text,
@@ -117,8 +121,9 @@ def pack_text_save(
     highlights: Mapping[int, str] | None = None,
     exempt_sections: Iterable[str] | None = None,
 ) -> Pack:
-    """Save a Draft pack's editable text, its key highlights (priority id -> text) and the
-    sections exempt from publication, all or nothing."""
+    """Save a Draft pack's editable text (its data month among it: see `TEXT_FIELDS`), its key
+    highlights (priority id -> text) and the sections exempt from publication, all or nothing.
+    A data month outside the quarter's financial year, or after the quarter, is refused."""
     pack = Pack.objects.select_for_update().get(pk=pack.pk)
     _check_draft(pack)
     unknown = set(text) - set(TEXT_FIELDS)

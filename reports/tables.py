@@ -5,11 +5,16 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.template.loader import render_to_string
 
+from bettercare.money import format_percent, round_half_up
 from bettercare.periods import Quarter
+from finance.tables import MoneyColumn
+from finance.variance import PooledFund
 
 from .models import PortfolioRating
 
 NOT_RATED = "Not rated"
+# For tables whose columns and rows carry classes of their own (finance figures and totals).
+PACK_TABLE_TEMPLATE = "reports/tables/pack_table.html"
 
 
 def rag_text(rating: PortfolioRating | None) -> str:
@@ -94,3 +99,48 @@ class HighlightTable(tables.Table):
     number = tables.Column("No.", accessor="priority__number", orderable=False)
     priority = tables.Column("Priority", accessor="priority__title", orderable=False)
     text = tables.Column("Key highlights", orderable=False, default="")
+
+
+def pool_rows(fund: PooledFund) -> list[dict]:
+    """Each partner's contribution to the pooled fund with its share, the total, and the
+    national minimum it is measured against; every figure as `pooled_fund` gives it."""
+    rows = [
+        {
+            "kind": "contribution",
+            "partner": partner.partner.name,
+            "amount": partner.contributed,
+            "share_pct": partner.share_pct,
+        }
+        for partner in fund.by_partner
+    ]
+    rows.append({"kind": "total", "partner": "Total pooled", "amount": fund.total})
+    if fund.national_minimum is not None:
+        rows.append(
+            {"kind": "minimum", "partner": "National minimum", "amount": fund.national_minimum}
+        )
+    return rows
+
+
+class PoolTable(tables.Table):
+    """The pooled fund by partner against the national minimum: £M on screen and in print,
+    exact pounds in the export. Rows from `pool_rows`."""
+
+    partner = tables.Column("Partner", orderable=False)
+    amount = MoneyColumn("Contribution")
+    share_pct = tables.Column(
+        "Share of the pool",
+        orderable=False,
+        default="",
+        attrs={"td": {"class": "bc-numeric"}, "th": {"class": "bc-numeric"}},
+    )
+
+    class Meta:
+        template_name = PACK_TABLE_TEMPLATE
+        attrs = {"class": "nhsuk-table pack-table pack-pool"}
+        row_attrs = {"class": lambda record: f"bc-finance-row bc-finance-row--{record['kind']}"}
+
+    def render_share_pct(self, value):
+        return format_percent(value, 1)
+
+    def value_share_pct(self, value):
+        return "" if value is None else round_half_up(value, 1)

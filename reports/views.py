@@ -207,7 +207,12 @@ def _preview(request: HttpRequest, pack: Pack, form: PackTextForm) -> HttpRespon
     return render(
         request,
         "reports/pack_preview.html",
-        {"pack": pack, "form": form, "sections_html": sections_html},
+        {
+            "pack": pack,
+            "form": form,
+            "sections_html": sections_html,
+            "has_charts": bool(assembly.charts),
+        },
     )
 
 

@@ -32,7 +32,14 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from bettercare.demo import load_demo  # noqa: E402
-from reports.assembly import FULL, PUBLIC, PackAssembly, pack_pdfs_build, run_to_end  # noqa: E402
+from reports.assembly import (  # noqa: E402
+    FULL,
+    PRINT,
+    PUBLIC,
+    PackAssembly,
+    pack_pdfs_build,
+    run_to_end,
+)
 from reports.models import Pack  # noqa: E402
 from reports.pdf import render_pdf  # noqa: E402
 
@@ -67,6 +74,17 @@ def main() -> None:
         return lambda: run_to_end(
             pack_pdfs_build(pack, version_label="Benchmark", outputs=outputs, isolate=isolate)
         )
+
+    charts = len(PackAssembly(pack, version_label="Benchmark").charts)
+    median, slowest, _ = timed(
+        lambda: PackAssembly(pack, version_label="Benchmark").draw_charts(PRINT), runs=5
+    )
+    report(
+        "Reading the data and drawing the charts as SVG",
+        median,
+        slowest,
+        f"{charts} chart{'s' if charts != 1 else ''}, one Chromium started per build",
+    )
 
     html = PackAssembly(pack, version_label="Benchmark").print_html(public=False)
     render_pdf(html)  # warm WeasyPrint (fonts) before timing it

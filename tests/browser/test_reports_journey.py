@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
+BUILD_TIMEOUT = 60_000  # milliseconds, on a shared 2-core machine
 NEW_SUMMARY = "Quarter Two closed with every scheme on track or recovering, as set out below."
 
 
@@ -37,6 +38,8 @@ def test_board_secretary_edits_previews_downloads_and_finalises_the_pack(
         "Better Care performance report, Quarter Two 2018/19"
     )
     expect(page.get_by_test_id("pack-status")).to_have_text("Draft")
+    # The finance chart is drawn on screen by plotly.js (loaded before the figures call it).
+    expect(page.locator("#section-resources .js-plotly-plot .main-svg").first).to_be_visible()
 
     # Edit the summary and preview it: the preview shows it, nothing is saved yet.
     page.get_by_role("button", name="Edit the text").click()
@@ -53,20 +56,26 @@ def test_board_secretary_edits_previews_downloads_and_finalises_the_pack(
     # The draft PDF: progress, then the download.
     page.get_by_role("button", name="Build the draft PDF").click()
     expect(page.get_by_test_id("build-progress")).to_contain_text("laying out page 1")
-    expect(page.get_by_test_id("build-done")).to_contain_text("The draft PDF is ready")
+    # A build draws the finance chart and lays out a dozen pages: longer than expect's 5 s.
+    expect(page.get_by_test_id("build-done")).to_contain_text(
+        "The draft PDF is ready", timeout=BUILD_TIMEOUT
+    )
     name, draft = download(
         page, "Download JCB-2018-19-Q2-better-care-v1-draft.pdf", tmp_path, "draft.pdf"
     )
     assert name == "JCB-2018-19-Q2-better-care-v1-draft.pdf"
     assert NEW_SUMMARY in pdf_text(draft)
     assert "Draft of version 1" in pdf_text(draft)
+    assert "a projected year end overspend of £0.06M" in pdf_text(draft)
 
     # Make it Final.
     page.get_by_role("link", name="Back to the pack").click()
     page.get_by_role("button", name="Make the pack Final").click()
     page.get_by_label("I have checked the pack and want to make it Final").check()
     page.get_by_role("button", name="Make version 1 Final").click()
-    expect(page.get_by_test_id("finalise-done")).to_contain_text("Version 1 is Final")
+    expect(page.get_by_test_id("finalise-done")).to_contain_text(
+        "Version 1 is Final", timeout=BUILD_TIMEOUT
+    )
     page.get_by_role("link", name="Back to the pack").click()
     expect(page.get_by_test_id("pack-status")).to_have_text("Final")
     expect(page.get_by_role("button", name="Edit the text")).to_have_count(0)

@@ -7,9 +7,15 @@ from io import BytesIO
 from pypdf import PdfReader
 
 
-def pdf_pages(pdf: bytes) -> list[str]:
+def pdf_pages(pdf: bytes, *, layout: bool = False) -> list[str]:
+    """Each page's text. `layout` keeps the page's physical layout (a table's row stays on one
+    line, but for its cells' wrapped words) instead of the reading order."""
+    options = ["-layout"] if layout else []
     text = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
+        ["pdftotext", "-enc", "UTF-8", *options, "-", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
     ).stdout.decode("utf-8")
     return text.split("\f")[:-1]  # a form feed ends each page
 

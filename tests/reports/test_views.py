@@ -185,6 +185,7 @@ def test_editing_keeps_what_was_typed_when_something_is_wrong(pack, priorities, 
 
 def test_preview_shows_the_changes_without_saving_them(pack, priorities, login, secretary):
     data = {
+        "data_month": "2018-08",
         "brief_summary": "Previewed summary.",
         "recommendations": "To note the preview.",
         f"highlight_{priorities[0].pk}": "Previewed highlight.",
@@ -285,7 +286,12 @@ def test_a_final_version_is_fetched_byte_for_byte_and_survives_later_edits(
     client.post(url("pack_correction", final_pack))
     client.post(
         url("pack_edit", final_pack),
-        {"brief_summary": "Corrected summary.", "recommendations": "To note.", "action": "save"},
+        {
+            "data_month": "2018-08",
+            "brief_summary": "Corrected summary.",
+            "recommendations": "To note.",
+            "action": "save",
+        },
     )
     assert "Version 2 is Final" in stream(
         client.post(url("pack_finalise", final_pack), {"confirm": "on"})
