@@ -55,7 +55,10 @@ def test_board_secretary_edits_previews_downloads_and_finalises_the_pack(
 
     # The draft PDF: progress, then the download.
     page.get_by_role("button", name="Build the draft PDF").click()
-    expect(page.get_by_test_id("build-progress")).to_contain_text("laying out page 1")
+    # Drawing the chart starts a Chromium first: under load that alone can take many seconds.
+    expect(page.get_by_test_id("build-progress")).to_contain_text(
+        "laying out page 1", timeout=BUILD_TIMEOUT
+    )
     # A build draws the finance chart and lays out a dozen pages: longer than expect's 5 s.
     expect(page.get_by_test_id("build-done")).to_contain_text(
         "The draft PDF is ready", timeout=BUILD_TIMEOUT
