@@ -36,7 +36,6 @@ from .selectors import (
     schemes_for_quarter,
 )
 from .tables import (
-    PACK_TABLE_TEMPLATE,
     HighlightTable,
     PoolTable,
     PortfolioTable,
@@ -249,7 +248,7 @@ class ResourcesSection(PackSection):
                 [row for row in position_rows(position) if row["kind"] in ("partner", "total")],
                 outturn=position.is_outturn,
                 exclude=("number", "scheme"),
-                template_name=PACK_TABLE_TEMPLATE,
+                orderable=False,
             )
         return context
 
@@ -316,7 +315,7 @@ class FinanceAppendixSection(PackSection):
                 position_rows(position),
                 outturn=position.is_outturn,
                 exclude=("movement",),
-                template_name=PACK_TABLE_TEMPLATE,
+                orderable=False,
             )
         return context
 

@@ -13,8 +13,6 @@ from finance.variance import PooledFund
 from .models import PortfolioRating
 
 NOT_RATED = "Not rated"
-# For tables whose columns and rows carry classes of their own (finance figures and totals).
-PACK_TABLE_TEMPLATE = "reports/tables/pack_table.html"
 
 
 def rag_text(rating: PortfolioRating | None) -> str:
@@ -135,7 +133,7 @@ class PoolTable(tables.Table):
     )
 
     class Meta:
-        template_name = PACK_TABLE_TEMPLATE
+        orderable = False  # printed: headings are not sort links
         attrs = {"class": "nhsuk-table pack-table pack-pool"}
         row_attrs = {"class": lambda record: f"bc-finance-row bc-finance-row--{record['kind']}"}
 

@@ -53,3 +53,23 @@ def test_figures_render_as_html_fragments_and_vector_svg():
         svg = renderer.svg(figure, width=500, height=300)
     assert svg.startswith("<svg") and 'width="500"' in svg
     assert "Actual" in svg  # the legend is text in the vector image
+
+
+def test_table_parts_keep_their_own_classes_beside_the_design_systems():
+    import django_tables2 as tables
+    from django.test import RequestFactory
+
+    class Figures(tables.Table):
+        name = tables.Column()
+        amount = tables.Column(attrs={"td": {"class": "bc-numeric"}, "th": {"class": "bc-numeric"}})
+
+        class Meta:
+            row_attrs = {"class": lambda record: f"row--{record['kind']}", "data-kind": "x"}
+
+    table = Figures([{"name": "Total", "amount": 5, "kind": "total"}])
+    html = table.as_html(RequestFactory().get("/"))
+    # One class attribute each: a second one would be ignored by browsers and WeasyPrint.
+    assert 'class="nhsuk-table__row row--total even" data-kind="x"' in html
+    assert 'class="nhsuk-table__cell bc-numeric"' in html
+    assert 'class="nhsuk-table__header bc-numeric orderable"' in html
+    assert 'class="nhsuk-table__cell"' in html

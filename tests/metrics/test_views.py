@@ -60,7 +60,7 @@ def test_dashboard_filters_by_group_breakdown_and_month(login, analyst, board_fi
     page = client.get(f"{DASHBOARD}?month=2018-08&breakdown=age_band%3A65%2B").content.decode()
     assert "age band: 65+" in page
     rows = page.split('data-testid="dashboard-table"')[1].split("</tbody>")[0]
-    assert rows.count('class="nhsuk-table__row"') == 2  # the header row and Non Elective only
+    assert rows.count('class="nhsuk-table__row') == 2  # the header row and Non Elective only
     assert "5,500" in rows
     page = client.get(f"{DASHBOARD}?month=2018-07").content.decode()
     assert "Month 4, 31 July 2018" in page
