@@ -27,6 +27,8 @@ from .selectors import (
     pack_get,
     pack_highlights,
     pack_list,
+    pack_metric_choices,
+    pack_metric_texts,
     pack_next_version_number,
     pack_version_get,
     pack_versions,
@@ -166,6 +168,8 @@ def pack_edit(request: HttpRequest, pk: int) -> HttpResponse:
         instance=pack,
         priorities=priorities,
         highlights=highlights,
+        metrics=pack_metric_choices(pack=pack),
+        metric_texts=pack_metric_texts(pack=pack),
     )
     action = request.POST.get("action", "save")
     if request.method == "POST" and action != "edit" and form.is_valid():
@@ -177,6 +181,7 @@ def pack_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 text=form.text(),
                 highlights=form.highlights(),
                 exempt_sections=form.cleaned_data["exempt_sections"],
+                metric_texts=form.metric_texts(),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -200,6 +205,7 @@ def _preview(request: HttpRequest, pack: Pack, form: PackTextForm) -> HttpRespon
             text=form.text(),
             highlights=form.highlights(),
             exempt_sections=form.cleaned_data["exempt_sections"],
+            metric_texts=form.metric_texts(),
         )
         assembly = PackAssembly(preview_pack, version_label=_draft_label(preview_pack))
         sections_html = assembly.render_sections(medium=SCREEN, public=False)
