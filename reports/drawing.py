@@ -13,8 +13,9 @@ second or two for WeasyPrint to lay the whole pack out, so:
   drawn (the figure's JSON, its size and the versions of plotly and kaleido) and draws only what
   is not kept: a Final build after its draft, or `build_pack` after the page's build, starts no
   browser at all.
-- plotly names each drawing's clip paths with a random id; `stable_ids` replaces it with one
-  made from the checksum, so that a figure always gives the same SVG, drawn now or kept, and
+- plotly.js names each drawing's clip paths, and each trace, with random ids; the traces are
+  given ids made from the checksum before drawing (`SvgJob.drawn_figure`) and `stable_ids`
+  replaces the drawing's own, so that a figure always gives the same SVG, drawn now or kept, and
   the same pack gives the same PDF either way.
 
 MathJax is turned off: kaleido would otherwise load it from a CDN into every tab it resets, and
@@ -35,6 +36,7 @@ import threading
 from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
+from functools import cached_property
 from importlib.metadata import version
 
 import plotly.graph_objects as go
@@ -62,7 +64,7 @@ class SvgJob:
     width: int
     height: int
 
-    @property
+    @cached_property
     def key(self) -> str:
         """The checksum of what is drawn: the same key always gives the same drawing."""
         what = {
@@ -73,6 +75,16 @@ class SvgJob:
         }
         text = json.dumps(what, cls=PlotlyJSONEncoder, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def drawn_figure(self) -> dict:
+        """The figure as kaleido draws it. plotly.js names each trace (in its class) with a
+        random id unless it has one: each is given one made from the key, so that the same
+        figure gives the same SVG."""
+        figure = self.figure.to_dict()
+        key = self.key
+        for index, trace in enumerate(figure.get("data", [])):
+            trace.setdefault("uid", f"k{key[:12]}t{index}")
+        return figure
 
 
 # plotly.js gives each drawing a random six-digit hex id, used in the ids of its <defs> and clip
@@ -179,7 +191,7 @@ class ChartRenderer:
         return await asyncio.gather(
             *(
                 browser.calc_fig(
-                    job.figure.to_dict(),
+                    job.drawn_figure(),
                     opts={"format": "svg", "width": job.width, "height": job.height, "scale": 1},
                 )
                 for job in jobs

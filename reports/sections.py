@@ -337,7 +337,7 @@ def _trend_chart(headline: Headline, month) -> PackChart:
         id=f"trend-{metric.code}",
         title=f"{metric.name}: {year.label} month by month against plan and last year",
         # The metric page's own figure (metrics.charts), its title given by the caption here.
-        figure=trend_chart(series, title="", height=300, width=680),
+        figure=legend_above(trend_chart(series, title="", height=300, width=680)),
         description=(
             f"Line chart of {metric.name} ({metric.unit_label.lower()}) for each month of "
             f"{year.label}: the actual figure, the plan and the same month a year before."
@@ -354,14 +354,21 @@ def _spc_chart(headline: Headline, month) -> PackChart:
     return PackChart(
         id=f"spc-{metric.code}",
         title=f"{metric.name}: statistical process control, {first.label} to {last.label}",
-        figure=spc_chart(result, y_title=metric.unit_label, height=320, width=680),
+        figure=legend_above(spc_chart(result, y_title=metric.unit_label, height=340, width=680)),
         description=(
             f"Statistical process control chart of {metric.name} from {first.label} to "
             f"{last.label}, with its mean and process limits: {spc_words(result)}."
         ),
         width=680,
-        height=320,
+        height=340,
     )
+
+
+def legend_above(figure: go.Figure) -> go.Figure:
+    """At the width of a page plotly turns a year's month labels to fit them, and they would run
+    under its legend, which the metric pages place below the plot: the pack places it above.
+    The figure is otherwise the metric page's."""
+    return figure.update_layout(legend={"y": 1.02, "yanchor": "bottom"})
 
 
 class HighlightsSection(PackSection):
