@@ -7,7 +7,6 @@ they show the same numbers.
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass
@@ -24,9 +23,16 @@ from django_tables2.export import TableExport
 
 from bettercare.charts import figure_html
 
-from .drawing import ChartRenderer, SvgJob, draw_svgs, shared_renderer
+from .drawing import ChartDrawings, ChartRenderer, SvgJob, shared_renderer
 from .models import Pack
-from .pdf import PdfResult, PdfWorker, render_pdf
+from .pdf import (
+    PdfResult,
+    PdfWorker,
+    chart_url,
+    load_weasyprint_in_background,
+    render_pdf,
+    url_fetcher,
+)
 from .sections import PACK_SECTIONS, PackChart, PackSection
 from .selectors import one_reading
 
@@ -78,15 +84,15 @@ class AssembledSection:
         return self.section.in_contents
 
 
-def svg_image(svg: str, *, width: int, height: int) -> SafeString:
-    """A chart's SVG as an image of the page. As an <img> (a data: URI, which the PDF's fetcher
-    allows) WeasyPrint draws it with its SVG renderer alone, a fifth faster than inline SVG,
-    whose every element also goes through the page's style cascade; its text stays text."""
-    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+def chart_image(key: str, *, width: int, height: int) -> SafeString:
+    """A chart in print: an image whose URL names its drawing (see `reports.pdf.CHART_SCHEME`),
+    given to WeasyPrint when it reaches it, so that the pages are read and styled while the
+    charts are still being drawn. As an image, WeasyPrint draws the SVG with its SVG renderer
+    alone (a fifth faster than inline SVG, whose every element also goes through the page's
+    style cascade); its text stays text."""
     return format_html(
-        '<img class="pack-chart__svg" src="data:image/svg+xml;base64,{}" width="{}" height="{}" '
-        'alt="">',
-        data,
+        '<img class="pack-chart__svg" src="{}" width="{}" height="{}" alt="">',
+        chart_url(key),
         width,
         height,
     )
@@ -131,6 +137,7 @@ class PackAssembly:
                     )
                 )
         self._charts_drawn_for: str | None = None
+        self.drawings: ChartDrawings | None = None
 
     def document_sections(self, *, public: bool) -> list[AssembledSection]:
         """The sections of one output: the public version leaves out the exempt ones."""
@@ -143,26 +150,27 @@ class PackAssembly:
     def charts(self) -> list[PackChart]:
         return [chart for item in self.sections for chart in item.charts]
 
-    def draw_charts(self, medium: str, *, renderer: ChartRenderer | None = None) -> int:
-        """Give every chart its markup for the medium: plotly's HTML on screen; in print, vector
-        SVG (see `reports.drawing`: drawings kept from earlier builds are reused, the others
-        drawn by `renderer`, by default the process's own). Returns how many were drawn."""
+    def draw_charts(self, medium: str, *, renderer: ChartRenderer | None = None) -> None:
+        """Give every chart its markup for the medium: plotly's HTML on screen; in print, an
+        image of its vector SVG drawing (see `reports.drawing`: drawings kept from earlier
+        builds are reused, the others drawn by `renderer`, by default the process's own, while
+        the build goes on). `self.drawings` then holds them: lay the print HTML out with
+        `self.url_fetcher()`, or hand them to a `PdfWorker`."""
         if self._charts_drawn_for == medium or not self.charts:
-            return 0
-        drawn = 0
+            return
         if medium == SCREEN:
             for chart in self.charts:
                 chart.markup = mark_safe(figure_html(chart.figure))  # noqa: S308 (plotly's own output)
         else:
-            drawings = draw_svgs(
-                [SvgJob(chart.figure, chart.width, chart.height) for chart in self.charts],
-                renderer=renderer or shared_renderer(),
-            )
-            for chart, svg in zip(self.charts, drawings.svgs, strict=True):
-                chart.markup = svg_image(svg, width=chart.width, height=chart.height)
-            drawn = drawings.drawn
+            jobs = [SvgJob(chart.figure, chart.width, chart.height) for chart in self.charts]
+            self.drawings = ChartDrawings(jobs, renderer=renderer or shared_renderer())
+            for chart, job in zip(self.charts, jobs, strict=True):
+                chart.markup = chart_image(job.key, width=chart.width, height=chart.height)
         self._charts_drawn_for = medium
-        return drawn
+
+    def url_fetcher(self):
+        """The PDF's fetcher, with this pack's charts (waiting for any still being drawn)."""
+        return url_fetcher(charts=self.drawings.svg if self.drawings else None)
 
     def render_sections(self, *, medium: str, public: bool) -> list[SafeString]:
         self.draw_charts(medium)
@@ -291,21 +299,31 @@ def pack_pdfs_build(
     Yields progress messages for the person waiting; returns the PDFs
     (`pdfs = yield from pack_pdfs_build(...)`). `isolate` lays the PDFs out in a process of
     their own (the web application: one process for all the outputs), started first so that
-    its start-up overlaps the reading and the drawing; the command line lays out in-process.
+    its start-up overlaps the reading and the drawing; the command line lays out in-process,
+    having loaded WeasyPrint meanwhile.
     Charts are drawn by `renderer`, by default the process's own (kept for the next build)."""
     worker = PdfWorker() if isolate else None
+    if worker is None:
+        load_weasyprint_in_background()
+    drawings = None
     try:
         yield "Reading the pack's text and figures"
         assembly = PackAssembly(pack, version_label=version_label, sections=sections)
         if assembly.charts:
-            count = len(assembly.charts)
-            yield f"Drawing {count} chart{'s' if count != 1 else ''}"
             assembly.draw_charts(PRINT, renderer=renderer)
+            drawings = assembly.drawings
+            if drawings.drawn:
+                yield f"Drawing {drawings.drawn} chart{'s' if drawings.drawn != 1 else ''}"
+            else:
+                count = len(assembly.charts)
+                yield f"{count} chart{'s' if count != 1 else ''} drawn for an earlier build"
+        # The pages are laid out while the charts are still being drawn: each is taken when
+        # the layout reaches it.
         documents = [(output, assembly.print_html(public=output == PUBLIC)) for output in outputs]
         names = {FULL: "full version", PUBLIC: "public version"}
         results: dict[str, PdfResult] = {}
         if worker is not None:
-            steps = worker.render(documents)
+            steps = worker.render(documents, charts=drawings)
             while True:
                 try:
                     output, message = next(steps)
@@ -320,11 +338,15 @@ def pack_pdfs_build(
         else:
             for output, html in documents:
                 yield f"Laying out the {names[output]}"
-                results[output] = render_pdf(html)
+                results[output] = render_pdf(html, fetcher=assembly.url_fetcher())
+        if drawings is not None:
+            drawings.wait()  # a chart that failed fails the build, never leaves a gap
     finally:
         # Also when the build fails, or the person waiting goes away (the generator is closed).
         if worker is not None:
             worker.close()
+        if drawings is not None:
+            drawings.keep()
     return PackPdfs(pdfs=results, figures_json=assembly.figures_json())
 
 

@@ -9,7 +9,7 @@ second or two for WeasyPrint to lay the whole pack out, so:
   without use so that its memory goes back to the system. It has two tabs, so that one chart is
   drawn while the other tab resets. A one-off process (`build_pack`) has a renderer of its own,
   closed when it is done.
-- `draw_svgs` keeps every drawing in the database (`ChartDrawing`) under a checksum of what was
+- `ChartDrawings` keeps every drawing in the database (`ChartDrawing`) under a checksum of what was
   drawn (the figure's JSON, its size and the versions of plotly and kaleido) and draws only what
   is not kept: a Final build after its draft, or `build_pack` after the page's build, starts no
   browser at all.
@@ -34,9 +34,9 @@ import re
 import shutil
 import threading
 from collections.abc import Sequence
-from concurrent.futures import Future
+from concurrent.futures import CancelledError, Future, wait
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from importlib.metadata import version
 
 import plotly.graph_objects as go
@@ -116,7 +116,8 @@ class ChartRenderer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._browser: Future | None = None  # resolves to the open kaleido.Kaleido
-        self._busy = 0
+        self._busy = 0  # batches of drawings under way
+        self._broken = False  # a drawing failed: the next batch starts another browser
         self._idle_timer: threading.Timer | None = None
 
     def __enter__(self) -> ChartRenderer:
@@ -145,7 +146,7 @@ class ChartRenderer:
         loop = asyncio.new_event_loop()
         thread = threading.Thread(target=loop.run_forever, name="chart-renderer", daemon=True)
         thread.start()
-        self._loop, self._thread = loop, thread
+        self._loop, self._thread, self._broken = loop, thread, False
         self._browser = asyncio.run_coroutine_threadsafe(self._open(), loop)
 
     async def _open(self):
@@ -155,47 +156,68 @@ class ChartRenderer:
         await browser.open()
         return browser
 
-    def draw(self, jobs: Sequence[SvgJob]) -> list[str]:
-        """The SVG of each job, in order, drawn as far as possible in parallel (one per tab)."""
+    def draw_async(self, jobs: Sequence[SvgJob]) -> list[Future]:
+        """Start drawing the jobs and return at once: a future per job, in order, resolving to
+        its SVG. They are drawn as far as possible in parallel (one per tab)."""
         if not jobs:
             return []
+        if self._broken:
+            # A browser that failed once is not trusted again.
+            self.close(force=True)
         with self._lock:
             self._start()
             self._busy += 1
             self._cancel_idle_timer()
             browser, loop = self._browser, self._loop
-        failed = False
-        try:
-            opened = browser.result(timeout=START_TIMEOUT)
-            drawing = asyncio.run_coroutine_threadsafe(self._draw_all(opened, jobs), loop)
-            return [svg.decode("utf-8") for svg in drawing.result(timeout=DRAW_TIMEOUT)]
-        except Exception as error:
-            failed = True
-            logger.exception("Drawing the charts failed")
-            raise ChartRenderingUnavailable(
-                "The charts could not be drawn. Try again; if it happens again, tell your "
-                "administrator."
-            ) from error
-        finally:
+        futures = [
+            asyncio.run_coroutine_threadsafe(self._draw_one(browser, job), loop) for job in jobs
+        ]
+        remaining = [len(futures)]
+
+        def finished(future: Future) -> None:
             with self._lock:
-                self._busy -= 1
-                idle = not self._busy
-                if idle and not failed:
-                    self._schedule_idle_close()
-            if failed and idle:
-                # A browser that failed once is not trusted again: the next build starts another.
-                self.close()
+                if _problem(future) is not None:
+                    self._broken = True
+                remaining[0] -= 1
+                if not remaining[0]:
+                    self._busy -= 1
+                    if not self._busy and not self._broken:
+                        self._schedule_idle_close()
+
+        for future in futures:
+            future.add_done_callback(finished)
+        return futures
 
     @staticmethod
-    async def _draw_all(browser, jobs: Sequence[SvgJob]) -> list[bytes]:
-        return await asyncio.gather(
-            *(
-                browser.calc_fig(
-                    job.drawn_figure(),
-                    opts={"format": "svg", "width": job.width, "height": job.height, "scale": 1},
-                )
-                for job in jobs
-            )
+    async def _draw_one(browser: Future, job: SvgJob) -> str:
+        opened = await asyncio.wait_for(asyncio.wrap_future(browser), START_TIMEOUT)
+        svg = await asyncio.wait_for(
+            opened.calc_fig(
+                job.drawn_figure(),
+                opts={"format": "svg", "width": job.width, "height": job.height, "scale": 1},
+            ),
+            DRAW_TIMEOUT,
+        )
+        return svg.decode("utf-8")
+
+    def draw(self, jobs: Sequence[SvgJob]) -> list[str]:
+        """The SVG of each job, in order, waiting for them."""
+        futures = self.draw_async(jobs)
+        try:
+            return [future.result() for future in futures]
+        except Exception as error:
+            raise self.failure(futures) from error
+
+    def failure(self, futures: Sequence[Future]) -> ChartRenderingUnavailable:
+        """After a drawing failed: let the batch end, close the browser if nothing else is
+        using it (the next build starts another), and say what went wrong."""
+        wait(futures, timeout=START_TIMEOUT + DRAW_TIMEOUT)
+        problems = [_problem(future) for future in futures if future.done()]
+        logger.error("Drawing the charts failed", exc_info=next((p for p in problems if p), None))
+        self.close()
+        return ChartRenderingUnavailable(
+            "The charts could not be drawn. Try again; if it happens again, tell your "
+            "administrator."
         )
 
     def _schedule_idle_close(self) -> None:
@@ -215,11 +237,12 @@ class ChartRenderer:
         if not self._busy:
             self.close()
 
-    def close(self) -> None:
-        """Close Chromium (waiting for it to finish starting, if it is) and the thread."""
+    def close(self, *, force: bool = False) -> None:
+        """Close Chromium (waiting for it to finish starting, if it is) and the thread; unless
+        `force`, not while a build is drawing with it (its end schedules the close)."""
         with self._lock:
-            if self._busy:
-                return  # a build is drawing: its end schedules the close
+            if self._busy and not force:
+                return
             browser, loop, thread = self._browser, self._loop, self._thread
             self._browser = self._loop = self._thread = None
             self._cancel_idle_timer()
@@ -256,30 +279,77 @@ def shared_renderer() -> ChartRenderer:
         return _shared
 
 
-@dataclass(frozen=True)
-class Drawings:
-    svgs: list[str]  # in the order asked for
-    drawn: int  # how many had to be drawn now; the others were kept from before
+class ChartDrawings:
+    """The drawings of one build, by key: those kept from earlier builds at once (one query),
+    the others as the renderer draws them, so that the pages can be laid out meanwhile (the PDF
+    asks for each chart by its key: see `reports.pdf.CHART_SCHEME`). `keep` stores the new
+    ones for next time."""
+
+    def __init__(self, jobs: Sequence[SvgJob], *, renderer: ChartRenderer):
+        self.renderer = renderer
+        keys = [job.key for job in jobs]
+        kept = dict(ChartDrawing.objects.filter(key__in=keys).values_list("key", "svg"))
+        if kept:
+            ChartDrawing.objects.filter(key__in=list(kept)).update(used=timezone.now())
+        self.futures: dict[str, Future] = {}
+        for key, svg in kept.items():
+            self.futures[key] = Future()
+            self.futures[key].set_result(svg)
+        missing = {key: job for key, job in zip(keys, jobs, strict=True) if key not in kept}
+        self._new = list(missing)
+        for key, drawing in zip(missing, renderer.draw_async(list(missing.values())), strict=True):
+            self.futures[key] = Future()
+            drawing.add_done_callback(partial(_with_stable_ids, key, self.futures[key]))
+
+    @property
+    def drawn(self) -> int:
+        """How many are drawn for this build (the others were kept from before)."""
+        return len(self._new)
+
+    def svg(self, key: str) -> str:
+        """The drawing, waiting for it if need be (never for ever)."""
+        return self.futures[key].result(timeout=START_TIMEOUT + DRAW_TIMEOUT)
+
+    def when_drawn(self, callback) -> None:
+        """Call `callback(key, svg)` for each drawing as soon as it is ready (at once for those
+        ready already), from whichever thread finishes it."""
+        for key, future in self.futures.items():
+            future.add_done_callback(
+                lambda done, key=key: None if _problem(done) else callback(key, done.result())
+            )
+
+    def wait(self) -> list[str]:
+        """Every drawing, waiting for them; ChartRenderingUnavailable if one failed."""
+        try:
+            return [future.result() for future in self.futures.values()]
+        except Exception as error:
+            raise self.renderer.failure(list(self.futures.values())) from error
+
+    def keep(self) -> None:
+        """Store the drawings made for this build (those finished), and remove drawings unused
+        for `KEPT_FOR`."""
+        now = timezone.now()
+        drawn = [
+            ChartDrawing(key=key, svg=self.futures[key].result(), created=now, used=now)
+            for key in self._new
+            if self.futures[key].done() and not _problem(self.futures[key])
+        ]
+        if drawn:
+            ChartDrawing.objects.filter(used__lt=now - KEPT_FOR).delete()
+            # ignore_conflicts: another build may have drawn the same figure meanwhile.
+            ChartDrawing.objects.bulk_create(drawn, ignore_conflicts=True)
 
 
-def draw_svgs(jobs: Sequence[SvgJob], *, renderer: ChartRenderer) -> Drawings:
-    """The SVG of each job: kept drawings first (one query), the others drawn by `renderer`
-    and kept for next time."""
-    keys = [job.key for job in jobs]
-    kept = dict(ChartDrawing.objects.filter(key__in=keys).values_list("key", "svg"))
-    now = timezone.now()
-    if kept:
-        ChartDrawing.objects.filter(key__in=list(kept)).update(used=now)
-    missing = {key: job for key, job in zip(keys, jobs, strict=True) if key not in kept}
-    if missing:
-        drawn = {
-            key: stable_ids(svg, key)
-            for key, svg in zip(missing, renderer.draw(list(missing.values())), strict=True)
-        }
-        ChartDrawing.objects.filter(used__lt=now - KEPT_FOR).delete()
-        ChartDrawing.objects.bulk_create(
-            [ChartDrawing(key=key, svg=svg, created=now, used=now) for key, svg in drawn.items()],
-            ignore_conflicts=True,  # another build drew the same figure meanwhile
-        )
-        kept.update(drawn)
-    return Drawings(svgs=[kept[key] for key in keys], drawn=len(missing))
+def _problem(future: Future) -> BaseException | None:
+    """What went wrong with a finished future, if anything."""
+    if future.cancelled():
+        return CancelledError()
+    return future.exception()
+
+
+def _with_stable_ids(key: str, target: Future, drawing: Future) -> None:
+    problem = _problem(drawing)
+    if problem is not None:
+        target.set_exception(problem)
+    else:
+        target.set_result(stable_ids(drawing.result(), key))

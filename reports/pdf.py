@@ -18,17 +18,21 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
 import json
 import logging
 import mimetypes
+import os
 import posixpath
 import re
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -92,6 +96,40 @@ class StaticFiles:
         return None
 
 
+# The pack's charts are images named by their drawing's key (`chart:<sha256>`), fetched when
+# WeasyPrint reaches them: the pages are read and styled while the charts are still being drawn.
+CHART_SCHEME = "chart"
+CHART_WAIT_SECONDS = 240  # longer than a drawing may take (reports.drawing's timeouts)
+_CHART_KEY = re.compile(r"[0-9a-f]{64}")
+
+
+def chart_url(key: str) -> str:
+    return f"{CHART_SCHEME}:{key}"
+
+
+class ChartMissing(RuntimeError):
+    """A chart of the document was never drawn (the build then fails, saying why)."""
+
+
+class ChartFolder:
+    """The worker's charts: files `<key>.svg` that the process building the pack writes into a
+    folder as each drawing is ready (or `<key>.failed`); asking for one waits for it."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def svg(self, key: str) -> str:
+        drawn, failed = self.path / f"{key}.svg", self.path / f"{key}.failed"
+        deadline = time.monotonic() + CHART_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            if drawn.exists():
+                return drawn.read_text(encoding="utf-8")
+            if failed.exists():
+                break
+            time.sleep(0.01)
+        raise ChartMissing(f"The chart {key[:12]} was not drawn.")
+
+
 def _url_fetcher_class():
     # Imported lazily: importing WeasyPrint costs half a second, which pages that never make
     # a PDF should not pay.
@@ -99,16 +137,29 @@ def _url_fetcher_class():
 
     class StaticFilesOnlyURLFetcher(URLFetcher):
         """WeasyPrint 70's fetcher API: a URLFetcher subclass whose `fetch` returns a
-        URLFetcherResponse. Allows data: URIs and the site's static files, nothing else."""
+        URLFetcherResponse. Allows data: URIs, the site's static files and the document's own
+        charts (`charts`: key -> SVG, waiting for the drawing if need be), nothing else."""
 
-        def __init__(self, static_files: StaticFiles | None = None):
+        def __init__(
+            self,
+            static_files: StaticFiles | None = None,
+            charts: Callable[[str], str] | None = None,
+        ):
             super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
             self.static_files = static_files or StaticFiles.from_settings()
+            self.charts = charts
 
         def fetch(self, url, headers=None):
-            scheme = url.split(":", 1)[0].lower()
+            scheme, _, rest = url.partition(":")
+            scheme = scheme.lower()
             if scheme == "data":
                 return super().fetch(url, headers)
+            if scheme == CHART_SCHEME and self.charts and _CHART_KEY.fullmatch(rest):
+                return URLFetcherResponse(
+                    url,
+                    body=self.charts(rest).encode("utf-8"),
+                    headers={"Content-Type": "image/svg+xml"},
+                )
             path = self.static_files.path(url) if scheme == "file" else None
             if path is None:
                 raise URLRefused(f"Refused to fetch {url}: only static files and data: URIs.")
@@ -120,9 +171,11 @@ def _url_fetcher_class():
     return StaticFilesOnlyURLFetcher
 
 
-def url_fetcher(static_files: StaticFiles | None = None):
-    """A new fetcher that allows only static files and data: URIs."""
-    return _url_fetcher_class()(static_files)
+def url_fetcher(
+    static_files: StaticFiles | None = None, charts: Callable[[str], str] | None = None
+):
+    """A new fetcher that allows only static files, data: URIs and the given charts."""
+    return _url_fetcher_class()(static_files, charts)
 
 
 @dataclass(frozen=True)
@@ -151,6 +204,19 @@ class _InlineSvgStyleNoise(logging.Filter):
 
 
 _svg_noise = _InlineSvgStyleNoise()
+
+
+def load_weasyprint_in_background() -> None:
+    """Import WeasyPrint (half a second) in a thread of its own while the caller reads the pack
+    and draws its charts; `render_pdf` then finds it loaded, or waits for the import to end
+    (Python lets one thread import a module at a time). For builds laid out in-process."""
+    if "weasyprint" not in sys.modules:
+        threading.Thread(
+            target=importlib.import_module,
+            args=("weasyprint",),
+            name="load-weasyprint",
+            daemon=True,
+        ).start()
 
 
 def render_pdf(html: str, *, fetcher=None) -> PdfResult:
@@ -203,9 +269,15 @@ class PdfWorker:
     def __init__(self):
         self._directory = tempfile.TemporaryDirectory(prefix="bettercare-pdf-")
         self.path = Path(self._directory.name)
+        self.charts = self.path / "charts"
+        self.charts.mkdir()
         static_files = StaticFiles.from_settings()
         static = self.path / "static.json"
-        static.write_text(json.dumps({"url": static_files.url, "roots": static_files.roots}))
+        static.write_text(
+            json.dumps(
+                {"url": static_files.url, "roots": static_files.roots, "charts": str(self.charts)}
+            )
+        )
         self.process = subprocess.Popen(  # noqa: S603 (our own interpreter and module, no shell)
             [sys.executable, "-m", "reports.pdf_worker", str(static)],
             cwd=settings.BASE_DIR,
@@ -216,12 +288,18 @@ class PdfWorker:
         )
 
     def render(
-        self, documents: Sequence[tuple[str, str]]
+        self, documents: Sequence[tuple[str, str]], charts=None
     ) -> Generator[tuple[str, str], None, dict[str, PdfResult]]:
         """Lay out the (name, html) documents, in order. Yields (name, message) as the worker
         reports progress, with an empty message when it starts on a document; returns
         {name: PdfResult}. The worker's output is read line by line; it writes each PDF to a
-        file, never to the pipe, so a large PDF cannot block it."""
+        file, never to the pipe, so a large PDF cannot block it.
+
+        `charts` (a `reports.drawing.ChartDrawings`) gives the documents' charts: each is
+        handed to the worker as soon as it is drawn, while the worker is already at work."""
+        if charts is not None:
+            for key, future in charts.futures.items():
+                future.add_done_callback(partial(self._hand_over, key))
         worker = self.process
         try:
             for index, (_, html) in enumerate(documents):
@@ -263,6 +341,18 @@ class PdfWorker:
             name: PdfResult(pdf=(self.path / f"{index}.pdf").read_bytes(), pages=pages[index])
             for index, (name, _) in enumerate(documents)
         }
+
+    def _hand_over(self, key: str, drawing) -> None:
+        """Give the worker a chart (written under another name, then renamed, so that it never
+        reads half a file), or tell it that the chart will not come."""
+        # A drawing finished after the worker was closed has nowhere to go: that is fine.
+        with contextlib.suppress(FileNotFoundError):
+            if drawing.cancelled() or drawing.exception() is not None:
+                (self.charts / f"{key}.failed").touch()
+                return
+            part = self.charts / f"{key}.part"
+            part.write_text(drawing.result(), encoding="utf-8")
+            os.replace(part, self.charts / f"{key}.svg")
 
     def close(self) -> None:
         if self.process.poll() is None:

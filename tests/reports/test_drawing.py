@@ -9,12 +9,13 @@ import time
 
 import plotly.graph_objects as go
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from bettercare.charts import ChartRenderingUnavailable, house_style
 from reports import drawing
 from reports.assembly import FULL, PUBLIC, pack_pdfs_build, run_to_end
-from reports.drawing import ChartRenderer, SvgJob, draw_svgs, stable_ids
+from reports.drawing import ChartDrawings, ChartRenderer, SvgJob, stable_ids
 from reports.models import ChartDrawing
 from reports.pdf import PdfWorker, render_pdf
 
@@ -30,9 +31,9 @@ class CountingRenderer(ChartRenderer):
         super().__init__(**kwargs)
         self.drawn = 0
 
-    def draw(self, jobs):
+    def draw_async(self, jobs):
         self.drawn += len(jobs)
-        return super().draw(jobs)
+        return super().draw_async(jobs)
 
 
 @pytest.fixture
@@ -101,15 +102,16 @@ def test_identical_figures_are_drawn_once_and_old_drawings_are_removed(renderer)
         key="1" * 64, svg="<svg/>", used=timezone.now() - dt.timedelta(days=29)
     )
     job = SvgJob(busy_figure(), 600, 300)
-    drawings = draw_svgs([job, job], renderer=renderer)
+    drawings = ChartDrawings([job, job], renderer=renderer)
     assert renderer.drawn == 1 and drawings.drawn == 1
-    assert drawings.svgs[0] == drawings.svgs[1]
+    assert drawings.wait()[0].startswith("<svg")
+    drawings.keep()
     assert not ChartDrawing.objects.filter(pk=stale.pk).exists()
     assert ChartDrawing.objects.filter(pk=recent.pk).exists()
 
     kept = ChartDrawing.objects.get(key=job.key)
     time.sleep(0.01)
-    assert draw_svgs([job], renderer=renderer).drawn == 0
+    assert ChartDrawings([job], renderer=renderer).drawn == 0
     assert ChartDrawing.objects.get(key=job.key).used > kept.used  # still in use: kept longer
 
 
@@ -168,3 +170,27 @@ def test_a_worker_not_needed_after_all_is_ended():
     worker = PdfWorker()
     worker.close()  # e.g. the build failed while drawing, or the person went away
     assert worker.process.poll() is not None and not worker.path.exists()
+
+
+@pytest.mark.parametrize("isolate", [True, False], ids=["worker", "in-process"])
+def test_a_chart_that_cannot_be_drawn_fails_the_build_rather_than_leave_a_gap(
+    figures, pack, monkeypatch, isolate
+):
+    monkeypatch.setattr(drawing, "DRAW_TIMEOUT", 0.001)  # no drawing is that quick
+    with (
+        ChartRenderer(tabs=1, idle_seconds=None) as renderer,
+        pytest.raises(ChartRenderingUnavailable, match="The charts could not be drawn"),
+    ):
+        run_to_end(pack_pdfs_build(pack, version_label="Test", isolate=isolate, renderer=renderer))
+    assert not ChartDrawing.objects.exists()
+
+
+def test_opening_a_draft_pack_with_charts_gets_the_browser_ready_for_its_build(
+    figures, pack, login, secretary
+):
+    renderer = drawing.shared_renderer()
+    renderer.close()
+    response = login(secretary).get(reverse("reports:pack_detail", args=[pack.pk]))
+    assert response.status_code == 200
+    assert renderer.running  # started in its own thread; the page did not wait for it
+    assert renderer._browser.result(timeout=60) is not None  # and it opens
