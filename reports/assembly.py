@@ -7,6 +7,7 @@ they show the same numbers.
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass
@@ -25,14 +26,7 @@ from bettercare.charts import figure_html
 
 from .drawing import ChartDrawings, ChartRenderer, SvgJob, shared_renderer
 from .models import Pack
-from .pdf import (
-    PdfResult,
-    PdfWorker,
-    chart_url,
-    load_weasyprint_in_background,
-    render_pdf,
-    url_fetcher,
-)
+from .pdf import PdfResult, PdfWorker, load_weasyprint_in_background, render_pdf
 from .sections import PACK_SECTIONS, PackChart, PackSection
 from .selectors import one_reading
 
@@ -84,15 +78,15 @@ class AssembledSection:
         return self.section.in_contents
 
 
-def chart_image(key: str, *, width: int, height: int) -> SafeString:
-    """A chart in print: an image whose URL names its drawing (see `reports.pdf.CHART_SCHEME`),
-    given to WeasyPrint when it reaches it, so that the pages are read and styled while the
-    charts are still being drawn. As an image, WeasyPrint draws the SVG with its SVG renderer
-    alone (a fifth faster than inline SVG, whose every element also goes through the page's
-    style cascade); its text stays text."""
+def svg_image(svg: str, *, width: int, height: int) -> SafeString:
+    """A chart's SVG as an image of the page. As an <img> (a data: URI, which the PDF's fetcher
+    allows) WeasyPrint draws it with its SVG renderer alone, a fifth faster than inline SVG,
+    whose every element also goes through the page's style cascade; its text stays text."""
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     return format_html(
-        '<img class="pack-chart__svg" src="{}" width="{}" height="{}" alt="">',
-        chart_url(key),
+        '<img class="pack-chart__svg" src="data:image/svg+xml;base64,{}" width="{}" height="{}" '
+        'alt="">',
+        data,
         width,
         height,
     )
@@ -151,26 +145,34 @@ class PackAssembly:
         return [chart for item in self.sections for chart in item.charts]
 
     def draw_charts(self, medium: str, *, renderer: ChartRenderer | None = None) -> None:
-        """Give every chart its markup for the medium: plotly's HTML on screen; in print, an
-        image of its vector SVG drawing (see `reports.drawing`: drawings kept from earlier
-        builds are reused, the others drawn by `renderer`, by default the process's own, while
-        the build goes on). `self.drawings` then holds them: lay the print HTML out with
-        `self.url_fetcher()`, or hand them to a `PdfWorker`."""
+        """Give every chart its markup for the medium: plotly's HTML on screen; in print, its
+        vector SVG drawing (see `start_print_drawings`)."""
         if self._charts_drawn_for == medium or not self.charts:
             return
         if medium == SCREEN:
             for chart in self.charts:
                 chart.markup = mark_safe(figure_html(chart.figure))  # noqa: S308 (plotly's own output)
         else:
-            jobs = [SvgJob(chart.figure, chart.width, chart.height) for chart in self.charts]
-            self.drawings = ChartDrawings(jobs, renderer=renderer or shared_renderer())
-            for chart, job in zip(self.charts, jobs, strict=True):
-                chart.markup = chart_image(job.key, width=chart.width, height=chart.height)
+            drawings = self.drawings or self.start_print_drawings(renderer=renderer)
+            svgs = drawings.wait()
+            drawings.keep()
+            for chart, svg in zip(self.charts, svgs, strict=True):
+                chart.markup = svg_image(svg, width=chart.width, height=chart.height)
         self._charts_drawn_for = medium
 
-    def url_fetcher(self):
-        """The PDF's fetcher, with this pack's charts (waiting for any still being drawn)."""
-        return url_fetcher(charts=self.drawings.svg if self.drawings else None)
+    def start_print_drawings(self, *, renderer: ChartRenderer | None = None) -> ChartDrawings:
+        """Start drawing the charts for print (see `reports.drawing`: drawings kept from earlier
+        builds are reused, the others drawn by `renderer`, by default the process's own); a
+        build can say how many are to draw before waiting for them in `draw_charts`.
+
+        The pages are not laid out while the charts are drawn: measured on the 2-core machine,
+        WeasyPrint styling the pages while Chromium started only slowed Chromium, on which the
+        layout then waited (a web process's first build took 9.3 s rather than 6.9 s)."""
+        self.drawings = ChartDrawings(
+            [SvgJob(chart.figure, chart.width, chart.height) for chart in self.charts],
+            renderer=renderer or shared_renderer(),
+        )
+        return self.drawings
 
     def render_sections(self, *, medium: str, public: bool) -> list[SafeString]:
         self.draw_charts(medium)
@@ -305,25 +307,22 @@ def pack_pdfs_build(
     worker = PdfWorker() if isolate else None
     if worker is None:
         load_weasyprint_in_background()
-    drawings = None
     try:
         yield "Reading the pack's text and figures"
         assembly = PackAssembly(pack, version_label=version_label, sections=sections)
         if assembly.charts:
-            assembly.draw_charts(PRINT, renderer=renderer)
-            drawings = assembly.drawings
-            if drawings.drawn:
-                yield f"Drawing {drawings.drawn} chart{'s' if drawings.drawn != 1 else ''}"
+            drawn = assembly.start_print_drawings(renderer=renderer).drawn
+            if drawn:
+                yield f"Drawing {drawn} chart{'s' if drawn != 1 else ''}"
             else:
                 count = len(assembly.charts)
                 yield f"{count} chart{'s' if count != 1 else ''} drawn for an earlier build"
-        # The pages are laid out while the charts are still being drawn: each is taken when
-        # the layout reaches it.
+            assembly.draw_charts(PRINT)
         documents = [(output, assembly.print_html(public=output == PUBLIC)) for output in outputs]
         names = {FULL: "full version", PUBLIC: "public version"}
         results: dict[str, PdfResult] = {}
         if worker is not None:
-            steps = worker.render(documents, charts=drawings)
+            steps = worker.render(documents)
             while True:
                 try:
                     output, message = next(steps)
@@ -338,15 +337,11 @@ def pack_pdfs_build(
         else:
             for output, html in documents:
                 yield f"Laying out the {names[output]}"
-                results[output] = render_pdf(html, fetcher=assembly.url_fetcher())
-        if drawings is not None:
-            drawings.wait()  # a chart that failed fails the build, never leaves a gap
+                results[output] = render_pdf(html)
     finally:
         # Also when the build fails, or the person waiting goes away (the generator is closed).
         if worker is not None:
             worker.close()
-        if drawings is not None:
-            drawings.keep()
     return PackPdfs(pdfs=results, figures_json=assembly.figures_json())
 
 

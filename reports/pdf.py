@@ -22,17 +22,14 @@ import importlib
 import json
 import logging
 import mimetypes
-import os
 import posixpath
 import re
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -96,40 +93,6 @@ class StaticFiles:
         return None
 
 
-# The pack's charts are images named by their drawing's key (`chart:<sha256>`), fetched when
-# WeasyPrint reaches them: the pages are read and styled while the charts are still being drawn.
-CHART_SCHEME = "chart"
-CHART_WAIT_SECONDS = 240  # longer than a drawing may take (reports.drawing's timeouts)
-_CHART_KEY = re.compile(r"[0-9a-f]{64}")
-
-
-def chart_url(key: str) -> str:
-    return f"{CHART_SCHEME}:{key}"
-
-
-class ChartMissing(RuntimeError):
-    """A chart of the document was never drawn (the build then fails, saying why)."""
-
-
-class ChartFolder:
-    """The worker's charts: files `<key>.svg` that the process building the pack writes into a
-    folder as each drawing is ready (or `<key>.failed`); asking for one waits for it."""
-
-    def __init__(self, path: Path):
-        self.path = path
-
-    def svg(self, key: str) -> str:
-        drawn, failed = self.path / f"{key}.svg", self.path / f"{key}.failed"
-        deadline = time.monotonic() + CHART_WAIT_SECONDS
-        while time.monotonic() < deadline:
-            if drawn.exists():
-                return drawn.read_text(encoding="utf-8")
-            if failed.exists():
-                break
-            time.sleep(0.01)
-        raise ChartMissing(f"The chart {key[:12]} was not drawn.")
-
-
 def _url_fetcher_class():
     # Imported lazily: importing WeasyPrint costs half a second, which pages that never make
     # a PDF should not pay.
@@ -137,29 +100,16 @@ def _url_fetcher_class():
 
     class StaticFilesOnlyURLFetcher(URLFetcher):
         """WeasyPrint 70's fetcher API: a URLFetcher subclass whose `fetch` returns a
-        URLFetcherResponse. Allows data: URIs, the site's static files and the document's own
-        charts (`charts`: key -> SVG, waiting for the drawing if need be), nothing else."""
+        URLFetcherResponse. Allows data: URIs and the site's static files, nothing else."""
 
-        def __init__(
-            self,
-            static_files: StaticFiles | None = None,
-            charts: Callable[[str], str] | None = None,
-        ):
+        def __init__(self, static_files: StaticFiles | None = None):
             super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
             self.static_files = static_files or StaticFiles.from_settings()
-            self.charts = charts
 
         def fetch(self, url, headers=None):
-            scheme, _, rest = url.partition(":")
-            scheme = scheme.lower()
+            scheme = url.split(":", 1)[0].lower()
             if scheme == "data":
                 return super().fetch(url, headers)
-            if scheme == CHART_SCHEME and self.charts and _CHART_KEY.fullmatch(rest):
-                return URLFetcherResponse(
-                    url,
-                    body=self.charts(rest).encode("utf-8"),
-                    headers={"Content-Type": "image/svg+xml"},
-                )
             path = self.static_files.path(url) if scheme == "file" else None
             if path is None:
                 raise URLRefused(f"Refused to fetch {url}: only static files and data: URIs.")
@@ -171,11 +121,9 @@ def _url_fetcher_class():
     return StaticFilesOnlyURLFetcher
 
 
-def url_fetcher(
-    static_files: StaticFiles | None = None, charts: Callable[[str], str] | None = None
-):
-    """A new fetcher that allows only static files, data: URIs and the given charts."""
-    return _url_fetcher_class()(static_files, charts)
+def url_fetcher(static_files: StaticFiles | None = None):
+    """A new fetcher that allows only static files and data: URIs."""
+    return _url_fetcher_class()(static_files)
 
 
 @dataclass(frozen=True)
@@ -269,15 +217,9 @@ class PdfWorker:
     def __init__(self):
         self._directory = tempfile.TemporaryDirectory(prefix="bettercare-pdf-")
         self.path = Path(self._directory.name)
-        self.charts = self.path / "charts"
-        self.charts.mkdir()
         static_files = StaticFiles.from_settings()
         static = self.path / "static.json"
-        static.write_text(
-            json.dumps(
-                {"url": static_files.url, "roots": static_files.roots, "charts": str(self.charts)}
-            )
-        )
+        static.write_text(json.dumps({"url": static_files.url, "roots": static_files.roots}))
         self.process = subprocess.Popen(  # noqa: S603 (our own interpreter and module, no shell)
             [sys.executable, "-m", "reports.pdf_worker", str(static)],
             cwd=settings.BASE_DIR,
@@ -288,18 +230,12 @@ class PdfWorker:
         )
 
     def render(
-        self, documents: Sequence[tuple[str, str]], charts=None
+        self, documents: Sequence[tuple[str, str]]
     ) -> Generator[tuple[str, str], None, dict[str, PdfResult]]:
         """Lay out the (name, html) documents, in order. Yields (name, message) as the worker
         reports progress, with an empty message when it starts on a document; returns
         {name: PdfResult}. The worker's output is read line by line; it writes each PDF to a
-        file, never to the pipe, so a large PDF cannot block it.
-
-        `charts` (a `reports.drawing.ChartDrawings`) gives the documents' charts: each is
-        handed to the worker as soon as it is drawn, while the worker is already at work."""
-        if charts is not None:
-            for key, future in charts.futures.items():
-                future.add_done_callback(partial(self._hand_over, key))
+        file, never to the pipe, so a large PDF cannot block it."""
         worker = self.process
         try:
             for index, (_, html) in enumerate(documents):
@@ -341,18 +277,6 @@ class PdfWorker:
             name: PdfResult(pdf=(self.path / f"{index}.pdf").read_bytes(), pages=pages[index])
             for index, (name, _) in enumerate(documents)
         }
-
-    def _hand_over(self, key: str, drawing) -> None:
-        """Give the worker a chart (written under another name, then renamed, so that it never
-        reads half a file), or tell it that the chart will not come."""
-        # A drawing finished after the worker was closed has nowhere to go: that is fine.
-        with contextlib.suppress(FileNotFoundError):
-            if drawing.cancelled() or drawing.exception() is not None:
-                (self.charts / f"{key}.failed").touch()
-                return
-            part = self.charts / f"{key}.part"
-            part.write_text(drawing.result(), encoding="utf-8")
-            os.replace(part, self.charts / f"{key}.svg")
 
     def close(self) -> None:
         if self.process.poll() is None:

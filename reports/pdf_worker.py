@@ -10,9 +10,8 @@ from its standard input, one `IN.html<TAB>OUT.pdf` line each, until the input en
 prints `DOCUMENT <index>`, then `PROGRESS <WeasyPrint step>` lines as it goes and `PAGES <n>`
 when its PDF is written.
 
-STATIC.json says where the static files are (a `reports.pdf.StaticFiles`) and the folder into
-which the pack's charts are written as they are drawn (`reports.pdf.ChartFolder`): the worker
-does not set Django up, it never touches the database.
+STATIC.json says where the static files are (a `reports.pdf.StaticFiles`): the worker does not
+set Django up, it never touches the database.
 """
 
 from __future__ import annotations
@@ -34,26 +33,17 @@ def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print("usage: python -m reports.pdf_worker STATIC.json < documents", file=sys.stderr)
         return 2
-    from reports.pdf import (
-        ChartFolder,
-        StaticFiles,
-        render_pdf,
-        report_weasyprint_progress,
-        url_fetcher,
-    )
+    from reports.pdf import StaticFiles, render_pdf, report_weasyprint_progress, url_fetcher
 
     static = json.loads(Path(argv[0]).read_text())
     static_files = StaticFiles(url=static["url"], roots=tuple(map(tuple, static["roots"])))
-    charts = ChartFolder(Path(static["charts"]))
     render_pdf(WARM_UP.format(static=static_files.url), fetcher=url_fetcher(static_files))
     print("READY", flush=True)
     report_weasyprint_progress(lambda step: print(f"PROGRESS {step}", flush=True))
     for index, line in enumerate(sys.stdin):
         source, target = (Path(part) for part in line.rstrip("\n").split("\t"))
         print(f"DOCUMENT {index}", flush=True)
-        result = render_pdf(
-            source.read_text(encoding="utf-8"), fetcher=url_fetcher(static_files, charts.svg)
-        )
+        result = render_pdf(source.read_text(encoding="utf-8"), fetcher=url_fetcher(static_files))
         target.write_bytes(result.pdf)
         print(f"PAGES {result.pages}", flush=True)
     return 0

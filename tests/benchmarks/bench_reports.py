@@ -140,18 +140,17 @@ def main() -> None:
         return build(isolate=True)
 
     built = command_build()
-    # The same HTML for WeasyPrint alone, its charts drawn beforehand and handed over at once.
+    # The same HTML for WeasyPrint alone, its charts drawn.
     drawn = PackAssembly(pack, version_label="Benchmark")
     drawn.draw_charts("print")
-    drawn.drawings.wait()
     html = drawn.print_html(public=False)
-    render_pdf(html, fetcher=drawn.url_fetcher())  # warm WeasyPrint (fonts) before timing it
+    render_pdf(html)  # warm WeasyPrint (fonts) before timing it
     web_build()  # the web process's renderer is now open, as after a process's first build
 
     alone, command_cold, command_warm, web_cold, web_warm = [], [], [], [], []
     pages = built.pdfs[FULL].pages
     for _ in range(RUNS):
-        seconds, result = timed(lambda: render_pdf(html, fetcher=drawn.url_fetcher()))
+        seconds, result = timed(lambda: render_pdf(html))
         alone.append(seconds)
         pages = result.pages
         forget_drawings()

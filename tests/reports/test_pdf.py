@@ -1,6 +1,7 @@
 """The pack as PDF, read back as text: cover, contents with the right page numbers, running
 header and footer, the sections, the outline, the public version, and charts as vector SVG."""
 
+import base64
 import re
 import subprocess
 
@@ -177,13 +178,13 @@ def test_a_new_section_with_a_real_chart_prints_as_vector_svg(pack, chart_sectio
     sections = (*PACK_SECTIONS, ChartSection())
     assembly = PackAssembly(pack, version_label="Test", sections=sections)
     html = assembly.print_html(public=False)
-    # The chart is an image named by its drawing, kaleido's SVG, which the PDF's fetcher gives.
-    images = re.findall(r'<img class="pack-chart__svg" src="chart:([0-9a-f]{64})"', html)
+    # The chart is kaleido's SVG, as an image of the page (a data: URI).
+    images = re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html)
     assert len(images) == 1
-    svg = assembly.drawings.svg(images[0])
+    svg = base64.b64decode(images[0]).decode()
     assert svg.startswith("<svg") and "Actual admissions" in svg
 
-    result = render_pdf(html, fetcher=assembly.url_fetcher())
+    result = render_pdf(html)
     pages = [flat(text) for text in pdf_pages(result.pdf)]
     number = len([section for section in sections if section.in_contents and not section.appendix])
     chart_page = next(text for text in pages[2:] if f"{number}. Admissions trend" in text)
