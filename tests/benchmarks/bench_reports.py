@@ -90,6 +90,12 @@ def report(label: str, seconds: list[float], note: str = "") -> float:
     return median
 
 
+def machine_speed() -> float:
+    """Seconds for a fixed piece of pure Python: the machine's 2 cores are shared, and their
+    speed varies by half from hour to hour, so each run states it (0.45 s when quiet)."""
+    return min(timed(lambda: sum(range(3 * 10**7)))[0] for _ in range(3))
+
+
 def forget_drawings() -> None:
     ChartDrawing.objects.all().delete()
 
@@ -113,7 +119,8 @@ def main() -> None:
     assert client.get(url).status_code == 200  # warm: imports, templates, sessions
     print(
         f"Board pack benchmark: {pack}, {len(in_pack)} scheme reports, a table of {len(rows)} "
-        f"metrics, {len(assembly.charts)} charts; database {database.name}, {RUNS} runs"
+        f"metrics, {len(assembly.charts)} charts; database {database.name}, {RUNS} runs; "
+        f"machine speed {machine_speed():.2f} s"
     )
     report(
         "HTML view of the pack (GET, logged in)",
@@ -231,6 +238,7 @@ def main() -> None:
         f"{seconds[0]:.2f} s, then {seconds[1]:.2f} s",
     )
     shared_renderer().close()
+    print(f"Machine speed at the end: {machine_speed():.2f} s")
 
 
 if __name__ == "__main__":
