@@ -194,3 +194,8 @@ def _cell_text(value) -> str:
             return str(int(value))
         return repr(value)  # the shortest text that reads back as the same number
     return str(value)
+
+
+class PreviewOutdated(Exception):
+    """What a file would change moved after its preview was shown (someone imported meanwhile):
+    the person must look at the new preview before applying it."""

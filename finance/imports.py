@@ -16,6 +16,7 @@ bad row listed by line number (`bettercare.tabular`). Writing is `services.finan
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -264,6 +265,15 @@ class ImportPlan:
     @property
     def has_changes(self) -> bool:
         return bool(self.new or self.changed)
+
+    @property
+    def fingerprint(self) -> str:
+        """Identifies what importing would change: shown with the preview and checked when it
+        is applied, so a file is never applied against figures that moved meanwhile."""
+        digest = hashlib.sha256()
+        for change in [*self.new, *self.changed]:
+            digest.update(f"{change.row.key}|{change.current}|{change.row.amount}\n".encode())
+        return digest.hexdigest()[:32]
 
     def summary(self) -> str:
         return (

@@ -12,6 +12,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from bettercare.models import Area, Partner, StagedImport
 from bettercare.periods import FinancialYear
 from bettercare.services import staged_import_mark_applied
+from bettercare.tabular import PreviewOutdated
 
 from .imports import (
     BUDGET,
@@ -89,14 +90,26 @@ def finance_file_import(
 
 
 @transaction.atomic
-def finance_staged_import_apply(*, staged: StagedImport, user) -> ImportPlan:
-    """Apply an upload the analyst has previewed. It is checked again: schemes or partners may
-    have changed since it was uploaded."""
+def finance_staged_import_apply(
+    *, staged: StagedImport, user, expected_fingerprint: str | None = None
+) -> ImportPlan:
+    """Apply an upload the analyst has previewed. It is checked again (schemes or partners may
+    have changed since it was uploaded), and refused with `PreviewOutdated` when what it would
+    change is no longer what the preview showed (`expected_fingerprint`)."""
     if staged.kind != STAGED_KIND or staged.applied is not None:
         raise ValidationError("This upload is not a finance file waiting to be applied.")
-    plan = finance_file_import(
-        data=bytes(staged.content), file_name=staged.file_name, user=user, area=staged.area
+    rows = finance_file_check(
+        data=bytes(staged.content), file_name=staged.file_name, area=staged.area
     )
+    if (
+        expected_fingerprint is not None
+        and finance_import_plan(rows=rows).fingerprint != expected_fingerprint
+    ):
+        raise PreviewOutdated(
+            f"The budgets and forecasts held changed after the preview of {staged.file_name} "
+            "was shown. Check the new preview before importing it."
+        )
+    plan = finance_rows_import(rows=rows, user=user, reason=f"Imported from {staged.file_name}")
     staged_import_mark_applied(staged=staged)
     return plan
 

@@ -10,6 +10,5 @@ urlpatterns = [
     path("pool/<str:year>/edit/", views.pool_edit, name="pool_edit"),
     path("schemes/<int:number>/", views.scheme, name="scheme"),
     path("schemes/<int:number>/note/", views.scheme_note, name="scheme_note"),
-    path("import/", views.upload, name="import"),
-    path("import/<int:pk>/", views.import_preview, name="import_preview"),
+    *views.FinanceImport().urlpatterns(),
 ]

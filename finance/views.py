@@ -15,9 +15,7 @@ from django_tables2.export import ExportMixin
 
 from bettercare.charts import figure_html
 from bettercare.periods import PeriodError, parse_financial_year
-from bettercare.selectors import staged_import_get
-from bettercare.services import staged_import_create
-from bettercare.tabular import FileRefused
+from bettercare.uploads import ImportFlow
 from bettercare.views import AreaRequiredMixin, area_required
 from schemes.selectors import schemes_visible_to
 
@@ -274,86 +272,33 @@ def scheme_note(request, number: int):
     return redirect(f"{reverse('finance:scheme', args=[scheme.number])}?month={month}")
 
 
-@require_http_methods(["GET", "POST"])
-@area_required
-@permission_required(IMPORT_PERMISSION, raise_exception=True)
-def upload(request):
-    """Upload a file of budgets and forecasts for the current area; a checked file is kept and
-    previewed before it is applied."""
-    refused = None
-    if request.method == "POST":
-        form = FinanceUploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            data = upload.read()
-            try:
-                finance_file_check(data=data, file_name=upload.name, area=request.area)
-            except FileRefused as error:
-                refused = error
-            else:
-                staged = staged_import_create(
-                    area=request.area,
-                    kind=STAGED_KIND,
-                    file_name=upload.name,
-                    content=data,
-                    user=request.user,
-                )
-                return redirect("finance:import_preview", pk=staged.pk)
-    else:
-        form = FinanceUploadForm()
-    return render(
-        request,
-        "finance/upload.html",
-        {"form": form, "refused": refused},
-        status=400 if refused else 200,
-    )
+class FinanceImport(ImportFlow):
+    """Upload a file of budgets and forecasts for the current area, preview what it changes,
+    apply it (see bettercare.uploads)."""
 
+    kind = STAGED_KIND
+    permission = IMPORT_PERMISSION
+    form_class = FinanceUploadForm
+    upload_template = "finance/upload.html"
+    preview_template = "finance/import_preview.html"
 
-@require_http_methods(["GET", "POST"])
-@area_required
-@permission_required(IMPORT_PERMISSION, raise_exception=True)
-def import_preview(request, pk: int):
-    """What the upload will change; applying it checks the file again and writes it."""
-    staged = staged_import_get(pk=pk, area=request.area, kind=STAGED_KIND)
-    if staged is None:
-        raise Http404("That upload is not waiting to be applied: it was applied or has expired.")
-    if staged.created_by_id != request.user.pk:
-        raise Http404("That upload is not yours: only the person who uploaded it can apply it.")
-    if request.method == "POST":
-        try:
-            plan = finance_staged_import_apply(staged=staged, user=request.user)
-        except FileRefused as error:
-            return render(
-                request,
-                "finance/upload.html",
-                {"form": FinanceUploadForm(), "refused": error},
-                status=400,
-            )
+    def check(self, *, data, file_name, area):
+        return finance_import_plan(
+            rows=finance_file_check(data=data, file_name=file_name, area=area)
+        )
+
+    def apply(self, *, staged, user, expected_fingerprint):
+        return finance_staged_import_apply(
+            staged=staged, user=user, expected_fingerprint=expected_fingerprint
+        )
+
+    def applied(self, request, staged, plan):
         messages.success(request, f"{staged.file_name} imported: {plan.summary()}.")
         target = reverse("finance:position")
         if plan.months:
             target += f"?month={plan.months[-1]}"
         return redirect(target)
-    try:
-        rows = finance_file_check(
-            data=bytes(staged.content), file_name=staged.file_name, area=request.area
-        )
-    except FileRefused as error:
-        return render(
-            request,
-            "finance/upload.html",
-            {"form": FinanceUploadForm(), "refused": error},
-            status=400,
-        )
-    plan = finance_import_plan(rows=rows)
-    changes = [*plan.changed, *plan.new]
-    return render(
-        request,
-        "finance/import_preview.html",
-        {
-            "staged": staged,
-            "plan": plan,
-            "changes": changes[:PREVIEW_ROWS],
-            "more": max(0, len(changes) - PREVIEW_ROWS),
-        },
-    )
+
+    def preview_context(self, request, plan):
+        changes = [*plan.changed, *plan.new]
+        return {"changes": changes[:PREVIEW_ROWS], "more": max(0, len(changes) - PREVIEW_ROWS)}

@@ -30,12 +30,6 @@ class MetricFileForm(forms.Form):
         return upload
 
 
-class ApplyImportForm(forms.Form):
-    """Carries the fingerprint of the preview the analyst saw."""
-
-    fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64)
-
-
 class SpcRecalculationForm(forms.Form):
     month = PeriodFormField(
         parser=parse_month,

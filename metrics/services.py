@@ -10,17 +10,14 @@ from django.utils import timezone
 
 from bettercare.models import Area, StagedImport
 from bettercare.periods import Month
-from bettercare.services import staged_import_create, staged_import_mark_applied
+from bettercare.services import staged_import_mark_applied
+from bettercare.tabular import PreviewOutdated
 
 from .catalogue import CATALOGUE, catalogue_fields
 from .imports import Change, ImportPlan, metric_file_check
 from .models import Metric, MetricImport, MetricValue, SpcRecalculation
 
 STAGED_KIND = "metrics"
-
-
-class PreviewOutdated(Exception):
-    """The figures held changed after the preview was shown; the analyst must look again."""
 
 
 @dataclass(frozen=True)
@@ -223,15 +220,6 @@ def _update(cursor, table: str, rows: list[tuple]) -> None:
 
 def _columns(model, names: list[str]) -> list[str]:
     return [model._meta.get_field(name).column for name in names]
-
-
-def metric_file_stage(*, area: Area, content: bytes, file_name: str, user) -> StagedImport:
-    """Check an uploaded file for the analyst's area and keep it for its preview. Raises
-    `FileRefused` (nothing kept) when any row is bad."""
-    metric_file_check(content=content, file_name=file_name, only_area=area)
-    return staged_import_create(
-        area=area, kind=STAGED_KIND, file_name=file_name, content=content, user=user
-    )
 
 
 def metric_staged_import_apply(

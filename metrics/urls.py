@@ -5,8 +5,7 @@ from . import views
 app_name = "metrics"
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="index"),
-    path("import/", views.import_upload, name="import"),
-    path("import/<int:pk>/", views.import_preview, name="import_preview"),
+    *views.MetricsImport().urlpatterns(),
     path("<slug:code>/", views.metric_detail, name="metric"),
     path("<slug:code>/recalculations/", views.recalculation_add, name="recalculation_add"),
     path(

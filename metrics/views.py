@@ -8,20 +8,19 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from bettercare.charts import figure_html
 from bettercare.periods import PeriodError, parse_month
-from bettercare.selectors import staged_import_get
-from bettercare.tabular import FileRefused
+from bettercare.uploads import ImportFlow
 from bettercare.views import AreaRequiredMixin, area_required
 
 from . import charts
 from .filters import BREAKDOWN_KIND_LABELS, DashboardFilter, breakdown_label
-from .forms import ApplyImportForm, MetricFileForm, SpcRecalculationForm
+from .forms import MetricFileForm, SpcRecalculationForm
 from .imports import Change, metric_file_check
 from .models import Metric, SpcRecalculation
 from .selectors import (
@@ -39,8 +38,6 @@ from .selectors import (
 )
 from .services import (
     STAGED_KIND,
-    PreviewOutdated,
-    metric_file_stage,
     metric_staged_import_apply,
     spc_recalculation_add,
     spc_recalculation_remove,
@@ -256,85 +253,29 @@ def recalculation_remove(request: HttpRequest, code: str, pk: int) -> HttpRespon
     return redirect(reverse("metrics:metric", args=[code]) + "#spc")
 
 
-@require_http_methods(["GET", "POST"])
-@area_required
-@permission_required(IMPORT, raise_exception=True)
-def import_upload(request: HttpRequest) -> HttpResponse:
-    """Upload a file; it is checked whole, then shown as a preview before anything changes."""
-    form = MetricFileForm(request.POST or None, request.FILES or None)
-    refusal = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            staged = metric_file_stage(
-                area=request.area, content=upload.read(), file_name=upload.name, user=request.user
-            )
-        except FileRefused as error:
-            refusal = error
-        else:
-            return redirect("metrics:import_preview", pk=staged.pk)
-    status = 400 if refusal is not None or form.errors else 200
-    return render(
-        request,
-        "metrics/import_upload.html",
-        {"form": form, "refusal": refusal},
-        status=status,
-    )
+class MetricsImport(ImportFlow):
+    """Upload a metrics file for the analyst's area, preview what it changes (new, replaced
+    old -> new, unchanged), apply it (see bettercare.uploads)."""
 
+    kind = STAGED_KIND
+    permission = IMPORT
+    form_class = MetricFileForm
+    upload_template = "metrics/import_upload.html"
+    preview_template = "metrics/import_preview.html"
 
-@require_http_methods(["GET", "POST"])
-@area_required
-@permission_required(IMPORT, raise_exception=True)
-def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    """What the upload would change (new, replaced old -> new, unchanged); applying it checks
-    the file again and refuses if the figures held moved since this preview."""
-    staged = staged_import_get(pk=pk, area=request.area, kind=STAGED_KIND)
-    if staged is None:
-        raise Http404("This upload has already been applied, or has expired. Upload it again.")
+    def check(self, *, data, file_name, area):
+        return metric_file_check(content=data, file_name=file_name, only_area=area)
 
-    if request.method == "POST":
-        form = ApplyImportForm(request.POST)
-        if form.is_valid():
-            try:
-                result = metric_staged_import_apply(
-                    staged=staged,
-                    user=request.user,
-                    expected_fingerprint=form.cleaned_data["fingerprint"],
-                )
-            except PreviewOutdated as error:
-                messages.warning(request, str(error))
-                return redirect("metrics:import_preview", pk=staged.pk)
-            except FileRefused as error:
-                return render(
-                    request,
-                    "metrics/import_upload.html",
-                    {"form": MetricFileForm(), "refusal": error},
-                    status=400,
-                )
-            messages.success(request, f"Imported {result.summary()}")
-            return redirect("metrics:index")
-
-    try:
-        plan = metric_file_check(
-            content=bytes(staged.content), file_name=staged.file_name, only_area=request.area
+    def apply(self, *, staged, user, expected_fingerprint):
+        return metric_staged_import_apply(
+            staged=staged, user=user, expected_fingerprint=expected_fingerprint
         )
-    except FileRefused as error:
-        return render(
-            request,
-            "metrics/import_upload.html",
-            {"form": MetricFileForm(), "refusal": error},
-            status=400,
-        )
-    changes = plan.of(Change.REPLACED) + plan.of(Change.NEW)
-    table = ImportChangeTable(changes)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    return render(
-        request,
-        "metrics/import_preview.html",
-        {
-            "staged": staged,
-            "counts": plan.counts,
-            "table": table,
-            "form": ApplyImportForm(initial={"fingerprint": plan.fingerprint}),
-        },
-    )
+
+    def applied(self, request, staged, result):
+        messages.success(request, f"Imported {result.summary()}")
+        return redirect("metrics:index")
+
+    def preview_context(self, request, plan):
+        table = ImportChangeTable(plan.of(Change.REPLACED) + plan.of(Change.NEW))
+        RequestConfig(request, paginate={"per_page": 50}).configure(table)
+        return {"counts": plan.counts, "table": table}

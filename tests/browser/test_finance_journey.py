@@ -32,9 +32,10 @@ def test_analyst_uploads_month_5_forecasts_and_sees_the_position_change(
     page.goto("/finance/import/")
     page.get_by_label("Finance file (CSV or XLSX)").set_input_files(str(bad))
     page.get_by_role("button", name="Check the file").click()
-    expect(page.get_by_test_id("refused")).to_contain_text(
-        "Line 2: month 2019-08 is outside the financial year 2018/19"
-    )
+    expect(page.get_by_test_id("import-refused")).to_contain_text("was not imported")
+    problem = page.get_by_test_id("import-problems").get_by_role("row").nth(1)
+    expect(problem.get_by_role("cell").first).to_have_text("2")
+    expect(problem).to_contain_text("Month 2019-08 is outside the financial year 2018/19")
 
     # The corrected file: Clusters' CCG forecast at Month 5 rises by £0.3M.
     good = tmp_path / "month5-corrected.csv"

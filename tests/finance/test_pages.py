@@ -1,5 +1,6 @@
 """The finance pages: who may see and do what, the upload journey, and fixed query counts."""
 
+import html
 import re
 from decimal import Decimal as D
 
@@ -23,6 +24,41 @@ def upload(client, data, name="month5.csv"):
     return client.post("/finance/import/", {"file": SimpleUploadedFile(name, data)})
 
 
+def problem_rows(page: str) -> list[tuple[int, str]]:
+    """(line, problem) for each row of the page's table of rows to correct."""
+    table = page.split('data-testid="import-problems"')[1].split("</table>")[0]
+    rows = []
+    for cells in re.findall(r"<tr[^>]*>(.*?)</tr>", table, flags=re.S)[1:]:
+        line, _column, problem = (
+            html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", cells, flags=re.S)
+        )
+        rows.append((int(line), problem))
+    return rows
+
+
+def fingerprint(preview_page: str) -> str:
+    """The fingerprint of what the preview showed, which the page's apply button sends."""
+    return re.search(r'name="fingerprint" value="([0-9a-f]+)"', preview_page).group(1)
+
+
+def test_a_preview_that_went_stale_is_not_applied(schemes, analyst, login):
+    client = login(analyst)
+    data = finance_csv([[AREA, "2018-19", 2, "CCG", "budget", "", "49120000"]])
+    location = upload(client, data)["Location"]
+    seen = fingerprint(client.get(location).content.decode())
+    # Meanwhile another import sets that budget: the preview no longer says what will change.
+    finance_file_import(
+        data=finance_csv([[AREA, "2018-19", 2, "CCG", "budget", "", "1"]]),
+        file_name="other.csv",
+        area=schemes[2].area,
+    )
+    response = client.post(location, {"fingerprint": seen}, follow=True)
+    assert "changed after the preview" in response.content.decode()
+    assert Budget.objects.get().amount == D("1.00")
+    assert "£1" in response.content.decode() and "£49,120,000" in response.content.decode()
+
+
 def test_analyst_uploads_previews_and_applies_a_file(schemes, analyst, login):
     client = login(analyst)
     assert client.get("/finance/import/").status_code == 200
@@ -43,7 +79,7 @@ def test_analyst_uploads_previews_and_applies_a_file(schemes, analyst, login):
     assert "1 budget and 1 forecast: 2 new, 0 changed, 0 unchanged" in text
     assert "£49,510,000" in text
 
-    applied = client.post(response["Location"])
+    applied = client.post(response["Location"], {"fingerprint": fingerprint(text)})
     assert applied.status_code == 302
     assert applied["Location"] == "/finance/position/?month=2018-08"
     assert Forecast.objects.get().amount == D("49510000.00")
@@ -69,9 +105,11 @@ def test_a_refused_upload_lists_every_bad_line_keeps_nothing_and_writes_nothing(
     assert response.status_code == 400
     text = response.content.decode()
     assert "bad.xlsx was not imported: 3 rows have problems." in text
-    assert "Line 2: amount: &#x27;lots&#x27; is not an amount of money" in text
-    assert "Line 4: a second scheme 2, CCG, budget 2018/19: line 3 already gives it." in text
-    assert "Line 5: month 2019-05 is outside the financial year 2018/19" in text
+    problems = problem_rows(text)
+    assert [line for line, _ in problems] == [2, 4, 5]
+    assert problems[0][1].startswith("Amount: 'lots' is not an amount of money")
+    assert problems[1][1].startswith("A second scheme 2, CCG, budget 2018/19: line 3 already")
+    assert problems[2][1].startswith("Month 2019-05 is outside the financial year 2018/19")
     assert StagedImport.objects.count() == 0
     assert Budget.objects.count() == 0
 
@@ -81,22 +119,23 @@ def test_an_upload_for_another_area_is_refused(schemes, other_area, analyst, log
     data = finance_csv([[other_area.code, "2018-19", 2, "CCG", "budget", "", "100"]])
     response = upload(client, data)
     assert response.status_code == 400
-    assert "is for area E06000044, but this upload is for Southampton (E06000045) only." in (
-        response.content.decode()
-    )
+    assert problem_rows(response.content.decode()) == [
+        (2, "Is for area E06000044, but this upload is for Southampton (E06000045) only.")
+    ]
 
 
 def test_applying_checks_the_file_again(schemes, analyst, login):
     client = login(analyst)
     data = finance_csv([[AREA, "2018-19", 8, "SCC", "budget", "", "100"]])
     location = upload(client, data)["Location"]
+    seen = fingerprint(client.get(location).content.decode())
     schemes[8].last_year = FinancialYear(2017)  # the scheme closed after the upload
     schemes[8].save()
-    response = client.post(location)
+    response = client.post(location, {"fingerprint": seen})
     assert response.status_code == 400
-    assert "scheme 8 (Transforming Long Term Care) is not running in 2018/19." in (
-        response.content.decode()
-    )
+    [(line, problem)] = problem_rows(response.content.decode())
+    assert line == 2
+    assert "Scheme 8 (Transforming Long Term Care) is not running in 2018/19." in problem
     assert Budget.objects.count() == 0
 
 
@@ -303,7 +342,7 @@ def test_admin_marks_illustrative_years_and_keeps_imported_amounts_read_only(
 def test_an_empty_or_missing_upload_is_a_form_error(schemes, analyst, login):
     client = login(analyst)
     response = client.post("/finance/import/", {})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "There is a problem" in response.content.decode()
     response = upload(client, b"", name="empty.csv")
     assert "There is a problem" in response.content.decode()

@@ -8,10 +8,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from bettercare.periods import Month
-from bettercare.tabular import FileRefused
+from bettercare.tabular import FileRefused, PreviewOutdated
 from metrics.imports import Change, metric_file_check
 from metrics.models import MetricImport, MetricValue
-from metrics.services import PreviewOutdated, metric_file_import
+from metrics.services import metric_file_import
 
 from .factories import HEADER, figures_csv, figures_xlsx, monthly
 

@@ -1,0 +1,149 @@
+"""The import pages the data apps share: upload a file, see what it would change, apply it.
+
+An analyst uploads a CSV or XLSX file for their area. It is checked whole: a file with any bad
+row is refused, every bad row named by its line, and nothing is kept. A good file is kept (a
+`StagedImport`) and what it would change is shown. Applying it checks the file again and is
+refused if what it would change has moved since the preview (someone imported meanwhile). Only
+the person who uploaded a file can apply it.
+
+An app describes its import with an `ImportFlow` subclass, which gives it both pages:
+
+    class MetricsImport(ImportFlow): ...
+    urlpatterns = [*MetricsImport().urlpatterns(), ...]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.http import require_http_methods
+
+from .selectors import staged_import_get
+from .services import staged_import_create
+from .tabular import FileRefused, PreviewOutdated
+from .views import area_required
+
+
+class ApplyImportForm(forms.Form):
+    """Carries the fingerprint of the preview the person saw."""
+
+    fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class ImportFlow:
+    """One app's import. Subclasses set the attributes and provide `check`, `apply` and
+    `applied` (and `preview_context` for their preview's own figures)."""
+
+    kind: str  # StagedImport.kind of this app's uploads
+    permission: str  # the permission to import
+    form_class: type[forms.Form]  # the upload form; its file field is called `file`
+    upload_template: str  # context: form, refused (a FileRefused or None)
+    preview_template: str  # context: staged, plan, apply_form, and preview_context's
+
+    def check(self, *, data: bytes, file_name: str, area) -> Any:
+        """The plan of what importing the file for `area` would change; it has a
+        `fingerprint`. Raises `FileRefused` naming every bad row."""
+        raise NotImplementedError
+
+    def apply(self, *, staged, user, expected_fingerprint: str) -> Any:
+        """Import the staged file (checking it again) unless its plan no longer has
+        `expected_fingerprint` (`PreviewOutdated`); returns what was done."""
+        raise NotImplementedError
+
+    def applied(self, request: HttpRequest, staged, result) -> HttpResponse:
+        """Where the person goes, told what changed, once the file is imported."""
+        raise NotImplementedError
+
+    def preview_context(self, request: HttpRequest, plan) -> dict:
+        return {}
+
+    def urlpatterns(self) -> list:
+        def guarded(view):
+            view = permission_required(self.permission, raise_exception=True)(view)
+            return require_http_methods(["GET", "POST"])(area_required(view))
+
+        return [
+            path("import/", guarded(self.upload), name="import"),
+            path("import/<int:pk>/", guarded(self.preview), name="import_preview"),
+        ]
+
+    def upload(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST":
+            form = self.form_class(request.POST, request.FILES)  # bound even when empty
+        else:
+            form = self.form_class()
+        if form.is_bound and form.is_valid():
+            upload = form.cleaned_data["file"]
+            data = upload.read()
+            try:
+                self.check(data=data, file_name=upload.name, area=request.area)
+            except FileRefused as refused:
+                return self._refused(request, refused, form=form)
+            staged = staged_import_create(
+                area=request.area,
+                kind=self.kind,
+                file_name=upload.name,
+                content=data,
+                user=request.user,
+            )
+            return redirect(self._preview_url(request), pk=staged.pk)
+        status = 400 if form.errors else 200
+        return render(request, self.upload_template, {"form": form, "refused": None}, status=status)
+
+    def preview(self, request: HttpRequest, pk: int) -> HttpResponse:
+        staged = staged_import_get(pk=pk, area=request.area, kind=self.kind)
+        if staged is None:
+            raise Http404(
+                "That upload is not waiting to be applied: it was applied, or it has expired. "
+                "Upload the file again."
+            )
+        if staged.created_by_id != request.user.pk:
+            raise Http404(
+                "That upload is not yours: only the person who uploaded a file can apply it."
+            )
+        if request.method == "POST":
+            apply_form = ApplyImportForm(request.POST)
+            if apply_form.is_valid():
+                try:
+                    result = self.apply(
+                        staged=staged,
+                        user=request.user,
+                        expected_fingerprint=apply_form.cleaned_data["fingerprint"],
+                    )
+                except PreviewOutdated as outdated:
+                    messages.warning(request, str(outdated))
+                    return redirect(self._preview_url(request), pk=staged.pk)
+                except FileRefused as refused:
+                    return self._refused(request, refused)
+                return self.applied(request, staged, result)
+        try:
+            plan = self.check(
+                data=bytes(staged.content), file_name=staged.file_name, area=request.area
+            )
+        except FileRefused as refused:  # the data changed since the upload was checked
+            return self._refused(request, refused)
+        context = {
+            "staged": staged,
+            "plan": plan,
+            "apply_form": ApplyImportForm(initial={"fingerprint": plan.fingerprint}),
+            **self.preview_context(request, plan),
+        }
+        return render(request, self.preview_template, context)
+
+    def _refused(self, request, refused: FileRefused, form=None) -> HttpResponse:
+        return render(
+            request,
+            self.upload_template,
+            {"form": form or self.form_class(), "refused": refused},
+            status=400,
+        )
+
+    @staticmethod
+    def _preview_url(request) -> str:
+        return f"{request.resolver_match.namespace}:import_preview"
