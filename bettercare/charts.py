@@ -87,7 +87,9 @@ class SvgRenderer:
                 "Charts cannot be drawn: Chromium is not installed (run `make install`)."
             )
         self._kaleido = kaleido
-        kaleido.start_sync_server(silence_warnings=True)
+        # No MathJax: kaleido would load it from a CDN each time it resets its tab, and with no
+        # network a chart could wait seconds for that to fail. No chart of the service has LaTeX.
+        kaleido.start_sync_server(mathjax=False, silence_warnings=True)
         return self
 
     def svg(self, figure: go.Figure, *, width: int, height: int) -> str:

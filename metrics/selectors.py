@@ -423,43 +423,77 @@ def metric_series(
     *, area: Area, metric: Metric, months: Sequence[Month], breakdown: str = ""
 ) -> MetricSeries:
     """Actual, plan and last year for each of `months` (one query)."""
+    return metric_series_for(area=area, metrics=[metric], months=months, breakdown=breakdown)[
+        metric.pk
+    ]
+
+
+def metric_series_for(
+    *, area: Area, metrics: Sequence[Metric], months: Sequence[Month], breakdown: str = ""
+) -> dict[int, MetricSeries]:
+    """`metric_series` of several metrics at once, by metric id: one query however many
+    (the board pack's headline charts)."""
     months = tuple(months)
     wanted = {*months, *(month.same_period_last_year() for month in months)}
     rows = (
         MetricValue.objects.filter(
-            area=area, metric=metric, breakdown=breakdown, end_month__in=sorted(wanted)
+            area=area,
+            metric__in=[metric.pk for metric in metrics],
+            breakdown=breakdown,
+            end_month__in=sorted(wanted),
         )
         .order_by()
-        .values_list("series", "end_month", "value")
+        .values_list("metric_id", "series", "end_month", "value")
     )
-    found = {(series, end_month): value for series, end_month, value in rows}
-    return MetricSeries(
-        metric=metric,
-        months=months,
-        actual=tuple(found.get((ACTUAL, month)) for month in months),
-        plan=tuple(found.get((PLAN, month)) for month in months),
-        last_year=tuple(found.get((ACTUAL, month.same_period_last_year())) for month in months),
-        breakdown=breakdown,
-    )
+    found = {(metric_id, series, end_month): value for metric_id, series, end_month, value in rows}
+
+    def series_of(metric: Metric) -> MetricSeries:
+        def value(series: str, month: Month) -> Decimal | None:
+            return found.get((metric.pk, series, month))
+
+        return MetricSeries(
+            metric=metric,
+            months=months,
+            actual=tuple(value(ACTUAL, month) for month in months),
+            plan=tuple(value(PLAN, month) for month in months),
+            last_year=tuple(value(ACTUAL, month.same_period_last_year()) for month in months),
+            breakdown=breakdown,
+        )
+
+    return {metric.pk: series_of(metric) for metric in metrics}
 
 
 def metric_spc(*, area: Area, metric: Metric, up_to: Month, breakdown: str = "") -> spc.SpcResult:
     """The XmR chart of the metric's actual figures up to `up_to`, with the analyst's
-    recalculation points and the plan for `up_to` as its target (two queries)."""
-    points = _actual_series(area=area, metrics=[metric], up_to=up_to, breakdown=breakdown)
-    target = (
+    recalculation points and the plan for `up_to` as its target (three queries)."""
+    return metric_spc_for(area=area, metrics=[metric], up_to=up_to, breakdown=breakdown)[
+        metric.pk
+    ]
+
+
+def metric_spc_for(
+    *, area: Area, metrics: Sequence[Metric], up_to: Month, breakdown: str = ""
+) -> dict[int, spc.SpcResult]:
+    """`metric_spc` of several metrics at once, by metric id: three queries however many."""
+    ids = [metric.pk for metric in metrics]
+    points = _actual_series(area=area, metrics=metrics, up_to=up_to, breakdown=breakdown)
+    targets = dict(
         MetricValue.objects.filter(
-            area=area, metric=metric, breakdown=breakdown, series=PLAN, end_month=up_to
+            area=area, metric__in=ids, breakdown=breakdown, series=PLAN, end_month=up_to
         )
-        .values_list("value", flat=True)
-        .first()
+        .order_by()
+        .values_list("metric_id", "value")
     )
-    return spc.xmr(
-        points.get(metric.pk, []),
-        direction=rag.Direction(metric.direction),
-        target=target,
-        recalculations=_recalculations(area=area, metrics=[metric]).get(metric.pk, []),
-    )
+    recalculations = _recalculations(area=area, metrics=metrics)
+    return {
+        metric.pk: spc.xmr(
+            points.get(metric.pk, []),
+            direction=rag.Direction(metric.direction),
+            target=targets.get(metric.pk),
+            recalculations=recalculations.get(metric.pk, []),
+        )
+        for metric in metrics
+    }
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
 """Southampton's demo board pack: the HWBB's six priorities, portfolio ratings for Quarters One
-and Two 2018/19 (illustrative), and a Draft JCB pack for Quarter Two 2018/19.
+and Two 2018/19 (illustrative), and a Draft JCB pack for Quarter Two 2018/19 with commentary on
+each metric and six performance headlines (the national metrics; delayed days with its SPC
+chart).
 
 Idempotent: everything is written through the services, which update what exists. A demo pack
 someone has since made Final is left as it is (a Final pack's text never changes)."""
@@ -12,11 +14,13 @@ from django.contrib.auth import get_user_model
 
 from bettercare.demo import read_fixture
 from bettercare.periods import parse_quarter
+from metrics.models import Metric
 from schemes.models import Scheme
 
 from .models import Pack
 from .selectors import pack_find
 from .services import (
+    MetricText,
     RatingEntry,
     pack_create,
     pack_text_save,
@@ -59,6 +63,7 @@ def load(*, area, log) -> None:
     if pack.status != Pack.Status.DRAFT:
         log(f"{pack} is Final: left as it is")
         return
+    metrics = Metric.objects.in_bulk(list(data["metrics"]), field_name="code")
     pack_text_save(
         pack=pack,
         text={**data["text"], "meeting_date": dt.date.fromisoformat(data["meeting_date"])},
@@ -66,5 +71,8 @@ def load(*, area, log) -> None:
             priorities[int(number)].pk: text for number, text in data["highlights"].items()
         },
         exempt_sections=[],
+        metric_texts={
+            metrics[code].pk: MetricText(**text) for code, text in data["metrics"].items()
+        },
     )
     log(f"Draft board pack: {pack}")

@@ -2,12 +2,15 @@ from __future__ import annotations
 
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.utils.html import format_html
 
 from bettercare.fields import PeriodFormField
 from bettercare.periods import parse_quarter
+from metrics.models import Metric
 
-from .models import Board, Pack, Priority, Rag
+from .models import Board, Pack, PackMetric, Priority, Rag
 from .sections import exemptable_sections
+from .services import METRIC_COMMENTARY_LENGTH, MetricText
 
 LONG_TEXT = 6000  # characters: a board pack's section, not a document
 DATE_HINT = "For example, 27/09/2018."
@@ -49,8 +52,10 @@ def _textarea(rows: int = 5) -> forms.Textarea:
 
 
 class PackTextForm(forms.ModelForm):
-    """The pack's editable text, its key highlights (one field per priority of the area) and
-    the sections exempt from publication."""
+    """The pack's editable text, its key highlights (one field per priority of the area), what
+    it says about each metric (the commentary of the performance table, and whether the metric
+    is a performance headline, with its commentary and SPC chart) and the sections exempt from
+    publication."""
 
     exempt_sections = forms.MultipleChoiceField(
         label="Sections exempt from publication",
@@ -97,7 +102,15 @@ class PackTextForm(forms.ModelForm):
             "policy_implications": _textarea(4),
         }
 
-    def __init__(self, *args, priorities: list[Priority], highlights: dict[int, str], **kwargs):
+    def __init__(
+        self,
+        *args,
+        priorities: list[Priority],
+        highlights: dict[int, str],
+        metrics: list[Metric] = (),
+        metric_texts: dict[int, PackMetric] | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field.widget, forms.Textarea):
@@ -123,6 +136,71 @@ class PackTextForm(forms.ModelForm):
                 initial=highlights.get(priority.pk, ""),
                 widget=_textarea(4),
             )
+
+        self.metrics = list(metrics)
+        for metric in self.metrics:
+            self._add_metric_fields(metric, (metric_texts or {}).get(metric.pk))
+
+    # Each metric's fields: (name prefix, how the label starts).
+    METRIC_FIELDS = (
+        ("commentary", "Commentary in the performance table"),
+        ("headline", "Show it in the performance headlines, with its chart"),
+        ("headline_text", "Headline commentary"),
+        ("show_spc", "Add its statistical process control (SPC) chart"),
+    )
+
+    def _add_metric_fields(self, metric: Metric, text: PackMetric | None) -> None:
+        text = text or PackMetric(metric=metric)
+
+        def label(start: str):
+            # The metric's name for screen readers, which read each field on its own; the
+            # group's legend shows it to everyone else.
+            return format_html(
+                '{}<span class="nhsuk-u-visually-hidden">: {}</span>', start, metric.name
+            )
+
+        labels = dict(self.METRIC_FIELDS)
+        self.fields[f"commentary_{metric.pk}"] = forms.CharField(
+            label=label(labels["commentary"]),
+            required=False,
+            max_length=METRIC_COMMENTARY_LENGTH,
+            initial=text.commentary,
+            widget=_textarea(2),
+        )
+        self.fields[f"headline_{metric.pk}"] = forms.BooleanField(
+            label=label(labels["headline"]), required=False, initial=text.headline
+        )
+        self.fields[f"headline_text_{metric.pk}"] = forms.CharField(
+            label=label(labels["headline_text"]),
+            required=False,
+            max_length=LONG_TEXT,
+            initial=text.headline_text,
+            widget=_textarea(3),
+        )
+        self.fields[f"show_spc_{metric.pk}"] = forms.BooleanField(
+            label=label(labels["show_spc"]),
+            required=False,
+            initial=text.show_spc,
+        )
+
+    def metric_groups(self):
+        """[(group label, [(metric, [bound fields])])] in catalogue order, for the template."""
+        groups: dict[str, list] = {}
+        for metric in self.metrics:
+            fields = [self[f"{prefix}_{metric.pk}"] for prefix, _ in self.METRIC_FIELDS]
+            groups.setdefault(metric.get_group_display(), []).append((metric, fields))
+        return list(groups.items())
+
+    def metric_texts(self) -> dict[int, MetricText]:
+        return {
+            metric.pk: MetricText(
+                **{
+                    prefix: self.cleaned_data[f"{prefix}_{metric.pk}"]
+                    for prefix, _ in self.METRIC_FIELDS
+                }
+            )
+            for metric in self.metrics
+        }
 
     @staticmethod
     def highlight_field(priority: Priority) -> str:

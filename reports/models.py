@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from bettercare.fields import MonthField, QuarterField
 from bettercare.models import Area
 from bettercare.periods import Month, Quarter
+from metrics.models import Metric
 from schemes.models import Scheme
 
 
@@ -187,6 +188,40 @@ class PackHighlight(models.Model):
         return f"{self.pack}: highlights for priority {self.priority.number}"
 
 
+class PackMetric(models.Model):
+    """What the pack says about one metric: its commentary in the performance table, and
+    whether it is one of the performance headlines, with the headline's commentary and
+    whether its SPC chart is shown. The figures themselves are never stored here: they are
+    read from the metrics (and frozen with each Final version)."""
+
+    pack = models.ForeignKey(Pack, on_delete=models.CASCADE, related_name="metric_texts")
+    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="+")
+    commentary = models.TextField(
+        blank=True, help_text="A line or two for the Commentary column of the performance table."
+    )
+    headline = models.BooleanField(
+        "in the performance headlines",
+        default=False,
+        help_text="The headlines give the metric a chart of the year against plan and last year.",
+    )
+    headline_text = models.TextField("headline commentary", blank=True)
+    show_spc = models.BooleanField(
+        "with its SPC chart",
+        default=False,
+        help_text="Worth showing when the SPC reading signals special cause variation.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pack", "metric__display_order", "metric__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["pack", "metric"], name="one_text_per_pack_metric"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pack}: {self.metric.code}"
+
+
 class FrozenRecordError(RuntimeError):
     """A frozen version is never changed: a correction is a new version."""
 
@@ -295,3 +330,18 @@ class PortfolioRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scheme} {self.quarter.short_label}: {self.get_rag_display()}"
+
+
+class ChartDrawing(models.Model):
+    """A chart drawn as SVG for print, kept by a checksum of what was drawn (the figure's JSON,
+    its size and the versions of the drawing software), so that the same figure is never drawn
+    twice: a Final build after its draft, or `build_pack` after the page's build, reuses it.
+    Drawings unused for a while are removed (see `reports.drawing`)."""
+
+    key = models.CharField(max_length=64, unique=True, help_text="SHA-256 of what was drawn.")
+    svg = models.TextField()
+    created = models.DateTimeField(default=timezone.now)
+    used = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Chart drawing {self.key[:12]}"

@@ -8,13 +8,17 @@ escaped anyway, so it never becomes an element).
 WeasyPrint does not give its memory back to the operating system after a render, so the web
 application lays out each PDF in a short-lived process of its own (`reports.pdf_worker`),
 reading its progress line by line as it goes. The worker is given the static files' folders
-as plain data and does not set Django up, which halves its start-up. The command line, which
-is a process of its own already, lays out in-process.
+as plain data and does not set Django up, which halves its start-up, and it is started before
+the HTML is ready (`PdfWorker`), so that its start-up overlaps the reading of the pack and the
+drawing of its charts. The command line, which is a process of its own already, lays out
+in-process.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import importlib
 import json
 import logging
 import mimetypes
@@ -150,6 +154,19 @@ class _InlineSvgStyleNoise(logging.Filter):
 _svg_noise = _InlineSvgStyleNoise()
 
 
+def load_weasyprint_in_background() -> None:
+    """Import WeasyPrint (half a second) in a thread of its own while the caller reads the pack
+    and draws its charts; `render_pdf` then finds it loaded, or waits for the import to end
+    (Python lets one thread import a module at a time). For builds laid out in-process."""
+    if "weasyprint" not in sys.modules:
+        threading.Thread(
+            target=importlib.import_module,
+            args=("weasyprint",),
+            name="load-weasyprint",
+            daemon=True,
+        ).start()
+
+
 def render_pdf(html: str, *, fetcher=None) -> PdfResult:
     """Lay out the HTML in this process. `fetcher` defaults to the static-files-only one."""
     from weasyprint import HTML
@@ -190,31 +207,44 @@ def report_weasyprint_progress(report: Callable[[str], None]) -> None:
     logger.addHandler(_ProgressHandler(report))
 
 
-def render_pdfs_isolated(
-    documents: Sequence[tuple[str, str]],
-) -> Generator[tuple[str, str], None, dict[str, PdfResult]]:
-    """Lay out several HTML documents, (name, html) pairs, in one process of their own (one
-    start-up for the full and the public version).
+class PdfWorker:
+    """A layout process of its own (`reports.pdf_worker`), started before its documents are
+    ready: it imports WeasyPrint and loads the fonts (half a second and more) while the pack is
+    read and its charts are drawn. Lay documents out with `render`, at most once; `close` ends
+    the process if it is still running (always call it: the worker is also ended if the person
+    waiting goes away)."""
 
-    Yields (name, message) as the worker reports progress, with an empty message when it
-    starts on a document; returns {name: PdfResult}. The worker's output is read line by line;
-    it writes each PDF to a file, never to the pipe, so a large PDF cannot block it."""
-    with tempfile.TemporaryDirectory(prefix="bettercare-pdf-") as directory:
+    def __init__(self):
+        self._directory = tempfile.TemporaryDirectory(prefix="bettercare-pdf-")
+        self.path = Path(self._directory.name)
         static_files = StaticFiles.from_settings()
-        static = Path(directory, "static.json")
+        static = self.path / "static.json"
         static.write_text(json.dumps({"url": static_files.url, "roots": static_files.roots}))
-        arguments: list[str] = [str(static)]
-        for index, (_, html) in enumerate(documents):
-            source = Path(directory, f"{index}.html")
-            source.write_text(html, encoding="utf-8")
-            arguments += [str(source), str(Path(directory, f"{index}.pdf"))]
-        worker = subprocess.Popen(  # noqa: S603 (our own interpreter and module, no shell)
-            [sys.executable, "-m", "reports.pdf_worker", *arguments],
+        self.process = subprocess.Popen(  # noqa: S603 (our own interpreter and module, no shell)
+            [sys.executable, "-m", "reports.pdf_worker", str(static)],
             cwd=settings.BASE_DIR,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
         )
+
+    def render(
+        self, documents: Sequence[tuple[str, str]]
+    ) -> Generator[tuple[str, str], None, dict[str, PdfResult]]:
+        """Lay out the (name, html) documents, in order. Yields (name, message) as the worker
+        reports progress, with an empty message when it starts on a document; returns
+        {name: PdfResult}. The worker's output is read line by line; it writes each PDF to a
+        file, never to the pipe, so a large PDF cannot block it."""
+        worker = self.process
+        try:
+            for index, (_, html) in enumerate(documents):
+                source = self.path / f"{index}.html"
+                source.write_text(html, encoding="utf-8")
+                worker.stdin.write(f"{source}\t{self.path / f'{index}.pdf'}\n")
+            worker.stdin.close()
+        except BrokenPipeError:
+            pass  # the worker ended early: its output says why
         # A layout that never ends (WeasyPrint has had such bugs) is stopped, not waited for.
         watchdog = threading.Timer(WORKER_TIMEOUT_SECONDS * len(documents), worker.kill)
         watchdog.start()
@@ -235,23 +265,41 @@ def render_pdfs_isolated(
                         yield documents[current][0], message
                 elif line.startswith("PAGES "):
                     pages[current] = int(line.removeprefix("PAGES "))
-                else:
+                elif line != "READY":
                     log.append(line)
             worker.wait()
         finally:
             watchdog.cancel()
-            # Also when the person waiting goes away mid-build (the generator is closed).
-            if worker.poll() is None:
-                worker.kill()
-                worker.wait()
-            worker.stdout.close()
         if worker.returncode != 0 or len(pages) != len(documents):
             detail = log[-1] if log else f"exit status {worker.returncode}"
             raise PdfRenderingFailed(f"The PDF could not be laid out ({detail}).")
         return {
-            name: PdfResult(pdf=Path(directory, f"{index}.pdf").read_bytes(), pages=pages[index])
+            name: PdfResult(pdf=(self.path / f"{index}.pdf").read_bytes(), pages=pages[index])
             for index, (name, _) in enumerate(documents)
         }
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream and not stream.closed:
+                # The worker may have gone with input unread: there is nothing left to flush.
+                with contextlib.suppress(BrokenPipeError):
+                    stream.close()
+        self._directory.cleanup()
+
+
+def render_pdfs_isolated(
+    documents: Sequence[tuple[str, str]],
+) -> Generator[tuple[str, str], None, dict[str, PdfResult]]:
+    """Lay out several (name, html) documents in one new worker process (one start-up for the
+    full and the public version); see `PdfWorker.render`."""
+    worker = PdfWorker()
+    try:
+        return (yield from worker.render(documents))
+    finally:
+        worker.close()
 
 
 def render_pdf_isolated(html: str) -> Generator[str, None, PdfResult]:

@@ -8,10 +8,14 @@ the PDF), the figures it used (stored, as JSON, with every Final version) and ta
 to XLSX). Adding a section is a subclass here, its template under
 `reports/templates/reports/sections/`, and one line in `PACK_SECTIONS`.
 
+Sections are numbered in the order they print; appendices are named "Appendix 1",
+"Appendix 2" instead (a section's `appendix` number).
+
 Every template receives, besides its own context: `pack`, `section` (the `AssembledSection`:
-`.number`, `.anchor`, `.title`, `.exempt`), `document_sections` (the sections of this output, for
-the contents), `medium` ("screen" or "print"), `public` (True for the public version),
-`version_label` and `charts` (this section's charts by id, each with `.markup` ready to place).
+`.number` or `.appendix`, `.heading`, `.reference`, `.anchor`, `.title`, `.exempt`),
+`document_sections` (the sections of this output, for the contents), `medium` ("screen" or
+"print"), `public` (True for the public version), `version_label` and `charts` (this section's
+charts by id, each with `.markup` ready to place).
 """
 
 from __future__ import annotations
@@ -26,24 +30,33 @@ from finance.charts import position_variance_chart
 from finance.tables import PositionTable, position_rows
 from finance.variance import FinancePosition, PooledFund
 from finance.wording import describe_position, variance_phrase
+from metrics.charts import spc_chart, trend_chart
+from metrics.rag import DEFAULT_THRESHOLDS, json_number
+from metrics.tables import comparison_words, spc_words
+from metrics.units import format_value
 
 from .models import RAG_MEANINGS, Pack, Rag
 from .selectors import (
+    Headline,
     pack_finance,
+    pack_highlight_reports,
     pack_highlights,
+    pack_metrics,
     portfolio_rows,
     priorities_for,
     schemes_for_quarter,
 )
 from .tables import (
     HighlightTable,
+    PerformanceTable,
     PoolTable,
     PortfolioTable,
     SchemeListTable,
+    performance_rows,
     pool_rows,
     rag_text,
 )
-from .wording import describe_pool
+from .wording import describe_pool, own_thresholds, rag_legend
 
 
 @dataclass
@@ -70,6 +83,8 @@ class PackSection:
     may_be_exempt: ClassVar[bool] = False
     # Cover and contents are not listed in the contents, nor numbered.
     in_contents: ClassVar[bool] = True
+    # An appendix is named "Appendix <n>" rather than numbered with the sections.
+    appendix: ClassVar[int | None] = None
 
     def get_context(self, pack: Pack) -> dict[str, Any]:
         """What the template needs, read live from the data (the pack is a Draft, or this
@@ -99,6 +114,17 @@ class CoverSection(PackSection):
     title = "Cover"
     template_name = "reports/sections/cover.html"
     in_contents = False
+
+    def get_context(self, pack: Pack) -> dict[str, Any]:
+        # The PDF must stand alone: if any of its figures are invented (demonstration data),
+        # the cover says which, as well as the sections that show them.
+        finance = pack_finance(pack=pack)
+        illustrative = []
+        if finance.illustrative:
+            illustrative.append(f"the {finance.year.label} finance figures")
+        if pack_metrics(pack=pack).illustrative:
+            illustrative.append("the metrics' actual figures")
+        return {"illustrative_parts": illustrative}
 
 
 class ContentsSection(PackSection):
@@ -173,6 +199,176 @@ def pool_figures(fund: PooledFund) -> dict[str, Any]:
             for partner in fund.by_partner
         ],
     }
+
+
+class PerformanceSection(PackSection):
+    """The metrics at the pack's data month: each rated against its target and the same period
+    last year by the boards' rule, grouped as the catalogue groups them, with the pack's
+    commentary, the caveats as notes and the legend. Every figure is `rag_summary`'s."""
+
+    id = "performance"
+    title = "Performance"
+    template_name = "reports/sections/performance.html"
+
+    def get_context(self, pack: Pack) -> dict[str, Any]:
+        metrics = pack_metrics(pack=pack)
+        commentary = {metric_id: text.commentary for metric_id, text in metrics.texts.items()}
+        rows, notes = performance_rows(metrics.summary, commentary)
+        month = metrics.data_month
+        groups: dict[str, list] = {}
+        for row in rows:
+            groups.setdefault(row.rag.group_label, []).append(row)
+        own = {}
+        for row in rows:
+            thresholds = row.rag.metric.thresholds
+            if thresholds != DEFAULT_THRESHOLDS:
+                own[row.rag.name] = own_thresholds(thresholds)
+        return {
+            "metrics": metrics,
+            "rows": rows,
+            "notes": notes,
+            "group_tables": [
+                PerformanceTable(group_rows, month=month, caption=label)
+                for label, group_rows in groups.items()
+            ],
+            "legend": rag_legend(),
+            "own_thresholds": sorted(own.items()),
+        }
+
+    def figures(self, context):
+        # Exactly what `manage.py rag_summary --format json` prints for the data month, with
+        # the pack's commentary beside it.
+        metrics = context["metrics"]
+        return {
+            **metrics.summary.as_dict(),
+            "commentary": {row.rag.code: row.commentary for row in context["rows"]},
+        }
+
+    def tables(self, context):
+        if not context["rows"]:
+            return []  # the pack says there are no figures; the workbook has no empty sheet
+        table = PerformanceTable(context["rows"], month=context["metrics"].data_month)
+        table.export_title = "Performance"
+        return [table]
+
+
+class HeadlinesSection(PackSection):
+    """The performance headlines: for each metric the pack chose, its rating, the pack's
+    commentary and its chart of the year against plan and last year (the metric page's own
+    figure), with its SPC chart where the secretary asked for it."""
+
+    id = "headlines"
+    title = "Performance headlines"
+    template_name = "reports/sections/headlines.html"
+
+    def get_context(self, pack: Pack) -> dict[str, Any]:
+        metrics = pack_metrics(pack=pack)
+        items = [
+            HeadlineItem(
+                headline=headline,
+                trend=_trend_chart(headline, metrics.data_month) if headline.has_figures else None,
+                spc=(
+                    _spc_chart(headline, metrics.data_month)
+                    if headline.show_spc and headline.spc.points
+                    else None
+                ),
+            )
+            for headline in metrics.headlines
+        ]
+        return {"metrics": metrics, "headlines": items}
+
+    def charts(self, context):
+        return [
+            chart
+            for item in context["headlines"]
+            for chart in (item.trend, item.spc)
+            if chart is not None
+        ]
+
+    def figures(self, context):
+        def numbers(values):
+            return [None if value is None else json_number(value) for value in values]
+
+        return [
+            {
+                "metric": item.headline.metric.code,
+                "name": item.headline.metric.name,
+                "commentary": item.headline.text,
+                "vs_plan": comparison_words(item.headline.row.vs_plan)
+                if item.headline.row
+                else None,
+                "vs_last_year": comparison_words(item.headline.row.vs_last_year)
+                if item.headline.row
+                else None,
+                "months": [str(month) for month in item.headline.series.months],
+                "actual": numbers(item.headline.series.actual),
+                "plan": numbers(item.headline.series.plan),
+                "last_year": numbers(item.headline.series.last_year),
+                "spc": spc_words(item.headline.spc),
+                "spc_chart": item.spc is not None,
+            }
+            for item in context["headlines"]
+        ]
+
+
+@dataclass
+class HeadlineItem:
+    headline: Headline
+    trend: PackChart | None
+    spc: PackChart | None
+
+
+def _trend_chart(headline: Headline, month) -> PackChart:
+    metric, series = headline.metric, headline.series
+    year = month.financial_year
+    unit = metric.unit
+    held = [index for index, value in enumerate(series.actual) if value is not None]
+    detail = ""
+    if held:
+        latest = held[-1]
+        plan = series.plan[latest]
+        detail = (
+            f" In {series.months[latest].label} the figure was "
+            f"{format_value(series.actual[latest], unit)}"
+            + (f", against a plan of {format_value(plan, unit)}" if plan is not None else "")
+            + f", and {format_value(series.last_year[latest], unit)} a year before."
+        )
+    return PackChart(
+        id=f"trend-{metric.code}",
+        title=f"{metric.name}: {year.label} month by month against plan and last year",
+        # The metric page's own figure (metrics.charts), its title given by the caption here.
+        figure=legend_above(trend_chart(series, title="", height=300, width=680)),
+        description=(
+            f"Line chart of {metric.name} ({metric.unit_label.lower()}) for each month of "
+            f"{year.label}: the actual figure, the plan and the same month a year before."
+            + detail
+        ),
+        width=680,
+        height=300,
+    )
+
+
+def _spc_chart(headline: Headline, month) -> PackChart:
+    metric, result = headline.metric, headline.spc
+    first, last = result.points[0].x, result.points[-1].x
+    return PackChart(
+        id=f"spc-{metric.code}",
+        title=f"{metric.name}: statistical process control, {first.label} to {last.label}",
+        figure=legend_above(spc_chart(result, y_title=metric.unit_label, height=340, width=680)),
+        description=(
+            f"Statistical process control chart of {metric.name} from {first.label} to "
+            f"{last.label}, with its mean and process limits: {spc_words(result)}."
+        ),
+        width=680,
+        height=340,
+    )
+
+
+def legend_above(figure: go.Figure) -> go.Figure:
+    """At the width of a page plotly turns a year's month labels to fit them, and they would run
+    under its legend, which the metric pages place below the plot: the pack places it above.
+    The figure is otherwise the metric page's."""
+    return figure.update_layout(legend={"y": 1.02, "yanchor": "bottom"})
 
 
 class HighlightsSection(PackSection):
@@ -299,13 +495,41 @@ class ImplicationsSection(PackSection):
     template_name = "reports/sections/implications.html"
 
 
+class HighlightReportsAppendix(PackSection):
+    """Appendix 1: the highlight report of every scheme for the quarter, laid out as the
+    template lays it out (the schemes app's own report body). A scheme without a report, or
+    whose report the ICU has not accepted yet, says so."""
+
+    id = "highlight-reports"
+    title = "Highlight reports of the schemes"
+    template_name = "reports/sections/highlight_reports.html"
+    may_be_exempt = True
+    appendix = 1
+
+    def get_context(self, pack: Pack) -> dict[str, Any]:
+        return {"scheme_reports": pack_highlight_reports(pack=pack)}
+
+    def figures(self, context):
+        return [
+            {
+                "scheme": item.number,
+                "name": item.name,
+                "status": item.report.status if item.report else None,
+                "revision": item.report.revision if item.report else None,
+                "in_pack": item.ready,
+            }
+            for item in context["scheme_reports"]
+        ]
+
+
 class FinanceAppendixSection(PackSection):
     """Appendix 2: the finance position by scheme and partner."""
 
     id = "finance-appendix"
-    title = "Appendix 2: finance by scheme and partner"
+    title = "Finance by scheme and partner"
     template_name = "reports/sections/finance_appendix.html"
     may_be_exempt = True
+    appendix = 2
 
     def get_context(self, pack: Pack) -> dict[str, Any]:
         context = _finance_context(pack)
@@ -329,16 +553,18 @@ class FinanceAppendixSection(PackSection):
         return [table]
 
 
-# The pack, in order. Phase two adds performance and headlines after the overview, and
-# appendix 1 before appendix 2.
+# The pack, in order.
 PACK_SECTIONS: tuple[PackSection, ...] = (
     CoverSection(),
     ContentsSection(),
     SummarySection(),
     OverviewSection(),
+    PerformanceSection(),
+    HeadlinesSection(),
     HighlightsSection(),
     ResourcesSection(),
     ImplicationsSection(),
+    HighlightReportsAppendix(),
     FinanceAppendixSection(),
 )
 

@@ -18,9 +18,23 @@ from bettercare.periods import FinancialYear, Month, Quarter
 from bettercare.selectors import Task
 from finance.selectors import finance_position, forecast_months, pooled_fund
 from finance.variance import FinancePosition, PooledFund
-from schemes.models import Scheme
+from metrics.models import Metric
+from metrics.selectors import (
+    MetricSeries,
+    RagRow,
+    RagSummary,
+    figures_are_illustrative,
+    latest_data_month,
+    metric_series_for,
+    metric_spc_for,
+    rag_summary,
+)
+from metrics.spc import SpcResult
+from schemes.models import HighlightReport, Scheme
+from schemes.selectors import highlight_reports_for_pack
+from schemes.workflow import Status as ReportStatus
 
-from .models import Board, Pack, PackBuild, PackVersion, PortfolioRating, Priority
+from .models import Board, Pack, PackBuild, PackMetric, PackVersion, PortfolioRating, Priority
 
 
 def priorities_for(*, area: Area) -> list[Priority]:
@@ -282,4 +296,179 @@ def _read_pack_finance(pack: Pack) -> PackFinance:
         data_month=data_month,
         fund=pooled_fund(area=pack.area, year=year),
         position=finance_position(area=pack.area, month=max(months)) if months else None,
+    )
+
+
+# --- Metrics -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One of the pack's performance headlines: a metric with the pack's commentary on it, its
+    row of the RAG summary (None when it has no figure at the data month), and the figures of
+    its charts: the financial year month by month, and its SPC reading up to the data month."""
+
+    metric: Metric
+    text: str
+    show_spc: bool
+    row: RagRow | None
+    series: MetricSeries
+    spc: SpcResult
+
+    @property
+    def has_figures(self) -> bool:
+        return any(value is not None for value in self.series.actual)
+
+
+@dataclass(frozen=True)
+class PackMetrics:
+    """The metrics a pack reports: the RAG summary at its data month (what the dashboard, its
+    export and `rag_summary` give for that month), the pack's text about each metric and its
+    headlines."""
+
+    data_month: Month
+    summary: RagSummary
+    texts: dict[int, PackMetric]  # by metric id
+    headlines: list[Headline]
+    # The latest month with figures up to the quarter's end: named when the data month has none.
+    latest_month: Month | None
+    illustrative: bool
+
+    @property
+    def has_figures(self) -> bool:
+        return bool(self.summary.rows)
+
+    def commentary(self, metric: Metric) -> str:
+        text = self.texts.get(metric.pk)
+        return text.commentary if text else ""
+
+
+def pack_metric_texts(*, pack: Pack) -> dict[int, PackMetric]:
+    """The pack's text about each metric, by metric id, in catalogue order (one query)."""
+    return {
+        text.metric_id: text
+        for text in PackMetric.objects.filter(pack=pack)
+        .select_related("metric")
+        .order_by("metric__display_order", "metric__code")
+    }
+
+
+def pack_metrics(*, pack: Pack) -> PackMetrics:
+    """The pack's metrics, read once per assembly (see `one_reading`). Nine queries, whatever
+    the number of metrics and headlines (five when no metric is a headline)."""
+    key = ("metrics", pack.pk, pack.area_id, pack.quarter, pack.data_month)
+    return read_once(key, lambda: _read_pack_metrics(pack))
+
+
+def _read_pack_metrics(pack: Pack) -> PackMetrics:
+    area, month = pack.area, pack.data_month
+    summary = rag_summary(area=area, month=month)
+    texts = pack_metric_texts(pack=pack)
+    chosen = [text for text in texts.values() if text.headline]
+    metrics = [text.metric for text in chosen]
+    headlines = []
+    if metrics:
+        series = metric_series_for(area=area, metrics=metrics, months=month.financial_year.months())
+        readings = metric_spc_for(area=area, metrics=metrics, up_to=month)
+        rows = {row.metric.pk: row for row in summary.rows}
+        headlines = [
+            Headline(
+                metric=text.metric,
+                text=text.headline_text,
+                show_spc=text.show_spc,
+                row=rows.get(text.metric_id),
+                series=series[text.metric_id],
+                spc=readings[text.metric_id],
+            )
+            for text in chosen
+        ]
+    return PackMetrics(
+        data_month=month,
+        summary=summary,
+        texts=texts,
+        headlines=headlines,
+        latest_month=latest_data_month(area=area, quarter=pack.quarter),
+        illustrative=figures_are_illustrative(area=area),
+    )
+
+
+def pack_metric_choices(*, pack: Pack) -> list[Metric]:
+    """The metrics the secretary may write about on the pack, in catalogue order: those reported
+    in the pack's financial year, any in its table at the data month, and any it already has
+    text about (so that nothing written is ever hidden). Four queries."""
+    year = pack.quarter.year
+    in_table = {row.metric.pk for row in rag_summary(area=pack.area, month=pack.data_month).rows}
+    written = set(PackMetric.objects.filter(pack=pack).values_list("metric_id", flat=True))
+    return [
+        metric
+        for metric in Metric.objects.order_by("display_order", "code")
+        if metric.is_valid_in(year) or metric.pk in in_table or metric.pk in written
+    ]
+
+
+def headline_metrics_to_start_with(
+    *, area: Area, board: str, quarter: Quarter
+) -> list[tuple[Metric, bool]]:
+    """The headlines a new pack starts with, as (metric, show its SPC chart): the choice made
+    on the same board's previous pack when there is one; else the national metrics reported in
+    the quarter's financial year, without SPC charts."""
+    previous = pack_previous(area=area, board=board, quarter=quarter)
+    if previous is not None:
+        return [
+            (text.metric, text.show_spc)
+            for text in pack_metric_texts(pack=previous).values()
+            if text.headline
+        ]
+    return [
+        (metric, False)
+        for metric in Metric.objects.filter(scope=Metric.Scope.NATIONAL).order_by(
+            "display_order", "code"
+        )
+        if metric.is_valid_in(quarter.year)
+    ]
+
+
+# --- Highlight reports (appendix 1) ---------------------------------------------------------
+
+# A report goes to the board once the Integrated Commissioning Unit has accepted it; before that
+# its lead may still be changing it.
+BOARD_READY = frozenset(
+    {
+        ReportStatus.ACCEPTED,
+        ReportStatus.RECEIVED_BY_JCB,
+        ReportStatus.SIGNED_OFF_BY_JCB,
+        ReportStatus.RECEIVED_BY_HWB,
+    }
+)
+
+
+@dataclass(frozen=True)
+class SchemeReport:
+    """A scheme of the quarter with its highlight report (the current revision) or None."""
+
+    scheme: Scheme
+    name: str  # the scheme's name in the quarter's financial year
+    report: HighlightReport | None
+
+    @property
+    def number(self) -> int:
+        return self.scheme.number
+
+    @property
+    def ready(self) -> bool:
+        """The report can go to the board: the ICU has accepted it."""
+        return self.report is not None and self.report.status in BOARD_READY
+
+
+def pack_highlight_reports(*, pack: Pack) -> list[SchemeReport]:
+    """Every scheme of the pack's quarter, by number, with its highlight report for the quarter,
+    read once per assembly; a fixed number of queries however many schemes (see
+    `schemes.selectors.highlight_reports_for_pack`)."""
+    key = ("highlight reports", pack.area_id, pack.quarter)
+    return read_once(
+        key,
+        lambda: [
+            SchemeReport(scheme=scheme, name=scheme.name_in(pack.quarter.year), report=report)
+            for scheme, report in highlight_reports_for_pack(area=pack.area, quarter=pack.quarter)
+        ],
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from bettercare.models import Area
 from bettercare.periods import Quarter
+from metrics.models import Metric
 from schemes.models import Scheme
 
 from .defaults import CARRIED_FORWARD_FIELDS, default_text
@@ -21,6 +22,7 @@ from .models import (
     Pack,
     PackBuild,
     PackHighlight,
+    PackMetric,
     PackVersion,
     PortfolioRating,
     Priority,
@@ -28,7 +30,12 @@ from .models import (
 )
 from .pdf import PdfResult
 from .sections import PACK_SECTIONS, exemptable_sections
-from .selectors import pack_next_version_number, pack_previous, priorities_for
+from .selectors import (
+    headline_metrics_to_start_with,
+    pack_next_version_number,
+    pack_previous,
+    priorities_for,
+)
 
 # What the board secretary edits on a pack, as `pack_text_save` takes it: its text, the date of
 # the meeting and the data month.
@@ -49,6 +56,17 @@ TEXT_FIELDS = (
     "policy_implications",
 )
 BUILDS_KEPT_FOR = dt.timedelta(days=1)
+METRIC_COMMENTARY_LENGTH = 600  # characters: a cell of the performance table
+
+
+@dataclass(frozen=True)
+class MetricText:
+    """What the board secretary writes about one metric on a pack (see `PackMetric`)."""
+
+    commentary: str = ""
+    headline: bool = False
+    headline_text: str = ""
+    show_spc: bool = False
 
 
 class PackNotEditable(ValidationError):
@@ -74,7 +92,11 @@ def pack_create(
     """A new Draft pack. Its standing text is carried forward from the same board's previous
     pack when there is one, else the defaults; the quarter's own text starts from defaults
     (see `reports.defaults`). The person creating it is the contact of a board's first pack.
-    Its data month is the quarter's (`Quarter.data_month`), which the secretary may change."""
+    Its data month is the quarter's (`Quarter.data_month`), which the secretary may change.
+
+    Its performance headlines are the metrics the previous pack chose (with the same SPC
+    charts), else the national metrics of the year; their commentary, like the commentary of
+    the performance table, starts empty: it is about this quarter's figures."""
     if board not in Board.values:
         raise ValidationError({"board": f"The board must be one of {', '.join(Board.values)}."})
     if Pack.objects.filter(area=area, board=board, quarter=quarter).exists():
@@ -102,6 +124,11 @@ def pack_create(
         PackHighlight(pack=pack, priority=priority, text="")
         for priority in priorities_for(area=area)
     )
+    for metric, show_spc in headline_metrics_to_start_with(
+        area=area, board=board, quarter=quarter
+    ):
+        # Saved one by one, not in bulk: each is the first entry of its history.
+        PackMetric.objects.create(pack=pack, metric=metric, headline=True, show_spc=show_spc)
     return pack
 
 
@@ -120,10 +147,12 @@ def pack_text_save(
     text: Mapping[str, object],
     highlights: Mapping[int, str] | None = None,
     exempt_sections: Iterable[str] | None = None,
+    metric_texts: Mapping[int, MetricText] | None = None,
 ) -> Pack:
     """Save a Draft pack's editable text (its data month among it: see `TEXT_FIELDS`), its key
-    highlights (priority id -> text) and the sections exempt from publication, all or nothing.
-    A data month outside the quarter's financial year, or after the quarter, is refused."""
+    highlights (priority id -> text), the sections exempt from publication and its text about
+    metrics (metric id -> `MetricText`), all or nothing. A data month outside the quarter's
+    financial year, or after the quarter, is refused."""
     pack = Pack.objects.select_for_update().get(pk=pack.pk)
     _check_draft(pack)
     unknown = set(text) - set(TEXT_FIELDS)
@@ -158,7 +187,45 @@ def pack_text_save(
             if highlight.pk is None or highlight.text != value.strip():
                 highlight.text = value.strip()
                 highlight.save()
+    if metric_texts is not None:
+        _metric_texts_save(pack, metric_texts)
     return pack
+
+
+def _metric_texts_save(pack: Pack, texts: Mapping[int, MetricText]) -> None:
+    metrics = Metric.objects.in_bulk(list(texts))
+    strangers = set(texts) - set(metrics)
+    if strangers:
+        raise ValidationError("Commentary can only be written about metrics of the catalogue.")
+    too_long = [
+        metrics[metric_id].name
+        for metric_id, text in texts.items()
+        if len(text.commentary.strip()) > METRIC_COMMENTARY_LENGTH
+    ]
+    if too_long:
+        raise ValidationError(
+            f"Keep the commentary of the performance table to {METRIC_COMMENTARY_LENGTH} "
+            f"characters: {', '.join(too_long)}."
+        )
+    existing = {item.metric_id: item for item in PackMetric.objects.filter(pack=pack)}
+    for metric_id, text in texts.items():
+        wanted = {
+            "commentary": text.commentary.strip(),
+            "headline": bool(text.headline),
+            "headline_text": text.headline_text.strip(),
+            "show_spc": bool(text.show_spc),
+        }
+        item = existing.get(metric_id)
+        if item is None:
+            if wanted == asdict(MetricText()):
+                continue  # nothing said about it: no record needed
+            item = PackMetric(pack=pack, metric=metrics[metric_id])
+        elif all(getattr(item, name) == value for name, value in wanted.items()):
+            continue  # only real changes: each save is an entry in the history
+        for name, value in wanted.items():
+            setattr(item, name, value)
+        item.full_clean()
+        item.save()
 
 
 @transaction.atomic

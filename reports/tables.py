@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import django_tables2 as tables
+from django.template.defaultfilters import linebreaksbr
 from django.template.loader import render_to_string
+from django.utils.html import format_html, format_html_join
 
 from bettercare.money import format_percent, round_half_up
-from bettercare.periods import Quarter
+from bettercare.periods import Month, Quarter
 from finance.tables import MoneyColumn
 from finance.variance import PooledFund
+from metrics.rag import Comparison, YtdRule
+from metrics.selectors import RagRow, RagSummary
+from metrics.tables import comparison_words
 
 from .models import PortfolioRating
 
@@ -142,3 +149,133 @@ class PoolTable(tables.Table):
 
     def value_share_pct(self, value):
         return "" if value is None else round_half_up(value, 1)
+
+
+@dataclass(frozen=True)
+class PerformanceRow:
+    """A metric of the performance table: its row of the RAG summary, the pack's commentary
+    and the numbers of its caveats among the table's notes."""
+
+    rag: RagRow
+    commentary: str
+    note_numbers: tuple[int, ...] = ()
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return self.rag.notes
+
+
+def performance_rows(
+    summary: RagSummary, commentary: dict[int, str]
+) -> tuple[list[PerformanceRow], list[str]]:
+    """The summary's rows with the pack's commentary (metric id -> text), and the table's notes:
+    every caveat once, numbered in the order the table first meets it."""
+    notes: list[str] = []
+    rows = []
+    for row in summary.rows:
+        numbers = []
+        for note in row.notes:
+            if note not in notes:
+                notes.append(note)
+            numbers.append(notes.index(note) + 1)
+        rows.append(
+            PerformanceRow(
+                rag=row,
+                commentary=commentary.get(row.metric.pk, ""),
+                note_numbers=tuple(numbers),
+            )
+        )
+    return rows, notes
+
+
+def comparison_cell(comparison: Comparison) -> str:
+    """A rating as the board reads it: the written label in its colour, then the difference
+    ("Slightly Off Track (4% higher than target)"); the colour only reinforces the words."""
+    badge = render_to_string(
+        "includes/rag_badge.html",
+        {"rag": comparison.rag.value if comparison.rag else "", "label": comparison.label},
+    )
+    if comparison.text:
+        return format_html('{} <span class="pack-difference">({})</span>', badge, comparison.text)
+    return badge
+
+
+def compared_as(row: RagRow, month: Month) -> str:
+    """What a row compares: the year to date of a count, the month alone of a rate."""
+    if row.ytd_rule == YtdRule.SUM:
+        return f"Year to date, {month.financial_year.months()[0].first_day:%B} to {month.label}"
+    return f"{month.label} alone"
+
+
+class PerformanceTable(tables.Table):
+    """The performance table: each metric rated against its target and last year, with the
+    pack's commentary. Rows are `PerformanceRow`s. The figures compared are in the export
+    only (hidden columns): the printed table keeps the boards' four columns."""
+
+    group = tables.Column("Group", accessor="rag__group_label", visible=False)
+    metric = tables.Column("Metric", accessor="rag__name")
+    compared = tables.Column("Compared", accessor="rag", visible=False)
+    actual = tables.Column("Actual", accessor="rag__actual", visible=False)
+    plan = tables.Column("Target", accessor="rag__plan", visible=False)
+    last_year = tables.Column("Last year", accessor="rag__last_year", visible=False)
+    vs_plan = tables.Column("Year to Date vs. Target", accessor="rag__vs_plan")
+    vs_last_year = tables.Column("Year to Date vs. Last Year", accessor="rag__vs_last_year")
+    commentary = tables.Column("Commentary", accessor="commentary", empty_values=())
+    caveats = tables.Column("Caveats", accessor="notes", visible=False, empty_values=())
+
+    class Meta:
+        orderable = False
+        default = ""
+        empty_text = "No metric has figures for this month."
+        attrs = {
+            "class": "nhsuk-table pack-table pack-performance",
+            "data-testid": "performance-table",
+        }
+
+    def __init__(self, data, *, month: Month, caption: str = "", **kwargs):
+        super().__init__(data, **kwargs)
+        self.month = month
+        self.caption = caption
+
+    def render_metric(self, value, record):
+        notes = format_html_join(
+            "",
+            '<sup class="pack-note-ref"><a href="#performance-note-{}">{}</a></sup>',
+            ((number, number) for number in record.note_numbers),
+        )
+        return format_html(
+            '{}{}<br><span class="pack-compared">{}: {}; target {}; last year {}</span>',
+            value,
+            notes,
+            compared_as(record.rag, self.month),
+            record.rag.actual_display,
+            record.rag.plan_display if record.rag.plan is not None else "none",
+            record.rag.last_year_display,
+        )
+
+    def value_metric(self, value, record):
+        return value
+
+    def value_compared(self, value, record):
+        return compared_as(value, self.month)
+
+    def render_vs_plan(self, value, record):
+        return comparison_cell(value)
+
+    def value_vs_plan(self, value, record):
+        return comparison_words(value)
+
+    def render_vs_last_year(self, value, record):
+        return comparison_cell(value)
+
+    def value_vs_last_year(self, value, record):
+        return comparison_words(value)
+
+    def render_commentary(self, value, record):
+        return linebreaksbr(value, autoescape=True)
+
+    def render_caveats(self, value, record):
+        return " ".join(value)
+
+    def value_caveats(self, value, record):
+        return " ".join(value)

@@ -4,6 +4,7 @@ action checks its permission on the server, for GET and POST alike."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 
 from django.contrib import messages
@@ -15,10 +16,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2.export import TableExport
 
+from bettercare.charts import ChartRenderingUnavailable
 from bettercare.views import area_required
 from schemes.models import Scheme
 
 from .assembly import FULL, PUBLIC, SCREEN, PackAssembly, pack_pdfs_build, version_label
+from .drawing import shared_renderer
 from .forms import BuildForm, FinaliseForm, PackCreateForm, PackTextForm, QuarterForm, RatingFormSet
 from .models import Pack
 from .progress import progress_response
@@ -27,6 +30,8 @@ from .selectors import (
     pack_get,
     pack_highlights,
     pack_list,
+    pack_metric_choices,
+    pack_metric_texts,
     pack_next_version_number,
     pack_version_get,
     pack_versions,
@@ -136,6 +141,12 @@ def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pack = _pack_or_404(request, pk)
     public = request.GET.get("version") == PUBLIC
     assembly = PackAssembly(pack, version_label=_screen_label(pack))
+    if assembly.charts and pack.is_draft:
+        # The build buttons are on this page: start this process's chart renderer now, in its
+        # own thread (the page does not wait), so that a build has Chromium ready. Unused, it
+        # closes after its idle time. Without Chromium, the build will say so.
+        with contextlib.suppress(ChartRenderingUnavailable):
+            shared_renderer().start()
     return render(
         request,
         "reports/pack_detail.html",
@@ -166,6 +177,8 @@ def pack_edit(request: HttpRequest, pk: int) -> HttpResponse:
         instance=pack,
         priorities=priorities,
         highlights=highlights,
+        metrics=pack_metric_choices(pack=pack),
+        metric_texts=pack_metric_texts(pack=pack),
     )
     action = request.POST.get("action", "save")
     if request.method == "POST" and action != "edit" and form.is_valid():
@@ -177,6 +190,7 @@ def pack_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 text=form.text(),
                 highlights=form.highlights(),
                 exempt_sections=form.cleaned_data["exempt_sections"],
+                metric_texts=form.metric_texts(),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -200,6 +214,7 @@ def _preview(request: HttpRequest, pack: Pack, form: PackTextForm) -> HttpRespon
             text=form.text(),
             highlights=form.highlights(),
             exempt_sections=form.cleaned_data["exempt_sections"],
+            metric_texts=form.metric_texts(),
         )
         assembly = PackAssembly(preview_pack, version_label=_draft_label(preview_pack))
         sections_html = assembly.render_sections(medium=SCREEN, public=False)

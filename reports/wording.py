@@ -1,4 +1,5 @@
-"""The pooled fund in the pack's words. Pure, no Django import.
+"""The pack's own wording of figures: the pooled fund, and the legend of the performance table.
+Pure, no Django import.
 
     describe_pool(fund) ->
         "The pooled fund for 2018/19 is £110.50M: £73.40M from the CCG and £37.10M from the
@@ -11,9 +12,13 @@ them in a sentence.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from bettercare.money import format_millions, round_half_up
 from finance.variance import PooledFund
 from finance.wording import partner_label
+from metrics.rag import DEFAULT_THRESHOLDS, LAST_YEAR_LABELS, PLAN_LABELS, Rag, Thresholds
 
 
 def times_words(times) -> str:
@@ -43,3 +48,46 @@ def describe_pool(fund: PooledFund) -> str:
     if fund.times_minimum is None:  # a national minimum of nothing
         return f"{sentence}; the national minimum is {minimum}."
     return f"{sentence}, {times_words(fund.times_minimum)} the national minimum of {minimum}."
+
+
+# --- The performance table's legend --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LegendRow:
+    rag: str  # "green", "amber", "red": the badge's colour
+    name: str  # "Green"
+    worse_by: str  # "more than 0% and less than 10%"
+    against_target: str  # "Slightly Off Track"
+    against_last_year: str  # "Slightly Worse"
+
+
+def _percent(value: Decimal) -> str:
+    return f"{value.normalize():f}%"
+
+
+def rag_legend(thresholds: Thresholds = DEFAULT_THRESHOLDS) -> list[LegendRow]:
+    """The boards' RAG rule as the legend under the performance table states it, from the
+    thresholds and labels `metrics.rag` rates with (Green up to 0% worse, Red from 10%)."""
+    amber, red = _percent(thresholds.amber_above), _percent(thresholds.red_from)
+    bands = {
+        Rag.GREEN: f"{amber} or less",
+        Rag.AMBER: f"more than {amber} and less than {red}",
+        Rag.RED: f"{red} or more",
+    }
+    return [
+        LegendRow(
+            rag=rag.value,
+            name=rag.value.capitalize(),
+            worse_by=bands[rag],
+            against_target=PLAN_LABELS[rag],
+            against_last_year=LAST_YEAR_LABELS[rag],
+        )
+        for rag in Rag
+    ]
+
+
+def own_thresholds(thresholds: Thresholds) -> str:
+    """How the legend names a metric's own thresholds: 'Amber above 2%, Red from 5%'."""
+    amber, red = _percent(thresholds.amber_above), _percent(thresholds.red_from)
+    return f"Amber above {amber}, Red from {red}"

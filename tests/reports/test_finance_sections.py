@@ -65,7 +65,7 @@ def test_the_pdf_states_the_finance_position_as_finance_summary_does(demo_pack):
 
     assert "Activity data up to Month 5, 31 August 2018." in pages[0]  # the cover
 
-    resources = page_with(pages, "4. Resource implications")
+    resources = page_with(pages, "6. Resource implications")
     assert "Activity data up to Month 5, 31 August 2018." in resources
     # The percentage is the summary's, rounded for reading as the boards write it.
     percentage = format_percent(Decimal(str(summary["total"]["variance_pct"])), 2)
@@ -122,7 +122,7 @@ def test_appendix_2_has_a_row_for_every_pooled_scheme_and_repeats_its_headings(d
     pdf = build(demo_pack).pdfs[FULL].pdf
     pages, layouts = pdf_pages(pdf), pdf_pages(pdf, layout=True)
     appendix = [
-        index for index, text in enumerate(pages) if "Appendix 2: finance by scheme" in text
+        index for index, text in enumerate(pages) if "Appendix 2: Finance by scheme" in text
     ]
     first = appendix[-1]  # the contents names it too
     appendix_pages = [flat(text) for text in pages[first:]]
@@ -420,4 +420,4 @@ def test_the_public_version_can_leave_out_appendix_2_and_then_does_not_point_to_
     assert "All schemes" in full
     assert MONTH_5_WORDS in public  # the resource implications stay public
     assert "Appendix 2 gives the position" not in public and "All schemes" not in public
-    assert "leaves out section 6, “Appendix 2: finance by scheme and partner”" in public
+    assert "leaves out Appendix 2, “Finance by scheme and partner”" in public

@@ -17,6 +17,14 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+@pytest.fixture(autouse=True)
+def latest_schema_afterwards():
+    """Later migrations exist: the tests that follow need the whole schema back."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 def test_existing_packs_and_their_history_get_the_quarters_data_month(area):
     old = migrate(BEFORE)
     try:

@@ -1,6 +1,7 @@
 """The pack as PDF, read back as text: cover, contents with the right page numbers, running
 header and footer, the sections, the outline, the public version, and charts as vector SVG."""
 
+import base64
 import re
 import subprocess
 
@@ -26,6 +27,13 @@ from tests.factories import SchemeFactory
 from .pdf_reading import flat, pdf_outline, pdf_pages
 
 pytestmark = pytest.mark.django_db
+
+
+def contents_headings(pack, sections=PACK_SECTIONS) -> list[str]:
+    """The headings the contents lists, in order: "1. Brief summary and recommendations" ...
+    "Appendix 1: Highlight reports of the schemes", "Appendix 2: ..."."""
+    assembly = PackAssembly(pack, version_label="Test", sections=sections)
+    return [item.heading for item in assembly.sections if item.in_contents]
 
 
 def build(pack, outputs=(FULL,), **kwargs):
@@ -60,13 +68,20 @@ def test_pdf_has_cover_contents_page_numbers_and_every_section(pack):
 
     contents = pages[1]
     assert contents.startswith("Joint Commissioning Board") and "Contents" in contents
-    titles = [section.title for section in PACK_SECTIONS if section.in_contents]
-    for position, title in enumerate(titles, start=1):
-        match = re.search(rf"{position}\. {re.escape(title)} [ .]*(\d+)", contents)
-        assert match, f"{title} is not in the contents"
+    headings = contents_headings(pack)
+    assert headings[:3] == ["1. Brief summary and recommendations", "2. Overview of the programme",
+                            "3. Performance"]
+    # Appendices are named, not numbered with the sections.
+    assert headings[-2:] == [
+        "Appendix 1: Highlight reports of the schemes",
+        "Appendix 2: Finance by scheme and partner",
+    ]
+    for heading in headings:
+        match = re.search(rf"{re.escape(heading)}[ .]*(\d+)", contents)
+        assert match, f"{heading} is not in the contents"
         page_number = int(match.group(1))
         # The page the contents gives is the page where the section's heading is.
-        assert f"{position}. {title}" in pages[page_number - 1]
+        assert heading in pages[page_number - 1]
         assert page_number > 2
 
     body = " ".join(pages)
@@ -85,11 +100,7 @@ def test_pdf_has_cover_contents_page_numbers_and_every_section(pack):
 def test_pdf_outline_lets_a_reader_jump_to_each_section(pack):
     outline = pdf_outline(build(pack).pdfs[FULL].pdf)
     top_level = [title for level, title in outline if level == 1]
-    assert top_level[:2] == ["Cover", "Contents"]
-    for position, section in enumerate(
-        [section for section in PACK_SECTIONS if section.in_contents], start=1
-    ):
-        assert f"{position}. {section.title}" in top_level
+    assert top_level == ["Cover", "Contents", *contents_headings(pack)]
     assert (2, "Recommendations") in outline
     assert (2, "Portfolio view") in outline
 
@@ -100,19 +111,19 @@ def test_public_version_leaves_out_exempt_sections_and_says_so(pack):
     full = flat(" ".join(pdf_pages(built.pdfs[FULL].pdf)))
     public = flat(" ".join(pdf_pages(built.pdfs[PUBLIC].pdf)))
 
-    assert "3. Key highlights and the portfolio view Exempt from publication" in full
+    assert "5. Key highlights and the portfolio view Exempt from publication" in full
     assert "Admissions up." in full
     assert "Key highlights and the portfolio view" in public  # named on the cover only
     assert "Admissions up." not in public
     assert "Clusters now cover working age adults." not in public
     assert (
-        "This public version leaves out section 3, “Key highlights and the portfolio view”"
+        "This public version leaves out section 5, “Key highlights and the portfolio view”"
         in public
     )
     assert "Public version" in public
     # The remaining sections keep their numbers, so that both versions can be cited alike.
-    assert "4. Resource implications" in public
-    assert "5. Legal, risk management and policy framework implications" in public
+    assert "6. Resource implications" in public
+    assert "7. Legal, risk management and policy framework implications" in public
     assert built.pdfs[PUBLIC].pages < built.pdfs[FULL].pages
 
 
@@ -167,11 +178,15 @@ def test_a_new_section_with_a_real_chart_prints_as_vector_svg(pack, chart_sectio
     sections = (*PACK_SECTIONS, ChartSection())
     assembly = PackAssembly(pack, version_label="Test", sections=sections)
     html = assembly.print_html(public=False)
-    assert "<svg" in html and "Actual admissions" in html  # inline vector SVG from kaleido
+    # The chart is kaleido's SVG, as an image of the page (a data: URI).
+    images = re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html)
+    assert len(images) == 1
+    svg = base64.b64decode(images[0]).decode()
+    assert svg.startswith("<svg") and "Actual admissions" in svg
 
     result = render_pdf(html)
     pages = [flat(text) for text in pdf_pages(result.pdf)]
-    number = len([section for section in sections if section.in_contents])
+    number = len([section for section in sections if section.in_contents and not section.appendix])
     chart_page = next(text for text in pages[2:] if f"{number}. Admissions trend" in text)
     # The chart's own words are text in the PDF: it was drawn as vectors, not as a picture.
     assert "Non-elective admissions" in chart_page
@@ -271,10 +286,7 @@ def test_long_tables_repeat_their_header_and_sections_start_at_the_top_of_a_page
     for text in portfolio_pages:  # ...and every page of it starts with the column headings
         assert "Scheme Lead(s) RAG Q1 2018/19 RAG Q2 2018/19 Narrative Updated" in text
 
-    for position, section in enumerate(
-        [section for section in PACK_SECTIONS if section.in_contents], start=1
-    ):
-        heading = f"{position}. {section.title}"
+    for heading in contents_headings(pack):
         page = next(text for text in pages[2:] if heading in text)
         lines = [line for line in page.splitlines() if line.strip()]
         # Under the running header, the first thing on the page is the section's heading.

@@ -11,10 +11,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from bettercare.periods import parse_quarter
+from metrics.models import Metric
 from reports.assembly import FULL, PUBLIC, PackAssembly, pack_pdfs_build, run_to_end
 from reports.pdf import URLRefused, _url_fetcher_class, render_pdf
-from reports.services import RatingEntry, pack_text_save, portfolio_ratings_save
+from reports.services import MetricText, RatingEntry, pack_text_save, portfolio_ratings_save
 
+from .conftest import accepted_report
 from .pdf_reading import flat, pdf_pages
 
 pytestmark = pytest.mark.django_db
@@ -69,8 +71,13 @@ def hostile(server) -> str:
 
 
 @pytest.fixture
-def hostile_pack(pack, priorities, carers, analyst, server):
+def hostile_pack(pack, priorities, carers, analyst, server, figures):
     text = hostile(server)
+    # A highlight report (appendix 1) and the pack's words on the metrics: the commentary of the
+    # performance table and a headline with its chart.
+    accepted_report(carers, analyst=analyst, priorities=text, recommendations=text)
+    nel = Metric.objects.get(code="nel_admissions")
+    metric_texts = {nel.pk: MetricText(commentary=text[:600], headline=True, headline_text=text)}
     portfolio_ratings_save(
         area=pack.area,
         quarter=parse_quarter("2018-19-Q2"),
@@ -91,6 +98,7 @@ def hostile_pack(pack, priorities, carers, analyst, server):
             "policy_implications": text,
         },
         highlights={priority.pk: text for priority in priorities},
+        metric_texts=metric_texts,
     )
 
 
@@ -100,7 +108,10 @@ def test_user_text_is_escaped_on_the_page(hostile_pack, server, login, secretary
     assert response.status_code == 200
     assert '<script>alert("pwned")' not in html
     assert f'<img src="{server.url}' not in html and f'href="{server.url}' not in html
-    assert "&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;" in html
+    # Escaped wherever it is shown: 2 priorities, the cover's 3 fields, summary, recommendations,
+    # reasons, 3 implications, the portfolio, the table's commentary, the headline and the
+    # report's two answers.
+    assert html.count("&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;") == 16
     assert server.hits == []
 
 
@@ -116,11 +127,16 @@ def test_the_pdf_shows_the_markup_as_text_and_fetches_nothing(hostile_pack, serv
     result = render_pdf(html, fetcher=RecordingFetcher())
     text = flat(" ".join(pdf_pages(result.pdf)))
 
-    assert '<script>alert("pwned")</script>' in text  # shown as the words typed
+    # Shown as the words typed, in every place it was typed (the commentary of the table, the
+    # headline and the highlight report among them); a narrow cell may wrap it.
+    assert "".join(text.split()).count('<script>alert("pwned")</script>') == 16
     assert f'<img src="{server.url}/tracker.png">' in text
     assert server.hits == []
-    # The only thing WeasyPrint asked for was the print stylesheet.
-    assert fetched == ["file:///static/reports/pack-print.css"]
+    # The only things WeasyPrint asked for: the print stylesheet and the charts' data: URIs.
+    assert fetched[0] == "file:///static/reports/pack-print.css"
+    assert len(fetched) == 2 and all(  # one chart: the headline's
+        url.startswith("data:image/svg+xml;base64,") for url in fetched[1:]
+    )
 
 
 def test_the_web_build_in_its_own_process_fetches_nothing(hostile_pack, server):

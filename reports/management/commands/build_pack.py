@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from bettercare.models import Area
 from bettercare.periods import PeriodError, parse_quarter
 from reports.assembly import FULL, PUBLIC, pack_pdfs_build, run_to_end, version_label
+from reports.drawing import ChartRenderer
 from reports.models import Board, Pack
 from reports.selectors import (
     pack_find,
@@ -87,10 +88,15 @@ class Command(BaseCommand):
 
         label = version_label(number=pack_next_version_number(pack=pack), final=False)
         kind = PUBLIC if public else FULL
-        built = run_to_end(
-            pack_pdfs_build(pack, version_label=label, outputs=[kind], isolate=False),
-            lambda message: self.stdout.write(f"  {message}"),
-        )
+        # A renderer of its own, one tab (the quickest to start), closed when the PDF is made;
+        # charts drawn before (for the page, or an earlier run) are not drawn again.
+        with ChartRenderer(tabs=1, idle_seconds=None) as renderer:
+            built = run_to_end(
+                pack_pdfs_build(
+                    pack, version_label=label, outputs=[kind], isolate=False, renderer=renderer
+                ),
+                lambda message: self.stdout.write(f"  {message}"),
+            )
         result = built.pdfs[kind]
         output.write_bytes(result.pdf)
         self.stdout.write(
