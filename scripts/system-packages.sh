@@ -4,14 +4,19 @@
 #   chromium                 charts rendered to SVG for PDFs (kaleido) and the browser tests
 #   libpango / fonts         WeasyPrint's text layout and the fonts the print stylesheet names
 #   poppler-utils            pdftotext, to read PDFs back in tests
+#   python3-venv             `make install` creates .venv with it
+#   npm                      installs NHS.UK frontend; only when there is no npm at all, since
+#                            a Node.js from elsewhere (NodeSource) brings its own and Debian's
+#                            npm package would conflict with it
 set -u
-packages=(chromium fonts-liberation libpango-1.0-0 libpangoft2-1.0-0 poppler-utils)
+packages=(chromium fonts-liberation libpango-1.0-0 libpangoft2-1.0-0 poppler-utils python3-venv)
 
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
     || missing+=("$package")
 done
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then

@@ -12,6 +12,9 @@ from metrics.selectors import RagSummary, rag_summary
 
 
 class Command(BaseCommand):
+    # A read-only report: skipping the system checks (which import every URL and view) halves
+    # the command's start-up; `manage.py check` and the server still run them.
+    requires_system_checks = []
     help = (
         "Print each metric with figures in the month, rated against its plan and last year "
         "(the same figures as the dashboard and the board pack)."
