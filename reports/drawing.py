@@ -132,9 +132,12 @@ class ChartRenderer:
 
     def start(self) -> None:
         """Start Chromium without waiting for it: it is ready by the time the drawings are
-        asked for, or sooner than if started then."""
+        asked for, or sooner than if started then. Left unused, it closes after its idle time
+        like a browser that has drawn."""
         with self._lock:
             self._start()
+            if not self._busy:
+                self._schedule_close(self.idle_seconds)
 
     def _start(self) -> None:
         if self._browser is not None:
@@ -161,10 +164,11 @@ class ChartRenderer:
         its SVG. They are drawn as far as possible in parallel (one per tab)."""
         if not jobs:
             return []
-        if self._broken:
-            # A browser that failed once is not trusted again.
-            self.close(force=True)
         with self._lock:
+            if self._broken and not self._busy:
+                # A browser that failed once is not trusted again. (While another build still
+                # draws with it, that build's end closes it; this batch shares it meanwhile.)
+                self._detach_and_close_later()
             self._start()
             self._busy += 1
             self._cancel_idle_timer()
@@ -181,8 +185,10 @@ class ChartRenderer:
                 remaining[0] -= 1
                 if not remaining[0]:
                     self._busy -= 1
-                    if not self._busy and not self._broken:
-                        self._schedule_idle_close()
+                    if not self._busy:
+                        # A broken browser goes at once; a sound one after its idle time. (A
+                        # timer, not here: this runs on the browser's own thread.)
+                        self._schedule_close(0 if self._broken else self.idle_seconds)
 
         for future in futures:
             future.add_done_callback(finished)
@@ -204,7 +210,7 @@ class ChartRenderer:
         """The SVG of each job, in order, waiting for them."""
         futures = self.draw_async(jobs)
         try:
-            return [future.result() for future in futures]
+            return [future.result(timeout=START_TIMEOUT + DRAW_TIMEOUT) for future in futures]
         except Exception as error:
             raise self.failure(futures) from error
 
@@ -220,11 +226,13 @@ class ChartRenderer:
             "administrator."
         )
 
-    def _schedule_idle_close(self) -> None:
-        if self.idle_seconds is None or self._browser is None:
+    def _schedule_close(self, seconds: float | None) -> None:
+        """Close the browser after `seconds` unless a build uses it meanwhile (None: never).
+        Called with the lock held."""
+        if seconds is None or self._browser is None:
             return
         self._cancel_idle_timer()
-        self._idle_timer = threading.Timer(self.idle_seconds, self._close_if_idle)
+        self._idle_timer = threading.Timer(seconds, self._close_if_idle)
         self._idle_timer.daemon = True
         self._idle_timer.start()
 
@@ -237,32 +245,49 @@ class ChartRenderer:
         if not self._busy:
             self.close()
 
-    def close(self, *, force: bool = False) -> None:
-        """Close Chromium (waiting for it to finish starting, if it is) and the thread; unless
-        `force`, not while a build is drawing with it (its end schedules the close)."""
+    def close(self) -> None:
+        """Close Chromium (waiting for it to finish starting, if it is) and the thread; not
+        while a build is drawing with it (its end schedules the close)."""
         with self._lock:
-            if self._busy and not force:
+            if self._busy:
                 return
-            browser, loop, thread = self._browser, self._loop, self._thread
-            self._browser = self._loop = self._thread = None
-            self._cancel_idle_timer()
-        if loop is None:
-            return
+            detached = self._detach()
+        _shut_down(*detached)
 
-        async def shut_down():
-            try:
-                await (await asyncio.wrap_future(browser)).close()
-            except Exception:  # it never opened, or died: nothing left to close
-                logger.debug("Closing the chart renderer's browser", exc_info=True)
+    def _detach(self) -> tuple:
+        """Forget the browser, so that the next batch starts another; called with the lock
+        held. Returns what `_shut_down` needs."""
+        detached = (self._browser, self._loop, self._thread)
+        self._browser = self._loop = self._thread = None
+        self._cancel_idle_timer()
+        return detached
 
+    def _detach_and_close_later(self) -> None:
+        # Shut down in a thread of its own: the caller holds the lock and a build is waiting.
+        threading.Thread(
+            target=_shut_down, args=self._detach(), name="chart-renderer-close", daemon=True
+        ).start()
+
+
+def _shut_down(browser: Future | None, loop: asyncio.AbstractEventLoop | None, thread) -> None:
+    """Close a detached browser and stop its loop and thread."""
+    if loop is None:
+        return
+
+    async def shut_down():
         try:
-            asyncio.run_coroutine_threadsafe(shut_down(), loop).result(timeout=30)
-        except Exception:
-            logger.warning("The chart renderer's browser did not close in time", exc_info=True)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout=10)
-        if not thread.is_alive():
-            loop.close()
+            await (await asyncio.wrap_future(browser)).close()
+        except Exception:  # it never opened, or died: nothing left to close
+            logger.debug("Closing the chart renderer's browser", exc_info=True)
+
+    try:
+        asyncio.run_coroutine_threadsafe(shut_down(), loop).result(timeout=30)
+    except Exception:
+        logger.warning("The chart renderer's browser did not close in time", exc_info=True)
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(timeout=10)
+    if not thread.is_alive():
+        loop.close()
 
 
 _shared: ChartRenderer | None = None
@@ -306,22 +331,13 @@ class ChartDrawings:
         """How many are drawn for this build (the others were kept from before)."""
         return len(self._new)
 
-    def svg(self, key: str) -> str:
-        """The drawing, waiting for it if need be (never for ever)."""
-        return self.futures[key].result(timeout=START_TIMEOUT + DRAW_TIMEOUT)
-
-    def when_drawn(self, callback) -> None:
-        """Call `callback(key, svg)` for each drawing as soon as it is ready (at once for those
-        ready already), from whichever thread finishes it."""
-        for key, future in self.futures.items():
-            future.add_done_callback(
-                lambda done, key=key: None if _problem(done) else callback(key, done.result())
-            )
-
     def wait(self) -> list[str]:
         """Every drawing, waiting for them; ChartRenderingUnavailable if one failed."""
         try:
-            return [future.result() for future in self.futures.values()]
+            return [
+                future.result(timeout=START_TIMEOUT + DRAW_TIMEOUT)
+                for future in self.futures.values()
+            ]
         except Exception as error:
             raise self.renderer.failure(list(self.futures.values())) from error
 

@@ -1,5 +1,7 @@
 """Shared fixtures: an area with its partners, one person per role, and logged-in clients."""
 
+import sys
+
 import pytest
 
 from bettercare.models import Partner
@@ -80,3 +82,15 @@ def login(client):
         return client
 
     return log_in
+
+
+@pytest.fixture(autouse=True)
+def _close_the_shared_chart_renderer():
+    """Opening a Draft pack's page starts the process's Chromium in the background (see
+    reports.views.pack_detail); close it after each test, so that no test leaves a browser
+    running under the next one's timings."""
+    yield
+    drawing = sys.modules.get("reports.drawing")  # not imported at all by most tests
+    if drawing is not None and drawing._shared is not None:
+        drawing._shared.close()
+

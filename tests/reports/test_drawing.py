@@ -133,6 +133,19 @@ def test_one_browser_serves_build_after_build_and_closes_when_idle():
         renderer.close()
 
 
+def test_a_browser_started_ahead_but_never_used_closes_when_idle():
+    renderer = ChartRenderer(tabs=1, idle_seconds=1)
+    try:
+        renderer.start()  # e.g. a pack's page was opened, and no build followed
+        assert renderer.running
+        deadline = time.monotonic() + 30
+        while renderer.running and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not renderer.running
+    finally:
+        renderer.close()
+
+
 def test_a_renderer_that_fails_says_so_and_starts_afresh_next_time(monkeypatch):
     renderer = ChartRenderer(tabs=1, idle_seconds=None)
     try:
