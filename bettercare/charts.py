@@ -2,13 +2,11 @@
 
 Each app builds its figures in its own `charts.py` (one function per chart). The web page shows
 a figure with `figure_html` (plotly.js is served once from static files); the PDF shows the same
-figure as vector SVG from `SvgRenderer`, which keeps one headless Chromium (kaleido) for a whole
-job because starting it costs about two seconds.
+figure as vector SVG, drawn by kaleido through the system Chromium (`reports.drawing`, which
+keeps one browser for a whole build because starting it costs a second or two).
 """
 
 from __future__ import annotations
-
-import shutil
 
 import plotly.graph_objects as go
 
@@ -70,35 +68,3 @@ def figure_html(figure: go.Figure) -> str:
 
 class ChartRenderingUnavailable(RuntimeError):
     """No Chromium to render charts with (install the Debian package `chromium`)."""
-
-
-class SvgRenderer:
-    """Renders figures to SVG with one browser for the whole job:
-
-        with SvgRenderer() as renderer:
-            svg = renderer.svg(figure, width=680, height=320)
-    """
-
-    def __enter__(self) -> SvgRenderer:
-        import kaleido
-
-        if not (shutil.which("chromium") or shutil.which("chromium-browser")):
-            raise ChartRenderingUnavailable(
-                "Charts cannot be drawn: Chromium is not installed (run `make install`)."
-            )
-        self._kaleido = kaleido
-        # No MathJax: kaleido would load it from a CDN each time it resets its tab, and with no
-        # network a chart could wait seconds for that to fail. No chart of the service has LaTeX.
-        kaleido.start_sync_server(mathjax=False, silence_warnings=True)
-        return self
-
-    def svg(self, figure: go.Figure, *, width: int, height: int) -> str:
-        # kaleido directly rather than figure.to_image, which passes browser options that a
-        # running server ignores (with a warning for every chart).
-        data = self._kaleido.calc_fig_sync(
-            figure.to_dict(), opts={"format": "svg", "width": width, "height": height, "scale": 1}
-        )
-        return data.decode("utf-8")
-
-    def __exit__(self, *exc_info) -> None:
-        self._kaleido.stop_sync_server(silence_warnings=True)

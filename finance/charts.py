@@ -1,5 +1,5 @@
 """Finance charts: plotly figures in the house style, shown on pages (`figure_html`) and drawn to
-SVG for the board pack (`SvgRenderer`) from the same function."""
+SVG for the board pack (`reports.drawing`) from the same function."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Plotly figures of the metrics, one function per chart, built from data (never a request).
 
 The metric page shows them with `bettercare.charts.figure_html`; the board pack draws the same
-figures to SVG with `bettercare.charts.SvgRenderer`. Their data comes from the selectors
+figures to SVG (`reports.drawing`). Their data comes from the selectors
 `metric_series`, `metric_spc` and `breakdown_series`.
 """
 

@@ -288,27 +288,3 @@ class PdfWorker:
                 with contextlib.suppress(BrokenPipeError):
                     stream.close()
         self._directory.cleanup()
-
-
-def render_pdfs_isolated(
-    documents: Sequence[tuple[str, str]],
-) -> Generator[tuple[str, str], None, dict[str, PdfResult]]:
-    """Lay out several (name, html) documents in one new worker process (one start-up for the
-    full and the public version); see `PdfWorker.render`."""
-    worker = PdfWorker()
-    try:
-        return (yield from worker.render(documents))
-    finally:
-        worker.close()
-
-
-def render_pdf_isolated(html: str) -> Generator[str, None, PdfResult]:
-    """One document in a process of its own: yields progress messages, returns the result."""
-    steps = render_pdfs_isolated([("pdf", html)])
-    while True:
-        try:
-            _, message = next(steps)
-        except StopIteration as finished:
-            return finished.value["pdf"]
-        if message:
-            yield message

@@ -338,10 +338,6 @@ class PackMetrics:
     def has_figures(self) -> bool:
         return bool(self.summary.rows)
 
-    def commentary(self, metric: Metric) -> str:
-        text = self.texts.get(metric.pk)
-        return text.commentary if text else ""
-
 
 def pack_metric_texts(*, pack: Pack) -> dict[int, PackMetric]:
     """The pack's text about each metric, by metric id, in catalogue order (one query)."""

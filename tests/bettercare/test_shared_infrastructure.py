@@ -7,10 +7,11 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.utils import timezone
 
-from bettercare.charts import SvgRenderer, figure_html, house_style
+from bettercare.charts import figure_html, house_style
 from bettercare.models import StagedImport
 from bettercare.selectors import staged_import_get
 from bettercare.services import staged_import_create, staged_import_mark_applied
+from reports.drawing import ChartRenderer, SvgJob
 
 
 @pytest.mark.django_db
@@ -49,8 +50,8 @@ def test_figures_render_as_html_fragments_and_vector_svg():
     figure = house_style(figure, title="T")
     html = figure_html(figure)
     assert "<html" not in html and "Plotly.newPlot" in html
-    with SvgRenderer() as renderer:
-        svg = renderer.svg(figure, width=500, height=300)
+    with ChartRenderer(tabs=1, idle_seconds=None) as renderer:
+        [svg] = renderer.draw([SvgJob(figure, 500, 300)])
     assert svg.startswith("<svg") and 'width="500"' in svg
     assert "Actual" in svg  # the legend is text in the vector image
 

@@ -5,13 +5,14 @@ from decimal import Decimal as D
 import pytest
 from django.core.management import call_command
 
-from bettercare.charts import COLOURS, SvgRenderer
+from bettercare.charts import COLOURS
 from bettercare.models import Area
 from bettercare.periods import FinancialYear, Month
 from finance.charts import position_variance_chart, variance_by_month_chart
 from finance.models import Budget, Contribution, Forecast, FundingSource, PooledFundYear
 from finance.selectors import finance_position, pooled_fund
 from finance.wording import describe_position
+from reports.drawing import ChartRenderer, SvgJob
 
 
 def _snapshot():
@@ -108,8 +109,8 @@ def test_the_variance_chart_has_a_bar_per_partner_and_a_total_line_in_house_colo
     assert total.name == "Total" and list(total.y)[-1] == 0.06
     assert figure.layout.title.text == "Forecast variance by month, 2018/19"
 
-    with SvgRenderer() as renderer:
-        svg = renderer.svg(figure, width=680, height=320)
+    with ChartRenderer(tabs=1, idle_seconds=None) as renderer:
+        [svg] = renderer.draw([SvgJob(figure, 680, 320)])
     assert svg.startswith("<svg") and "M5 Aug" in svg and "SCC" in svg
 
 

@@ -4,7 +4,6 @@ from decimal import Decimal as D
 
 import pytest
 
-from bettercare.charts import SvgRenderer
 from bettercare.periods import FinancialYear, Month
 from metrics import charts
 from metrics.models import Metric
@@ -12,6 +11,7 @@ from metrics.rag import Direction
 from metrics.selectors import BreakdownSeries, MetricSeries, breakdown_series, metric_series
 from metrics.selectors import metric_spc as spc_of
 from metrics.spc import Recalculation, xmr
+from reports.drawing import ChartRenderer, SvgJob
 
 pytestmark = pytest.mark.django_db
 MONTHS = tuple(FinancialYear(2018).months())
@@ -81,8 +81,12 @@ def test_selectors_feed_the_charts_and_the_pack_draws_them_as_svg(board_figures)
     result = spc_of(area=board_figures, metric=nel(), up_to=august)
     assert [point.value for point in result.points][-5:] == list(series.actual)
     assert result.target == D(2370)
-    with SvgRenderer() as renderer:
-        trend = renderer.svg(charts.trend_chart(series), width=680, height=320)
-        spc = renderer.svg(charts.spc_chart(result, title="SPC"), width=680, height=320)
+    with ChartRenderer(tabs=1, idle_seconds=None) as renderer:
+        trend, spc = renderer.draw(
+            [
+                SvgJob(charts.trend_chart(series), 680, 320),
+                SvgJob(charts.spc_chart(result, title="SPC"), 680, 320),
+            ]
+        )
     assert trend.startswith("<svg") and "Actual" in trend and "Last year" in trend
     assert spc.startswith("<svg") and "Upper process limit" in spc

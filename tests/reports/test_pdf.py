@@ -19,7 +19,7 @@ from reports.assembly import (
     run_to_end,
     version_label,
 )
-from reports.pdf import URLRefused, render_pdf, render_pdf_isolated, url_fetcher
+from reports.pdf import PdfWorker, URLRefused, render_pdf, url_fetcher
 from reports.sections import PACK_SECTIONS, PackChart, PackSection
 from reports.services import RatingEntry, pack_text_save, portfolio_ratings_save
 from tests.factories import SchemeFactory
@@ -215,14 +215,19 @@ def test_the_build_draws_charts_once_for_both_versions(pack, chart_section_templ
 
 def test_isolated_rendering_reports_progress_and_gives_the_same_pdf(pack):
     html = PackAssembly(pack, version_label="Test").print_html(public=False)
-    steps = render_pdf_isolated(html)
-    messages = []
-    while True:
-        try:
-            messages.append(next(steps))
-        except StopIteration as finished:
-            isolated = finished.value
-            break
+    worker = PdfWorker()
+    try:
+        steps, messages = worker.render([("pdf", html)]), []
+        while True:
+            try:
+                _, message = next(steps)
+            except StopIteration as finished:
+                isolated = finished.value["pdf"]
+                break
+            if message:
+                messages.append(message)
+    finally:
+        worker.close()
     in_process = render_pdf(html)
     assert messages[0] == "Laying out page 1"
     assert "Checking the page numbers: page 1" in messages  # the second pass, for "Page N of M"
