@@ -83,13 +83,13 @@ class DashboardTable(tables.Table):
         return value
 
     def render_vs_plan(self, value, record):
-        return _comparison_html(value)
+        return comparison_html(value)
 
     def value_vs_plan(self, value, record):
         return comparison_words(value)
 
     def render_vs_last_year(self, value, record):
-        return _comparison_html(value)
+        return comparison_html(value)
 
     def value_vs_last_year(self, value, record):
         return comparison_words(value)
@@ -107,14 +107,12 @@ class DashboardTable(tables.Table):
         return " ".join(value)
 
 
-def _comparison_html(comparison) -> str:
-    badge = render_to_string(
-        "includes/rag_badge.html",
-        {"rag": comparison.rag.value if comparison.rag else "", "label": comparison.label},
+def comparison_html(comparison, *, inline: bool = False) -> str:
+    """The rating's label as a coloured badge and the difference in words (below it, or after
+    it in brackets when `inline`, as the board pack prints it)."""
+    return render_to_string(
+        "includes/rag_comparison.html", {"comparison": comparison, "inline": inline}
     )
-    if comparison.text:
-        return format_html('{}<br><span class="nhsuk-body-s">{}</span>', badge, comparison.text)
-    return badge
 
 
 class MetricValueTable(tables.Table):

@@ -214,7 +214,6 @@ class PerformanceSection(PackSection):
         metrics = pack_metrics(pack=pack)
         commentary = {metric_id: text.commentary for metric_id, text in metrics.texts.items()}
         rows, notes = performance_rows(metrics.summary, commentary)
-        month = metrics.data_month
         groups: dict[str, list] = {}
         for row in rows:
             groups.setdefault(row.rag.group_label, []).append(row)
@@ -228,7 +227,7 @@ class PerformanceSection(PackSection):
             "rows": rows,
             "notes": notes,
             "group_tables": [
-                PerformanceTable(group_rows, month=month, caption=label)
+                PerformanceTable(group_rows, caption=label)
                 for label, group_rows in groups.items()
             ],
             "legend": rag_legend(),
@@ -247,7 +246,7 @@ class PerformanceSection(PackSection):
     def tables(self, context):
         if not context["rows"]:
             return []  # the pack says there are no figures; the workbook has no empty sheet
-        table = PerformanceTable(context["rows"], month=context["metrics"].data_month)
+        table = PerformanceTable(context["rows"])
         table.export_title = "Performance"
         return [table]
 

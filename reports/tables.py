@@ -10,12 +10,11 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 
 from bettercare.money import format_percent, round_half_up
-from bettercare.periods import Month, Quarter
+from bettercare.periods import Month, Quarter, parse_period
 from finance.tables import MoneyColumn
 from finance.variance import PooledFund
-from metrics.rag import Comparison, YtdRule
 from metrics.selectors import RagRow, RagSummary
-from metrics.tables import comparison_words
+from metrics.tables import comparison_html, comparison_words
 
 from .models import PortfolioRating
 
@@ -188,23 +187,18 @@ def performance_rows(
     return rows, notes
 
 
-def comparison_cell(comparison: Comparison) -> str:
-    """A rating as the board reads it: the written label in its colour, then the difference
-    ("Slightly Off Track (4% higher than target)"); the colour only reinforces the words."""
-    badge = render_to_string(
-        "includes/rag_badge.html",
-        {"rag": comparison.rag.value if comparison.rag else "", "label": comparison.label},
-    )
-    if comparison.text:
-        return format_html('{} <span class="pack-difference">({})</span>', badge, comparison.text)
-    return badge
-
-
-def compared_as(row: RagRow, month: Month) -> str:
-    """What a row compares: the year to date of a count, the month alone of a rate."""
-    if row.ytd_rule == YtdRule.SUM:
-        return f"Year to date, {month.financial_year.months()[0].first_day:%B} to {month.label}"
-    return f"{month.label} alone"
+def compared_as(row: RagRow) -> str:
+    """What a row compares, in words, from the periods the rating was worked out on: the year
+    to date of a count ("Year to date, April to August 2018"), the latest period alone of a
+    rate ("August 2018 alone"; "Quarter One 2018/19 alone" for a quarterly one)."""
+    periods = [parse_period(period) for period in row.periods]
+    if not periods:
+        return "No period ends in the data month"
+    first, last = periods[0], periods[-1]
+    if len(periods) == 1:
+        return f"{last.label} alone"
+    start = first.label.split(" ")[0] if isinstance(first, Month) else first.label
+    return f"Year to date, {start} to {last.label}"
 
 
 class PerformanceTable(tables.Table):
@@ -232,9 +226,8 @@ class PerformanceTable(tables.Table):
             "data-testid": "performance-table",
         }
 
-    def __init__(self, data, *, month: Month, caption: str = "", **kwargs):
+    def __init__(self, data, *, caption: str = "", **kwargs):
         super().__init__(data, **kwargs)
-        self.month = month
         self.caption = caption
 
     def render_metric(self, value, record):
@@ -247,7 +240,7 @@ class PerformanceTable(tables.Table):
             '{}{}<br><span class="pack-compared">{}: {}; target {}; last year {}</span>',
             value,
             notes,
-            compared_as(record.rag, self.month),
+            compared_as(record.rag),
             record.rag.actual_display,
             record.rag.plan_display if record.rag.plan is not None else "none",
             record.rag.last_year_display,
@@ -257,16 +250,16 @@ class PerformanceTable(tables.Table):
         return value
 
     def value_compared(self, value, record):
-        return compared_as(value, self.month)
+        return compared_as(value)
 
     def render_vs_plan(self, value, record):
-        return comparison_cell(value)
+        return comparison_html(value, inline=True)
 
     def value_vs_plan(self, value, record):
         return comparison_words(value)
 
     def render_vs_last_year(self, value, record):
-        return comparison_cell(value)
+        return comparison_html(value, inline=True)
 
     def value_vs_last_year(self, value, record):
         return comparison_words(value)
