@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import asyncio
 import atexit
-import datetime as dt
 import hashlib
 import json
 import logging
@@ -40,19 +39,18 @@ from functools import cached_property, partial
 from importlib.metadata import version
 
 import plotly.graph_objects as go
-from django.utils import timezone
 from plotly.utils import PlotlyJSONEncoder
 
 from bettercare.charts import ChartRenderingUnavailable
 
-from .models import ChartDrawing
+from .selectors import chart_drawings_kept
+from .services import chart_drawings_keep, chart_drawings_mark_used
 
 logger = logging.getLogger(__name__)
 
 IDLE_SECONDS = 600  # a web process closes its browser after ten minutes without a build
 START_TIMEOUT = 60  # seconds for Chromium to start, on a busy machine
 DRAW_TIMEOUT = 120  # seconds for one build's drawings
-KEPT_FOR = dt.timedelta(days=30)  # drawings unused this long are removed
 SOFTWARE = f"plotly {version('plotly')}, kaleido {version('kaleido')}"
 
 
@@ -313,9 +311,8 @@ class ChartDrawings:
     def __init__(self, jobs: Sequence[SvgJob], *, renderer: ChartRenderer):
         self.renderer = renderer
         keys = [job.key for job in jobs]
-        kept = dict(ChartDrawing.objects.filter(key__in=keys).values_list("key", "svg"))
-        if kept:
-            ChartDrawing.objects.filter(key__in=list(kept)).update(used=timezone.now())
+        kept = chart_drawings_kept(keys=keys)
+        chart_drawings_mark_used(keys=list(kept))
         self.futures: dict[str, Future] = {}
         for key, svg in kept.items():
             self.futures[key] = Future()
@@ -342,18 +339,14 @@ class ChartDrawings:
             raise self.renderer.failure(list(self.futures.values())) from error
 
     def keep(self) -> None:
-        """Store the drawings made for this build (those finished), and remove drawings unused
-        for `KEPT_FOR`."""
-        now = timezone.now()
-        drawn = [
-            ChartDrawing(key=key, svg=self.futures[key].result(), created=now, used=now)
-            for key in self._new
-            if self.futures[key].done() and not _problem(self.futures[key])
-        ]
-        if drawn:
-            ChartDrawing.objects.filter(used__lt=now - KEPT_FOR).delete()
-            # ignore_conflicts: another build may have drawn the same figure meanwhile.
-            ChartDrawing.objects.bulk_create(drawn, ignore_conflicts=True)
+        """Keep the drawings made for this build (those finished) for later builds."""
+        chart_drawings_keep(
+            drawings={
+                key: self.futures[key].result()
+                for key in self._new
+                if self.futures[key].done() and not _problem(self.futures[key])
+            }
+        )
 
 
 def _problem(future: Future) -> BaseException | None:

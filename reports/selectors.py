@@ -32,9 +32,18 @@ from metrics.selectors import (
 from metrics.spc import SpcResult
 from schemes.models import HighlightReport, Scheme
 from schemes.selectors import highlight_reports_for_pack
-from schemes.workflow import Status as ReportStatus
+from schemes.workflow import BOARD_READY
 
-from .models import Board, Pack, PackBuild, PackMetric, PackVersion, PortfolioRating, Priority
+from .models import (
+    Board,
+    ChartDrawing,
+    Pack,
+    PackBuild,
+    PackMetric,
+    PackVersion,
+    PortfolioRating,
+    Priority,
+)
 
 
 def priorities_for(*, area: Area) -> list[Priority]:
@@ -426,18 +435,6 @@ def headline_metrics_to_start_with(
 
 # --- Highlight reports (appendix 1) ---------------------------------------------------------
 
-# A report goes to the board once the Integrated Commissioning Unit has accepted it; before that
-# its lead may still be changing it.
-BOARD_READY = frozenset(
-    {
-        ReportStatus.ACCEPTED,
-        ReportStatus.RECEIVED_BY_JCB,
-        ReportStatus.SIGNED_OFF_BY_JCB,
-        ReportStatus.RECEIVED_BY_HWB,
-    }
-)
-
-
 @dataclass(frozen=True)
 class SchemeReport:
     """A scheme of the quarter with its highlight report (the current revision) or None."""
@@ -468,3 +465,9 @@ def pack_highlight_reports(*, pack: Pack) -> list[SchemeReport]:
             for scheme, report in highlight_reports_for_pack(area=pack.area, quarter=pack.quarter)
         ],
     )
+
+
+def chart_drawings_kept(*, keys: list[str]) -> dict[str, str]:
+    """The SVG drawings kept from earlier builds, by key, of those asked for (one query)."""
+    return dict(ChartDrawing.objects.filter(key__in=keys).values_list("key", "svg"))
+

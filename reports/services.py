@@ -19,6 +19,7 @@ from schemes.models import Scheme
 from .defaults import CARRIED_FORWARD_FIELDS, default_text
 from .models import (
     Board,
+    ChartDrawing,
     Pack,
     PackBuild,
     PackHighlight,
@@ -340,3 +341,27 @@ def portfolio_ratings_save(
         rating.save()
         saved.append(rating)
     return saved
+
+
+CHART_DRAWINGS_KEPT_FOR = dt.timedelta(days=30)  # a drawing unused this long is removed
+
+
+def chart_drawings_mark_used(*, keys: list[str]) -> None:
+    """A build used these kept drawings: they are kept `CHART_DRAWINGS_KEPT_FOR` from now."""
+    if keys:
+        ChartDrawing.objects.filter(key__in=keys).update(used=timezone.now())
+
+
+def chart_drawings_keep(*, drawings: Mapping[str, str]) -> None:
+    """Keep new drawings (key -> SVG) for later builds, and remove those unused for
+    `CHART_DRAWINGS_KEPT_FOR`. Another build may have kept the same figure meanwhile: that
+    one stands."""
+    if not drawings:
+        return
+    now = timezone.now()
+    ChartDrawing.objects.filter(used__lt=now - CHART_DRAWINGS_KEPT_FOR).delete()
+    ChartDrawing.objects.bulk_create(
+        [ChartDrawing(key=key, svg=svg, created=now, used=now) for key, svg in drawings.items()],
+        ignore_conflicts=True,
+    )
+

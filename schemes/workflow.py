@@ -55,6 +55,11 @@ STATUS_LABELS = {
 EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
 # Signed off by the JCB: the text is final; only a new revision can correct it.
 SIGNED_OFF = frozenset({Status.SIGNED_OFF_BY_JCB, Status.RECEIVED_BY_HWB})
+# A report goes into the board pack once the Integrated Commissioning Unit has accepted it;
+# before that its lead may still be changing it.
+BOARD_READY = frozenset(
+    {Status.ACCEPTED, Status.RECEIVED_BY_JCB, Status.SIGNED_OFF_BY_JCB, Status.RECEIVED_BY_HWB}
+)
 
 
 class Action(StrEnum):
