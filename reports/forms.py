@@ -10,7 +10,7 @@ from metrics.models import Metric
 
 from .models import Board, Pack, PackMetric, Priority, Rag
 from .sections import exemptable_sections
-from .services import METRIC_COMMENTARY_LENGTH, MetricText
+from .services import METRIC_COMMENTARY_LENGTH, TEXT_FIELDS, MetricText
 
 LONG_TEXT = 6000  # characters: a board pack's section, not a document
 DATE_HINT = "For example, 27/09/2018."
@@ -67,22 +67,7 @@ class PackTextForm(forms.ModelForm):
 
     class Meta:
         model = Pack
-        fields = [
-            "meeting_date",
-            "data_month",
-            "report_of",
-            "contact_name",
-            "contact_title",
-            "contact_phone",
-            "contact_email",
-            "confidentiality",
-            "brief_summary",
-            "recommendations",
-            "reasons",
-            "legal_implications",
-            "risk_implications",
-            "policy_implications",
-        ]
+        fields = list(TEXT_FIELDS)  # exactly what pack_text_save accepts
         help_texts = {
             "meeting_date": DATE_HINT,
             "data_month": "The last month of data the pack reports. Hospital data lags about a "
