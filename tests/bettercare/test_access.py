@@ -1,5 +1,7 @@
 """Login everywhere, areas kept apart, and clear pages instead of errors."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -18,7 +20,7 @@ def test_every_page_sends_an_anonymous_visitor_to_log_in(client, name):
     assert response["Location"] == f"{reverse('login')}?next={url}"
 
 
-def test_login_page_and_static_assets_need_no_login(client):
+def test_the_login_page_needs_no_login(client):
     assert client.get(reverse("login")).status_code == 200
 
 
@@ -31,7 +33,8 @@ def test_analyst_logs_in_and_sees_their_area_role_and_quarter(client, analyst, a
     page = response.content.decode()
     assert response.status_code == 200
     assert "Southampton" in page
-    assert "Analyst" in page
+    # The header: the user's name, then the role ("Analyst Tester" alone would not do).
+    assert re.search(r'data-testid="header-user">\s*Analyst Tester, Analyst,', page)
     assert "Quarter Two 2018/19" in page
 
 

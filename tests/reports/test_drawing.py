@@ -152,6 +152,10 @@ def test_a_renderer_that_fails_says_so_and_starts_afresh_next_time(monkeypatch):
         monkeypatch.setattr(drawing, "DRAW_TIMEOUT", 0.001)  # no drawing is that quick
         with pytest.raises(ChartRenderingUnavailable, match="The charts could not be drawn"):
             renderer.draw([SvgJob(busy_figure(), 400, 200)])
+        # Closed at once, by the failure or by the batch's end, whichever comes second.
+        deadline = time.monotonic() + 15
+        while renderer.running and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert not renderer.running
         monkeypatch.setattr(drawing, "DRAW_TIMEOUT", 120)
         assert renderer.draw([SvgJob(busy_figure(), 400, 200)])[0].startswith("<svg")

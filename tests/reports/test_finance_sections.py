@@ -148,6 +148,9 @@ def test_appendix_2_has_a_row_for_every_pooled_scheme_and_repeats_its_headings(d
                 line.partner.code,
             )
         assert re.search(row(scheme.number, scheme.name, "All", scheme), rows), scheme.name
+    # One row pinned to the demo's figures, not to the formatting helpers the page uses.
+    assert re.search(r"2\s+Clusters\s+CCG\s+£49\.12M\s+£49\.57M\s+£0\.45M\s+0\.92%", rows)
+    assert re.search(r"2\s+Clusters\s+SCC\s+£1\.38M\s+£1\.38M\s+on budget\s+0\.00%", rows)
     total = position.total
     assert re.search(
         rf"All schemes\s+All\s+{re.escape(format_millions(total.budget))}\s+"

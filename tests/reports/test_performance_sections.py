@@ -5,8 +5,6 @@ the export, and checked against what `rag_summary` gives for the pack's data mon
 import io
 import json
 import re
-import statistics
-import time
 from io import StringIO
 from types import SimpleNamespace
 
@@ -431,14 +429,8 @@ def test_the_pack_page_reads_a_fixed_number_of_queries_however_many_reports_and_
     with django_assert_num_queries(len(few)):
         page = client.get(url).content.decode()
     assert page.count("Overall Financial Performance") == 10
-
-    # And the page stays well under a second.
-    seconds = []
-    for _ in range(3):
-        start = time.perf_counter()
-        client.get(url)
-        seconds.append(time.perf_counter() - start)
-    assert statistics.median(seconds) < 1.0
+    # Its speed (under a second) is measured by tests/benchmarks/bench_reports.py, not here:
+    # a timed assertion would fail on a busy machine, and the query count above is what grows.
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,14 @@ from django.core.exceptions import ValidationError
 
 from bettercare.periods import parse_quarter
 from reports.defaults import CARRIED_FORWARD_FIELDS, default_text
-from reports.models import FrozenRecordError, Pack, PackHighlight, PackVersion, PortfolioRating
+from reports.models import (
+    Board,
+    FrozenRecordError,
+    Pack,
+    PackHighlight,
+    PackVersion,
+    PortfolioRating,
+)
 from reports.pdf import PdfResult
 from reports.selectors import home_tasks, pack_highlights, portfolio_rows
 from reports.services import (
@@ -32,7 +39,7 @@ Q1, Q2, Q3 = (parse_quarter(f"2018-19-Q{n}") for n in (1, 2, 3))
     [("JCB", "Joint Commissioning Board"), ("HWB", "Health and Wellbeing Board")],
 )
 def test_default_text_speaks_of_the_quarter_and_the_board(board, board_name):
-    text = default_text(quarter=Q2, board_name=board_name)
+    text = default_text(quarter=Q2, board_name=Board(board).label)
     assert text["recommendations"] == "To note Quarter Two 2018/19 performance for Better Care."
     assert "Quarter Two 2018/19" in text["brief_summary"]
     assert text["reasons"].startswith(f"The {board_name} receives")

@@ -140,8 +140,13 @@ def test_the_pdf_shows_the_markup_as_text_and_fetches_nothing(hostile_pack, serv
 
 
 def test_the_web_build_in_its_own_process_fetches_nothing(hostile_pack, server):
-    run_to_end(pack_pdfs_build(hostile_pack, version_label="Test", outputs=(FULL, PUBLIC)))
+    built = run_to_end(
+        pack_pdfs_build(hostile_pack, version_label="Test", outputs=(FULL, PUBLIC))
+    )
     assert server.hits == []
+    # It did lay the hostile text out (as text), so nothing was fetched for a real reason.
+    text = "".join(flat(" ".join(pdf_pages(built.pdfs[FULL].pdf))).split())
+    assert '<script>alert("pwned")</script>' in text
 
 
 def test_control_the_server_counts_a_fetch_that_weasyprint_is_allowed_to_make(server):

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from bettercare.periods import parse_quarter
-from bettercare.roles import Role
+from bettercare.roles import GROUP_NAMES, Role
 from reports.models import Pack, PackBuild, PackVersion, PortfolioRating
 from reports.services import pack_text_save
 from tests.factories import SchemeFactory, UserFactory
@@ -423,7 +423,8 @@ def test_roles_have_the_permissions_the_app_declares(users):
     assert users["analyst"].has_perm("reports.change_portfoliorating")
     assert not users["lead"].has_perm("reports.view_full_pack")
     assert Group.objects.get(name="Scheme leads").permissions.filter(codename="view_pack").exists()
-    assert Role.BOARD_SECRETARY  # the roles are the foundation's
+    # The roles are the foundation's groups: the secretary is in the board secretaries' group.
+    assert users["secretary"].groups.filter(name=GROUP_NAMES[Role.BOARD_SECRETARY]).exists()
 
 
 def test_two_secretaries_finalising_at_once_store_one_version(pack, login, secretary):

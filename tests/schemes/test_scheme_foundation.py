@@ -60,7 +60,10 @@ def test_visibility_by_role(area, analyst, secretary, lead, carers, clusters, ma
 
 def test_scheme_page_lists_only_a_leads_own_schemes(login, lead, carers, clusters):
     page = login(lead).get(reverse("schemes:index")).content.decode()
-    assert "Carers" in page
+    # The header names the user ("Lead-Carers Tester"): look in the schemes table itself.
+    schemes_table = page.split('<h2 class="nhsuk-heading-m">Schemes</h2>')[1]
+    assert carers.name_in(carers.first_year) in schemes_table
+    assert clusters.name_in(clusters.first_year) not in schemes_table
     assert "Clusters" not in page
 
 
