@@ -31,6 +31,21 @@ class AreaScopedAdminMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class ReadOnlyAdminMixin:
+    """For records the application writes (imported figures, Final versions): administrators
+    may look, and follow their history, but change them only through the application, which
+    checks and records each change."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class PartnerInline(admin.TabularInline):
     model = Partner
     extra = 0

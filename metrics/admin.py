@@ -4,7 +4,7 @@ written only through imports (so every change is checked and recorded)."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from bettercare.admin import AreaScopedAdminMixin
+from bettercare.admin import AreaScopedAdminMixin, ReadOnlyAdminMixin
 
 from .models import Metric, MetricImport, MetricValue, SpcRecalculation
 
@@ -37,17 +37,6 @@ class MetricAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # Figures refer to metrics by code; a metric that ends gets a last year instead.
-        return False
-
-
-class ReadOnlyAdminMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -4,7 +4,7 @@ are managed on their own pages, and a Final version never changes)."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from bettercare.admin import AreaScopedAdminMixin
+from bettercare.admin import AreaScopedAdminMixin, ReadOnlyAdminMixin
 
 from .models import Pack, PackVersion, PortfolioRating, Priority
 
@@ -14,17 +14,6 @@ class PriorityAdmin(AreaScopedAdminMixin, admin.ModelAdmin):
     list_display = ["number", "title", "area"]
     list_display_links = ["number", "title"]
     list_filter = ["area"]
-
-
-class ReadOnlyAdminMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Pack)
