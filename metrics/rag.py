@@ -14,8 +14,13 @@ better, the sign flips) and rated against two thresholds, by default 0 and 10:
     Red     worse by >= 10%             Off Track           Worse
 
 A missing comparison never gets a colour: no plan reads "No Target set", a missing figure
-"Data not available". Percentages stay unrounded here; only `difference_text` rounds, for
-display.
+"Data not available". Percentages stay unrounded here; only the wording rounds, for display.
+
+Each comparison is written as the boards write it (`Comparison.phrase`). A count, compared over
+the year to date, keeps the relative form: "Slightly Off Track (4% higher than target)",
+"Better (3% lower than last year)". A rate or a percentage, compared on its latest month alone,
+gives both figures: "Off Track (4.3% vs. 3.5% target)", "Better (5.6% in August last year)".
+The rating itself is always worked out on the relative difference, whichever form is printed.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from enum import StrEnum
 
 from bettercare.money import percent_of, round_half_up
 from bettercare.periods import FinancialYear, Month, Period, Quarter
+
+from .units import PLACES, Unit, format_value
 
 
 class Direction(StrEnum):
@@ -54,6 +61,16 @@ class Rag(StrEnum):
 class Comparator(StrEnum):
     PLAN = "target"
     LAST_YEAR = "last year"
+
+
+class Wording(StrEnum):
+    RELATIVE = "relative"  # a count over the year to date: "4% higher than target"
+    FIGURES = "figures"  # a rate or % on its latest month: "4.3% vs. 3.5% target"
+
+
+def wording_for(ytd_rule: YtdRule | str) -> Wording:
+    """Both figures for a metric compared on its latest period, the relative form for a sum."""
+    return Wording.FIGURES if YtdRule(ytd_rule) == YtdRule.LATEST else Wording.RELATIVE
 
 
 PLAN_LABELS = {Rag.GREEN: "On Track", Rag.AMBER: "Slightly Off Track", Rag.RED: "Off Track"}
@@ -86,23 +103,42 @@ DEFAULT_THRESHOLDS = Thresholds()
 @dataclass(frozen=True)
 class Comparison:
     """One comparison of a figure: the unrounded % difference (positive = higher), the RAG
-    rating (None when there is nothing to compare) and the label the board reads."""
+    rating (None when there is nothing to compare), the label the board reads and, to write it
+    out, the two figures compared, their unit, the wording and the period compared."""
 
     comparator: Comparator
     pct: Decimal | None
     rag: Rag | None
     label: str
+    actual: Decimal | None = None
+    reference: Decimal | None = None  # the target, or last year's figure
+    unit: str = Unit.COUNT
+    wording: Wording = Wording.RELATIVE
+    period: Period | None = None  # this year's period compared (for "in August last year")
 
     @property
     def text(self) -> str:
-        """'4% higher than target'; empty when there is no difference to state."""
+        """What follows the label in brackets: '4% higher than target', '4.3% vs. 3.5%
+        target', '5.6% in August last year'; empty when there is no difference to state."""
+        if self.pct is None:
+            return ""
+        if self.wording == Wording.FIGURES and self.actual is not None:
+            return figures_text(self)
         return difference_text(self.pct, self.comparator)
 
+    @property
+    def phrase(self) -> str:
+        """The whole comparison as printed: 'Off Track (4.3% vs. 3.5% target)', or the label
+        alone ('No Target set')."""
+        return f"{self.label} ({self.text})" if self.text else self.label
+
     def as_dict(self) -> dict:
+        """For JSON; `text` is the whole phrase as printed."""
         return {
             "pct": None if self.pct is None else json_number(self.pct),
             "rag": None if self.rag is None else self.rag.value,
             "label": self.label,
+            "text": self.phrase,
         }
 
     @classmethod
@@ -136,8 +172,12 @@ def compare(
     comparator: Comparator,
     direction: Direction,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    unit: str = Unit.COUNT,
+    wording: Wording = Wording.RELATIVE,
+    period: Period | None = None,
 ) -> Comparison:
-    """Rate `actual` against a plan or last year's figure.
+    """Rate `actual` against a plan or last year's figure, and keep what is needed to write the
+    comparison out in `wording` (`period` is the period compared, this year's).
 
     No plan reads "No Target set" whether or not the actual is in (a metric without a target
     has none every month); any other missing figure reads "Data not available"."""
@@ -150,34 +190,31 @@ def compare(
     if pct is None:
         return Comparison(comparator, None, None, ZERO_COMPARATOR[comparator])
     rag = rating(pct, direction, thresholds)
-    return Comparison(comparator, pct, rag, LABELS[comparator][rag])
-
-
-def compare_with_plan(
-    actual: Decimal | None,
-    plan: Decimal | None,
-    *,
-    direction: Direction,
-    thresholds: Thresholds = DEFAULT_THRESHOLDS,
-) -> Comparison:
-    return compare(
-        actual, plan, comparator=Comparator.PLAN, direction=direction, thresholds=thresholds
+    return Comparison(
+        comparator,
+        pct,
+        rag,
+        LABELS[comparator][rag],
+        actual=actual,
+        reference=comparator_value,
+        unit=unit,
+        wording=wording,
+        period=period,
     )
 
 
+def compare_with_plan(
+    actual: Decimal | None, plan: Decimal | None, *, direction: Direction, **wording
+) -> Comparison:
+    """`compare` against a plan; `wording` takes compare's thresholds, unit, wording, period."""
+    return compare(actual, plan, comparator=Comparator.PLAN, direction=direction, **wording)
+
+
 def compare_with_last_year(
-    actual: Decimal | None,
-    last_year: Decimal | None,
-    *,
-    direction: Direction,
-    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    actual: Decimal | None, last_year: Decimal | None, *, direction: Direction, **wording
 ) -> Comparison:
     return compare(
-        actual,
-        last_year,
-        comparator=Comparator.LAST_YEAR,
-        direction=direction,
-        thresholds=thresholds,
+        actual, last_year, comparator=Comparator.LAST_YEAR, direction=direction, **wording
     )
 
 
@@ -195,6 +232,42 @@ def difference_text(pct: Decimal | None, comparator: Comparator | str) -> str:
     if shown == 0:
         return f"less than 1% {word} than {comparator}"
     return f"{shown}% {word} than {comparator}"
+
+
+def figures_text(comparison: Comparison) -> str:
+    """Both figures, as the boards write a rate or a percentage: '4.3% vs. 3.5% target'
+    against a plan, '5.6% in August last year' against last year. Rounded as the unit is shown,
+    with more places where that would show two different figures as one."""
+    actual, reference = distinct_figures(comparison.actual, comparison.reference, comparison.unit)
+    if comparison.comparator == Comparator.PLAN:
+        return f"{actual} vs. {reference} target"
+    return f"{reference} in {last_year_words(comparison.period)}"
+
+
+def distinct_figures(first: Decimal, second: Decimal, unit: str) -> tuple[str, str]:
+    """Both figures written in the unit, with as many decimal places (up to 4) as it takes to
+    show two different figures differently: 3.54% against 3.5% reads '3.54% vs. 3.50%', never
+    '3.5% vs. 3.5%'."""
+    places = PLACES[Unit(unit)]
+    while True:
+        texts = (
+            format_value(first, unit, places=places),
+            format_value(second, unit, places=places),
+        )
+        if first == second or texts[0] != texts[1] or places >= 4:
+            return texts
+        places += 1
+
+
+def last_year_words(period: Period | None) -> str:
+    """'August last year', 'Quarter 2 last year', '2017/18' (the year before a yearly figure)."""
+    if isinstance(period, Month):
+        return f"{period.label.split(' ')[0]} last year"
+    if isinstance(period, Quarter):
+        return f"Quarter {period.number} last year"
+    if isinstance(period, FinancialYear):
+        return period.previous().label
+    return "the same period last year"
 
 
 def compared_periods(frequency: Frequency, ytd_rule: YtdRule, month: Month) -> list[Period]:

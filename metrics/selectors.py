@@ -236,7 +236,13 @@ class _Held:
 def _rag_row(metric: Metric, month: Month, held: _Held) -> RagRow:
     periods = rag.compared_periods(metric.frequency, metric.ytd_rule, month)
     direction = rag.Direction(metric.direction)
-    thresholds = metric.thresholds
+    # How the comparisons are rated and written: both figures for a latest-period metric.
+    wording = {
+        "thresholds": metric.thresholds,
+        "unit": metric.unit,
+        "wording": rag.wording_for(metric.ytd_rule),
+        "period": periods[-1] if periods else None,
+    }
 
     actuals = [held.get(metric, ACTUAL, period) for period in periods]
     actual = rag.total([None if figure is None else figure.value for figure in actuals])
@@ -248,7 +254,7 @@ def _rag_row(metric: Metric, month: Month, held: _Held) -> RagRow:
     else:
         plan = rag.total(plans)  # None when some months have no plan: not comparable
         vs_plan = (
-            rag.compare_with_plan(actual, plan, direction=direction, thresholds=thresholds)
+            rag.compare_with_plan(actual, plan, direction=direction, **wording)
             if plan is not None
             else rag.Comparison.not_available(rag.Comparator.PLAN)
         )
@@ -256,9 +262,7 @@ def _rag_row(metric: Metric, month: Month, held: _Held) -> RagRow:
     last_year = rag.total(
         [held.value(metric, ACTUAL, rag.period_a_year_before(period)) for period in periods]
     )
-    vs_last_year = rag.compare_with_last_year(
-        actual, last_year, direction=direction, thresholds=thresholds
-    )
+    vs_last_year = rag.compare_with_last_year(actual, last_year, direction=direction, **wording)
 
     notes: list[str] = []
     for period in periods:

@@ -54,10 +54,24 @@ def _points(ys, colours) -> str:
     return f'<polyline points="{line}" fill="none" stroke="{GREY}" stroke-width="1.2"/>{dots}'
 
 
-def _letter(text: str, *, x: float, y: float, colour: str, size: int) -> str:
+# The letters, drawn as strokes in a box 6 wide and 10 high (not as text, so that the icon
+# reads the same in every font and a PDF's text holds only the words beside it).
+GLYPHS = {
+    "H": "M0 0V10M6 0V10M0 5H6",
+    "L": "M0 0V10H6",
+    "P": "M0 10V0H3.5A2.75 2.75 0 0 1 3.5 5.5H0",
+    "F": "M6 0H0V10M0 5H4.5",
+    "?": "M0.2 2.6A2.9 2.9 0 1 1 4.2 5.2C3 5.8 3 6.6 3 7.4M3 9.6V9.7",
+}
+
+
+def _letter(letter: str, *, x: float, y: float, colour: str, height: float) -> str:
+    """The letter with its top left corner at (x, y)."""
+    scale = height / 10
     return (
-        f'<text x="{x}" y="{y}" text-anchor="middle" font-family="Arial, Helvetica, sans-serif" '
-        f'font-weight="bold" font-size="{size}" fill="{colour}">{text}</text>'
+        f'<path data-letter="{letter}" d="{GLYPHS[letter]}" transform="translate({x} {y}) scale({scale:g})" '
+        f'fill="none" stroke="{colour}" stroke-width="{2 / scale:g}" stroke-linecap="round" '
+        'stroke-linejoin="round"/>'
     )
 
 
@@ -73,7 +87,7 @@ def variation_icon(variation: Variation, *, size: int = 32) -> str:
         body = (
             _ring(colour)
             + _points(ys, [GREY] * 4 + [colour] * 3)
-            + _letter("H" if high else "L", x=14, y=14 if high else 32, colour=colour, size=11)
+            + _letter("H" if high else "L", x=11, y=6.5 if high else 24.5, colour=colour, height=8)
         )
     return _svg(body, size=size, kind=variation.value)
 
@@ -92,10 +106,10 @@ def assurance_icon(assurance: Assurance, *, size: int = 32) -> str:
         'stroke-width="1.5" stroke-dasharray="3 2"/>'
         + _letter(
             ASSURANCE_LETTERS[assurance],
-            x=20,
-            y=24.5,
+            x=16.4,
+            y=14,
             colour=INK if assurance == Assurance.HIT_AND_MISS else colour,
-            size=14,
+            height=12,
         )
     )
     return _svg(body, size=size, kind=assurance.value)

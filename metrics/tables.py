@@ -15,10 +15,10 @@ from .units import format_value
 
 
 def comparison_words(comparison) -> str:
-    """'Slightly Off Track (2% higher than target)', or the label alone."""
-    if comparison.text:
-        return f"{comparison.label} ({comparison.text})"
-    return comparison.label
+    """'Slightly Off Track (2% higher than target)', 'Off Track (4.3% vs. 3.5% target)', or
+    the label alone: the comparison's phrase (`rag.Comparison.phrase`), as every output prints
+    it."""
+    return comparison.phrase
 
 
 def spc_words(result) -> str:
@@ -108,8 +108,8 @@ class DashboardTable(tables.Table):
 
 
 def comparison_html(comparison, *, inline: bool = False) -> str:
-    """The rating's label as a coloured badge and the difference in words (below it, or after
-    it in brackets when `inline`, as the board pack prints it)."""
+    """The comparison's phrase with its label as a coloured badge: 'Off Track (4.3% vs. 3.5%
+    target)', the bracket after the label when `inline` (the board pack), below it otherwise."""
     return render_to_string(
         "includes/rag_comparison.html", {"comparison": comparison, "inline": inline}
     )

@@ -37,13 +37,16 @@ def unit_label(unit: Unit | str, population: str = "") -> str:
     return UNIT_LABELS[unit]
 
 
-def format_value(value: Decimal | None, unit: Unit | str, *, missing: str = "\u2013") -> str:
-    """'28,534', '4.2%', '16.8'. A count with a fraction (a plan spread over months, say)
-    keeps one decimal place rather than being passed off as a whole number."""
+def format_value(
+    value: Decimal | None, unit: Unit | str, *, missing: str = "\u2013", places: int | None = None
+) -> str:
+    """'28,534', '4.2%', '16.8', with the unit's decimal places unless `places` says otherwise.
+    A count with a fraction (a plan spread over months, say) keeps one decimal place rather
+    than being passed off as a whole number."""
     if value is None:
         return missing
     unit = Unit(unit)
-    places = PLACES[unit]
+    places = PLACES[unit] if places is None else places
     if places == 0 and value != value.to_integral_value():
         places = 1
     text = f"{round_half_up(value, places):,.{places}f}"

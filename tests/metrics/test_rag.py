@@ -102,11 +102,13 @@ def test_percentage_stays_unrounded_and_as_dict_carries_it():
         "pct": float(comparison.pct),
         "rag": "amber",
         "label": "Slightly Off Track",
+        "text": "Slightly Off Track (2% higher than target)",
     }
     assert rag.compare_with_plan(None, D(1), direction=LOWER).as_dict() == {
         "pct": None,
         "rag": None,
         "label": "Data not available",
+        "text": "Data not available",
     }
 
 
@@ -160,3 +162,93 @@ def test_a_year_to_date_with_a_missing_month_is_not_summed():
     assert rag.total([D(1), D(2)]) == D(3)
     assert rag.total([D(1), None]) is None
     assert rag.total([]) is None
+
+
+# --- Words as the boards write them -----------------------------------------------------------
+
+AUGUST_2018 = Month(2018, 8)
+FIGURES = rag.Wording.FIGURES
+
+
+@pytest.mark.parametrize(
+    ("actual", "plan", "unit", "direction", "phrase"),
+    [
+        # a rate or percentage on its latest month: both figures
+        (D("4.3"), D("3.5"), "percent", LOWER, "Off Track (4.3% vs. 3.5% target)"),
+        (D("3.6"), D("3.5"), "percent", LOWER, "Slightly Off Track (3.6% vs. 3.5% target)"),
+        (D("3.4"), D("3.5"), "percent", LOWER, "On Track (3.4% vs. 3.5% target)"),
+        (D("86.2"), D(90), "percent", HIGHER, "Slightly Off Track (86.2% vs. 90.0% target)"),
+        (D("14.6"), D("12.3"), "rate", LOWER, "Off Track (14.6 vs. 12.3 target)"),
+        # two different figures are never shown as one: more places until they differ
+        (D("3.54"), D("3.5"), "percent", LOWER, "Slightly Off Track (3.54% vs. 3.50% target)"),
+        (D("3.5"), D("3.5"), "percent", LOWER, "On Track (3.5% vs. 3.5% target)"),
+        (D("11.644"), D("11.6441"), "rate", LOWER, "On Track (11.6440 vs. 11.6441 target)"),
+    ],
+)
+def test_latest_month_rates_give_both_figures(actual, plan, unit, direction, phrase):
+    comparison = rag.compare_with_plan(
+        actual, plan, direction=direction, unit=unit, wording=FIGURES, period=AUGUST_2018
+    )
+    assert comparison.phrase == phrase
+    assert comparison.as_dict()["text"] == phrase
+
+
+def test_the_rating_stays_on_the_relative_difference_whatever_the_wording():
+    # 3.85% against 3.5% is 10% worse: Red, though the figures are only 0.35 points apart
+    comparison = rag.compare_with_plan(
+        D("3.85"), D("3.5"), direction=LOWER, unit="percent", wording=FIGURES
+    )
+    assert comparison.rag == Rag.RED and comparison.pct == 10
+    assert comparison.phrase == "Off Track (3.9% vs. 3.5% target)"
+    relative = rag.compare_with_plan(D("3.85"), D("3.5"), direction=LOWER, unit="percent")
+    assert (relative.rag, relative.pct) == (comparison.rag, comparison.pct)
+    assert relative.phrase == "Off Track (10% higher than target)"
+
+
+@pytest.mark.parametrize(
+    ("period", "phrase"),
+    [
+        (AUGUST_2018, "Better (5.6% in August last year)"),
+        (Quarter(FinancialYear(2018), 2), "Better (5.6% in Quarter 2 last year)"),
+        (FinancialYear(2017), "Better (5.6% in 2016/17)"),
+    ],
+)
+def test_last_year_gives_last_years_figure_and_when(period, phrase):
+    comparison = rag.compare_with_last_year(
+        D("5.2"), D("5.6"), direction=LOWER, unit="percent", wording=FIGURES, period=period
+    )
+    assert comparison.phrase == phrase
+
+
+@pytest.mark.parametrize(
+    ("actual", "comparator", "compare", "phrase"),
+    [
+        (D(12188), D(11962), rag.compare_with_plan, "Slightly Off Track (2% higher than target)"),
+        (D(9700), D(10000), rag.compare_with_last_year, "Better (3% lower than last year)"),
+        (D(10400), D(10000), rag.compare_with_plan, "Slightly Off Track (4% higher than target)"),
+    ],
+)
+def test_counts_keep_the_relative_form(actual, comparator, compare, phrase):
+    comparison = compare(actual, comparator, direction=LOWER, unit="count", period=AUGUST_2018)
+    assert comparison.wording == rag.Wording.RELATIVE
+    assert comparison.phrase == phrase
+
+
+def test_the_wording_follows_the_year_to_date_rule():
+    assert rag.wording_for("latest") == FIGURES
+    assert rag.wording_for("sum") == rag.Wording.RELATIVE
+
+
+@pytest.mark.parametrize(
+    ("actual", "comparator", "phrase"),
+    [
+        (None, D("3.5"), "Data not available"),
+        (D("3.5"), None, "No Target set"),
+        (D("3.5"), D(0), "Cannot compare: the target is zero"),
+    ],
+)
+def test_nothing_to_compare_reads_the_label_alone(actual, comparator, phrase):
+    comparison = rag.compare_with_plan(
+        actual, comparator, direction=LOWER, unit="percent", wording=FIGURES
+    )
+    assert comparison.phrase == phrase and comparison.text == ""

@@ -28,7 +28,9 @@ def colours(element: ET.Element) -> set[str]:
 
 
 def letters(element: ET.Element) -> list[str]:
-    return [node.text for node in element.iter(f"{SVG}text")]
+    """The letters drawn (as strokes, so there is no text in the drawing to read out)."""
+    assert not list(element.iter(f"{SVG}text"))
+    return [node.get("data-letter") for node in element.iter(f"{SVG}path")]
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,9 @@ AUGUST_2018 = Month(2018, 8)
 
 
 NONE = "\u2013"  # an en dash: how a missing figure is shown
-# metric: actual, plan, last year, against plan, its text, against last year, its text
+# metric: actual, plan, last year, against plan, its text, against last year, its text. Counts
+# (compared over the year to date) read relatively; rates and percentages, compared on the
+# month alone, give both figures.
 BOARD_TABLE = [
     (
         "ae_attendances",
@@ -71,9 +73,9 @@ BOARD_TABLE = [
         "3.5%",
         "3.9%",
         "On Track",
-        "the same as target",
+        "3.5% vs. 3.5% target",
         "Better",
-        "9% lower than last year",
+        "3.9% in August last year",
     ),
     (
         "dtoc_avg_daily_delays",
@@ -81,9 +83,9 @@ BOARD_TABLE = [
         "11.6",
         "21.8",
         "Slightly Off Track",
-        "less than 1% higher than target",
+        "11.65 vs. 11.64 target",
         "Better",
-        "47% lower than last year",
+        "21.8 in August last year",
     ),
     ("res_admissions_65", NONE, "105", "110", "Data not available", "", "Data not available", ""),
     (
@@ -92,9 +94,9 @@ BOARD_TABLE = [
         "90.0%",
         "90.0%",
         "Off Track",
-        "10% lower than target",
+        "81.0% vs. 90.0% target",
         "Worse",
-        "10% lower than last year",
+        "90.0% in August last year",
     ),
     (
         "falls_injuries_65",
@@ -197,11 +199,24 @@ def test_as_dict_is_the_json_of_the_command(board_figures):
         "pct": 170 / 11850 * 100,
         "rag": "amber",
         "label": "Slightly Off Track",
+        "text": "Slightly Off Track (1% higher than target)",
     }
-    assert list(nel["vs_plan"]) == ["pct", "rag", "label"]
+    # every key the JSON had keeps its place; `text`, the phrase as printed, comes last
+    assert list(nel["vs_plan"]) == ["pct", "rag", "label", "text"]
+    assert list(nel["vs_last_year"]) == ["pct", "rag", "label", "text"]
+    assert nel["vs_last_year"]["text"] == "Slightly Worse (3% higher than last year)"
     ae = printed["metrics"][0]
     assert ae["plan"] is None
-    assert ae["vs_plan"] == {"pct": None, "rag": None, "label": "No Target set"}
+    assert ae["vs_plan"] == {
+        "pct": None,
+        "rag": None,
+        "label": "No Target set",
+        "text": "No Target set",
+    }
+    # a latest-month percentage gives both figures
+    rate = next(row for row in printed["metrics"] if row["metric"] == "dtoc_rate")
+    assert rate["vs_plan"]["text"] == "On Track (3.5% vs. 3.5% target)"
+    assert rate["vs_last_year"]["text"] == "Better (3.9% in August last year)"
     assert printed["metrics"][7]["actual"] is None  # res_admissions_65, June missing
 
 

@@ -45,8 +45,9 @@ def test_dashboard_shows_each_metric_with_labels_written_out(login, analyst, boa
     assert "Metrics: Month 5, 31 August 2018" in page
     table = text_of(page.split('data-testid="dashboard-table"')[1].split("</table>")[0])
     assert "Non Elective Admissions" in table
-    assert "Slightly Off Track 1% higher than target" in table
-    assert "Off Track 20% higher than target" in table
+    assert "Slightly Off Track (1% higher than target)" in table
+    assert "Off Track (20% higher than target)" in table
+    assert "Off Track (81.0% vs. 90.0% target)" in table  # reablement: both figures
     assert "No Target set" in table and "Data not available" in table
     assert 'class="bc-rag bc-rag--amber">Slightly Off Track<' in page
     assert "Southern Health did not submit DTOC data for May." in page  # caveat footnote

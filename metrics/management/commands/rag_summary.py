@@ -47,9 +47,9 @@ def as_table(summary: RagSummary) -> str:
             row.name,
             row.actual_display,
             row.plan_display,
-            _comparison(row.vs_plan),
+            row.vs_plan.phrase,
             row.last_year_display,
-            _comparison(row.vs_last_year),
+            row.vs_last_year.phrase,
         )
         for row in summary.rows
     ]
@@ -73,6 +73,3 @@ def as_table(summary: RagSummary) -> str:
         ]
     )
 
-
-def _comparison(comparison) -> str:
-    return f"{comparison.label} ({comparison.text})" if comparison.text else comparison.label
