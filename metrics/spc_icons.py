@@ -69,7 +69,8 @@ def _letter(letter: str, *, x: float, y: float, colour: str, height: float) -> s
     """The letter with its top left corner at (x, y)."""
     scale = height / 10
     return (
-        f'<path data-letter="{letter}" d="{GLYPHS[letter]}" transform="translate({x} {y}) scale({scale:g})" '
+        f'<path data-letter="{letter}" d="{GLYPHS[letter]}" '
+        f'transform="translate({x} {y}) scale({scale:g})" '
         f'fill="none" stroke="{colour}" stroke-width="{2 / scale:g}" stroke-linecap="round" '
         'stroke-linejoin="round"/>'
     )
