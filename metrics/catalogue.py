@@ -1,9 +1,15 @@
-"""The metric catalogue as first published: the national BCF metrics of 2015-20 and 2021-25
-and Southampton's local monitoring measures.
+"""The metric catalogue: the national BCF metrics of 2015-20 and 2021-25 and Southampton's
+local monitoring measures, as the boards measure them.
 
-The migration 0002_catalogue loads it into a new database; administrators edit it afterwards in
-the admin. Codes are stable because import files and the board pack use them. Every metric is
-rated Green up to 0% worse, Red from 10% worse, until an administrator says otherwise.
+Migrations load it into a new database (0002 the catalogue as first published, 0004 its
+correction: average daily delays as delayed patients per day with a separate rate per 100,000
+aged 18+, reablement yearly, super-stranded admissions under Urgent Care Demand, and the rates
+of permanent admissions and falls injuries); administrators edit it afterwards in the admin.
+Codes are stable because import files and the board pack use them. Every metric is rated Green
+up to 0% worse, Red from 10% worse, until an administrator says otherwise.
+
+A rate with `rate_of` is worked out from that metric's figures and the area's population of
+`age_group` (per 100,000), never loaded: see `metrics.rates`.
 """
 
 from decimal import Decimal
@@ -43,7 +49,10 @@ CATALOGUE: list[dict] = [
         "frequency": "monthly",
         "first_year": "2015-16",
         "last_year": "2019-20",
-        "description": "Non-elective (emergency) admissions to hospital, all ages.",
+        "description": (
+            "Non-elective (emergency) admissions to hospital, all ages; broken down by age band "
+            "(children and young people, working age adults, older people)."
+        ),
     },
     {
         "code": "nel_short_stay",
@@ -62,7 +71,7 @@ CATALOGUE: list[dict] = [
     {
         "code": "nel_super_stranded",
         "name": "Non Elective Super Stranded Admissions (length of stay 21 days or more)",
-        "group": DISCHARGE,
+        "group": URGENT,
         "unit": "count",
         "rate_population": "",
         "direction": "lower",
@@ -102,15 +111,16 @@ CATALOGUE: list[dict] = [
         "first_year": "2015-16",
         "last_year": "2019-20",
         "description": (
-            "Delayed days as a percentage of occupied bed days in the month (a snapshot)."
+            "Delayed days as a percentage of occupied bed days in the month (a snapshot); "
+            "broken down by provider, each against its own plan."
         ),
     },
     {
         "code": "dtoc_avg_daily_delays",
         "name": "Delayed Transfers of Care: average daily delays",
         "group": DISCHARGE,
-        "unit": "rate",
-        "rate_population": "population aged 18+",
+        "unit": "per_day",
+        "rate_population": "",
         "direction": "lower",
         "ytd_rule": "latest",
         "scope": "national",
@@ -118,8 +128,28 @@ CATALOGUE: list[dict] = [
         "first_year": "2015-16",
         "last_year": "2019-20",
         "description": (
-            "Delayed days per day in the month per 100,000 population aged 18+; broken down "
-            "by attribution (NHS, Adult Social Care, Joint)."
+            "Delayed patients per day: the month's delayed days divided by its days; broken "
+            "down by attribution (NHS, Adult Social Care, Joint). The measure of the 2018/19 "
+            "national DTOC expectations."
+        ),
+    },
+    {
+        "code": "dtoc_delays_per_100k_18",
+        "name": "Delayed Transfers of Care: delayed days per day per 100,000 population aged 18+",
+        "group": DISCHARGE,
+        "unit": "rate",
+        "rate_population": "population aged 18+",
+        "rate_of": "dtoc_avg_daily_delays",
+        "age_group": "18+",
+        "direction": "lower",
+        "ytd_rule": "latest",
+        "scope": "national",
+        "frequency": "monthly",
+        "first_year": "2015-16",
+        "last_year": "2019-20",
+        "description": (
+            "Average daily delays per 100,000 population aged 18+, worked out from the average "
+            "daily delays and the area's population."
         ),
     },
     {
@@ -139,6 +169,27 @@ CATALOGUE: list[dict] = [
         ),
     },
     {
+        "code": "res_admissions_65_rate",
+        "name": "Permanent admissions of people aged 65+ to residential and nursing care, "
+        "per 100,000",
+        "group": DISCHARGE,
+        "unit": "rate",
+        "rate_population": "population aged 65+",
+        "rate_of": "res_admissions_65",
+        "age_group": "65+",
+        "direction": "lower",
+        "ytd_rule": "sum",
+        "scope": "national",
+        "frequency": "monthly",
+        "first_year": "2015-16",
+        "last_year": "",
+        "description": (
+            "Permanent admissions per 100,000 population aged 65+ (the national measure), "
+            "worked out from the admissions and the area's population; the year to date adds "
+            "up the months."
+        ),
+    },
+    {
         "code": "reablement_91",
         "name": "Older people (65+) still at home 91 days after discharge into reablement",
         "group": DISCHARGE,
@@ -147,12 +198,13 @@ CATALOGUE: list[dict] = [
         "direction": "higher",
         "ytd_rule": "latest",
         "scope": "national",
-        "frequency": "monthly",
+        "frequency": "annual",
         "first_year": "2015-16",
         "last_year": "",
         "description": (
             "Proportion of people aged 65+ discharged from hospital into reablement or "
-            "rehabilitation who are still at home 91 days later."
+            "rehabilitation who are still at home 91 days later; an annual measure, one "
+            "figure a year."
         ),
     },
     {
@@ -168,6 +220,24 @@ CATALOGUE: list[dict] = [
         "first_year": "2015-16",
         "last_year": "",
         "description": "Emergency admissions for injuries due to falls among residents aged 65+.",
+    },
+    {
+        "code": "falls_injuries_65_rate",
+        "name": "Injuries due to falls, people aged 65+: directly standardised rate",
+        "group": PREVENTION,
+        "unit": "rate",
+        "rate_population": "population aged 65+",
+        "direction": "lower",
+        "ytd_rule": "latest",
+        "scope": "local",
+        "frequency": "annual",
+        "first_year": "2015-16",
+        "last_year": "",
+        "description": (
+            "Emergency admissions for injuries due to falls among residents aged 65+, directly "
+            "age-standardised rate per 100,000, as published yearly (it needs the figures by "
+            "age, so it is loaded, not worked out)."
+        ),
     },
     {
         "code": "avoidable_admissions",
@@ -219,10 +289,13 @@ CATALOGUE: list[dict] = [
         ),
     },
 ]
+CODES = [entry["code"] for entry in CATALOGUE]
 
 
 def catalogue_fields(order: int, entry: dict) -> dict:
-    """A catalogue entry as Metric field values, the code apart."""
-    fields = {key: value for key, value in entry.items() if key != "code"}
+    """A catalogue entry as Metric field values, the code and the metric a rate is worked out
+    from (`rate_of`, a code: set once both metrics exist) apart."""
+    fields = {key: value for key, value in entry.items() if key not in {"code", "rate_of"}}
+    fields.setdefault("age_group", "")
     fields.update(amber_above=Decimal(0), red_from=Decimal(10), display_order=order * 10)
     return fields

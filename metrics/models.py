@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -26,6 +26,14 @@ metric_code_validator = RegexValidator(
 )
 
 
+class AgeGroup(models.TextChoices):
+    """The populations an area holds, for the rates worked out per 100,000 of them."""
+
+    ALL_AGES = "all", "All ages"
+    AGED_18_PLUS = "18+", "Aged 18+"
+    AGED_65_PLUS = "65+", "Aged 65+"
+
+
 class Metric(models.Model):
     """A measure in the catalogue: what it counts, which way is better and how a year to date
     is formed. Codes are stable: import files and the board pack refer to metrics by code."""
@@ -40,6 +48,7 @@ class Metric(models.Model):
         PERCENT = Unit.PERCENT, "Percentage (%)"
         RATE = Unit.RATE, "Rate per 100,000 of a stated population"
         DAYS = Unit.DAYS, "Days"
+        PER_DAY = Unit.PER_DAY, "Average per day (e.g. delayed patients per day)"
 
     class Direction(models.TextChoices):
         LOWER = rag.Direction.LOWER, "Lower is better"
@@ -74,6 +83,24 @@ class Metric(models.Model):
         max_length=80,
         blank=True,
         help_text="For a rate: the population it is per 100,000 of, e.g. “population aged 65+”.",
+    )
+    rate_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rates",
+        verbose_name="rate of",
+        help_text="For a rate worked out from another metric's figures and the area's "
+        "population (never typed): the metric counted. Leave empty for a rate loaded as it is "
+        "published (a standardised rate, say).",
+    )
+    age_group = models.CharField(
+        "age group of the population",
+        max_length=5,
+        choices=AgeGroup.choices,
+        blank=True,
+        help_text="For a rate worked out from another metric: the population it is per 100,000 of.",
     )
     direction = models.CharField(max_length=10, choices=Direction.choices)
     ytd_rule = models.CharField("year-to-date rule", max_length=10, choices=YtdRule.choices)
@@ -121,6 +148,12 @@ class Metric(models.Model):
                 name="metric_rate_states_population",
                 violation_error_message="A rate must state the population it is per 100,000 of.",
             ),
+            models.CheckConstraint(
+                condition=Q(rate_of__isnull=True) | (Q(unit=Unit.RATE) & ~Q(age_group="")),
+                name="metric_worked_out_rate_has_age_group",
+                violation_error_message="A rate worked out from another metric is a rate, and "
+                "names the age group of the population it is per 100,000 of.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -129,6 +162,26 @@ class Metric(models.Model):
     def clean(self) -> None:
         if self.last_year and self.first_year and self.last_year < self.first_year:
             raise ValidationError({"last_year": "The last year cannot be before the first."})
+        if self.rate_of_id is not None:
+            if self.rate_of_id == self.pk or (self.rate_of and self.rate_of.rate_of_id):
+                raise ValidationError(
+                    {
+                        "rate_of": "A rate is worked out from a metric that is counted, not from "
+                        "itself or another worked-out rate."
+                    }
+                )
+            if self.unit != Unit.RATE or not self.age_group:
+                raise ValidationError(
+                    {
+                        "age_group": "A rate worked out from another metric is a rate per "
+                        "100,000 of an age group's population: choose the age group."
+                    }
+                )
+
+    @property
+    def is_worked_out(self) -> bool:
+        """True for a rate worked out from another metric and the population (never loaded)."""
+        return self.rate_of_id is not None
 
     @property
     def unit_label(self) -> str:
@@ -276,3 +329,162 @@ class SpcRecalculation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.metric.code} from {self.month}: {self.reason}"
+
+
+class Population(models.Model):
+    """How many people live in an area in a financial year, for one age group, and where the
+    figure comes from (an ONS mid-year estimate, usually). Rates per 100,000 are worked out
+    from these and the counts, never typed beside the counts."""
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="populations")
+    financial_year = FinancialYearField(
+        help_text="The financial year the figure is used for, e.g. 2018-19 (usually the "
+        "mid-year estimate of its first calendar year)."
+    )
+    age_group = models.CharField(max_length=5, choices=AgeGroup.choices)
+    people = models.PositiveIntegerField(help_text="Number of people.")
+    source = models.CharField(
+        max_length=300, help_text="Where the figure comes from, e.g. “ONS mid-2018 estimates”."
+    )
+    illustrative = models.BooleanField(
+        default=False, help_text="A figure made up for demonstration, not a published one."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area", "financial_year", "age_group"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "financial_year", "age_group"],
+                name="one_population_per_area_year_age_group",
+            ),
+            models.CheckConstraint(
+                condition=Q(people__gt=0),
+                name="population_is_positive",
+                violation_error_message="A population is a positive number of people.",
+            ),
+        ]
+        permissions = [("import_population", "Can import populations from a file")]
+
+    def __str__(self) -> str:
+        return f"{self.area.code} {self.financial_year} {self.age_group}: {self.people:,}"
+
+
+class PlanRevision(models.Model):
+    """A change to plans already held for a metric's financial year: when it takes effect,
+    why, who made it and when. Ratings of a month before it takes effect use the plans it
+    replaced (`SupersededPlan`), so a month is always rated against the plan in force then."""
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="plan_revisions")
+    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="plan_revisions")
+    financial_year = FinancialYearField()
+    effective = models.DateField(
+        "takes effect", help_text="Months ending on or after this date are rated against it."
+    )
+    reason = models.TextField(
+        help_text="Why the plan changed, as the board is told (e.g. reset by national guidance)."
+    )
+    file_name = models.CharField(max_length=255, blank=True, help_text="The file it came in.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for the command line and the demo loader.",
+    )
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["area", "metric", "financial_year", "effective", "created"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="plan_revision_has_reason",
+                violation_error_message="A plan revision needs its reason.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric.code} {self.financial_year} from {self.effective:%d %B %Y}"
+
+    @property
+    def note(self) -> str:
+        """'Target revised from 19 July 2018: <reason>', as the performance table notes it."""
+        return f"Target revised from {self.effective.day} {self.effective:%B %Y}: {self.reason}"
+
+
+class SupersededPlan(models.Model):
+    """A plan figure as it stood before a revision replaced it (or None: there was none)."""
+
+    revision = models.ForeignKey(PlanRevision, on_delete=models.CASCADE, related_name="superseded")
+    period = models.CharField(max_length=10)
+    end_month = MonthField()
+    breakdown = models.CharField(max_length=60, blank=True, default="")
+    value = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+
+    class Meta:
+        ordering = ["revision", "end_month", "breakdown"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "period", "breakdown"], name="one_superseded_plan_per_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.revision}: {self.period} {self.breakdown} was {self.value}"
+
+
+class MetricSettings(models.Model):
+    """An analyst's choices for one metric in their area: how its SPC limits are worked out,
+    and which kinds of breakdown the board pack's commentary leaves out."""
+
+    class Breakdown(models.TextChoices):
+        PROVIDER = "provider", "Providers against their own plans"
+        AGE_BAND = "age_band", "Age bands, year on year"
+        ATTRIBUTION = "attribution", "Attributions (NHS, Adult Social Care, Joint), year on year"
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="metric_settings")
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="settings")
+    spc_baseline_points = models.PositiveSmallIntegerField(
+        "fix the limits on the first points",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(12), MaxValueValidator(20)],
+        help_text="12 to 20: the limits are worked out from that many first points of each "
+        "baseline and then hold. Empty: from every point, moving as months are added.",
+    )
+    spc_screen_moving_ranges = models.BooleanField(
+        "screen moving ranges",
+        default=False,
+        help_text="Leave moving ranges of 3.267 times their mean or more (one-off jumps) out of "
+        "the limits.",
+    )
+    commentary_leaves_out = models.JSONField(
+        "breakdowns left out of the commentary",
+        default=list,
+        blank=True,
+        help_text="Kinds of breakdown whose generated lines the board pack's commentary leaves "
+        "out.",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    updated = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "metric settings"
+        verbose_name_plural = "metric settings"
+        constraints = [
+            models.UniqueConstraint(fields=["area", "metric"], name="one_settings_per_metric"),
+            models.CheckConstraint(
+                condition=Q(spc_baseline_points__isnull=True)
+                | Q(spc_baseline_points__gte=12, spc_baseline_points__lte=20),
+                name="spc_baseline_of_12_to_20_points",
+                violation_error_message="A fixed baseline has 12 to 20 points.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric.code} in {self.area.code}"

@@ -23,7 +23,8 @@ from bettercare.roles import Role, user_roles
 from bettercare.selectors import Task
 
 from . import rag, spc
-from .models import Metric, MetricValue, SpcRecalculation
+from .models import Metric, MetricSettings, MetricValue, SpcRecalculation
+from .readings import EACH_MONTH, Reading, Revision, readings, revisions_in_force
 from .units import format_value
 
 ACTUAL = MetricValue.Series.ACTUAL
@@ -60,6 +61,7 @@ class RagRow:
     status: str
     notes: tuple[str, ...] = ()
     periods: tuple[str, ...] = ()
+    revisions: tuple[Revision, ...] = ()  # plan revisions in force, cited in `notes` too
 
     @property
     def code(self) -> str:
@@ -181,20 +183,26 @@ def rag_summary(
     groups: Iterable[str] | None = None,
 ) -> RagSummary:
     """Each metric with figures for `month` (for the area as a whole, or for one breakdown),
-    rated against its plan and the same period last year. Two queries."""
+    rated against the plan in force at the end of `month` and the same period last year, rates
+    worked out from their counts (see `metrics.readings`). Up to six queries, whatever the
+    number of metrics or figures."""
     metrics = list(_metrics(groups))
     held = _Held.load(
-        MetricValue.objects.filter(
+        readings(
             area=area,
+            metrics=metrics,
             breakdown=breakdown,
-            metric__in=[metric.pk for metric in metrics],
-            end_month__gte=month.financial_year.previous().months()[0],
-            end_month__lte=month,
+            start=month.financial_year.previous().months()[0],
+            end=month,
+            plans_at=month,
         ),
         month=month,
     )
+    revisions = revisions_in_force(area=area, metrics=metrics, month=month)
     rows = tuple(
-        _rag_row(metric, month, held) for metric in metrics if metric.pk in held.with_figures
+        _rag_row(metric, month, held, revisions=revisions.get(metric.pk, ()))
+        for metric in metrics
+        if metric.pk in held.with_figures
     )
     return RagSummary(area=area, month=month, breakdown=breakdown, rows=rows)
 
@@ -214,15 +222,14 @@ class _Held:
     with_figures: set[int] = field(default_factory=set)  # metrics with a figure that month
 
     @classmethod
-    def load(cls, queryset: QuerySet[MetricValue], *, month: Month) -> _Held:
+    def load(cls, figures: Iterable[Reading], *, month: Month) -> _Held:
         held = cls()
-        rows = queryset.order_by().values_list(
-            "metric_id", "series", "period", "end_month", "value", "status", "note"
-        )
-        for metric_id, series, period, end_month, value, status, note in rows:
-            held.figures[(metric_id, series, period)] = Figure(value, status, note)
-            if end_month == month:
-                held.with_figures.add(metric_id)
+        for reading in figures:
+            held.figures[(reading.metric_id, reading.series, reading.period)] = Figure(
+                reading.value, reading.status, reading.note
+            )
+            if reading.end_month == month:
+                held.with_figures.add(reading.metric_id)
         return held
 
     def get(self, metric: Metric, series: str, period) -> Figure | None:
@@ -233,7 +240,9 @@ class _Held:
         return None if figure is None else figure.value
 
 
-def _rag_row(metric: Metric, month: Month, held: _Held) -> RagRow:
+def _rag_row(
+    metric: Metric, month: Month, held: _Held, *, revisions: Sequence[Revision] = ()
+) -> RagRow:
     periods = rag.compared_periods(metric.frequency, metric.ytd_rule, month)
     direction = rag.Direction(metric.direction)
     # How the comparisons are rated and written: both figures for a latest-period metric.
@@ -248,7 +257,9 @@ def _rag_row(metric: Metric, month: Month, held: _Held) -> RagRow:
     actual = rag.total([None if figure is None else figure.value for figure in actuals])
 
     plans = [held.value(metric, PLAN, period) for period in periods]
-    if all(value is None for value in plans):
+    # No plan held at all is "No Target set"; a plan held but missing (a rate whose population
+    # is not held) is "Data not available".
+    if all(held.get(metric, PLAN, period) is None for period in periods):
         vs_plan = rag.compare_with_plan(actual, None, direction=direction)
         plan = None
     else:
@@ -270,6 +281,8 @@ def _rag_row(metric: Metric, month: Month, held: _Held) -> RagRow:
             figure = held.get(metric, series, period)
             if figure is not None and figure.note and figure.note not in notes:
                 notes.append(figure.note)
+    cited = tuple(revisions) if plan is not None else ()
+    notes.extend(revision.note for revision in cited if revision.note not in notes)
 
     if actual is None:
         status = MetricValue.Status.NOT_AVAILABLE
@@ -292,6 +305,7 @@ def _rag_row(metric: Metric, month: Month, held: _Held) -> RagRow:
         status=status,
         notes=tuple(notes),
         periods=tuple(str(period) for period in periods),
+        revisions=cited,
     )
 
 
@@ -333,6 +347,7 @@ def dashboard_rows(
     metrics = [row.metric for row in summary.rows]
     series = _actual_series(area=area, metrics=metrics, up_to=month, breakdown=breakdown)
     recalculations = _recalculations(area=area, metrics=metrics)
+    options = spc_options_for(area=area, metrics=metrics)
     return [
         DashboardRow(
             rag=row,
@@ -341,6 +356,7 @@ def dashboard_rows(
                 direction=rag.Direction(row.direction),
                 target=row.month_plan,
                 recalculations=recalculations.get(row.metric.pk, []),
+                options=options.get(row.metric.pk, spc.DEFAULT_OPTIONS),
             ),
         )
         for row in summary.rows
@@ -351,21 +367,21 @@ def _actual_series(
     *, area: Area, metrics: Sequence[Metric], up_to: Month, breakdown: str = ""
 ) -> dict[int, list[tuple[Month, Decimal]]]:
     series: dict[int, list[tuple[Month, Decimal]]] = defaultdict(list)
-    rows = (
-        MetricValue.objects.filter(
-            area=area,
-            breakdown=breakdown,
-            series=ACTUAL,
-            metric__in=[metric.pk for metric in metrics],
-            end_month__lte=up_to,
-            value__isnull=False,
-        )
-        .order_by("metric_id", "end_month")
-        .values_list("metric_id", "end_month", "value")
-    )
-    for metric_id, end_month, value in rows:
-        series[metric_id].append((end_month, value))
+    found = readings(area=area, metrics=metrics, breakdown=breakdown, series=ACTUAL, end=up_to)
+    for reading in sorted(found, key=lambda reading: (reading.metric_id, reading.end_month)):
+        if reading.value is not None:
+            series[reading.metric_id].append((reading.end_month, reading.value))
     return series
+
+
+def spc_options_for(*, area: Area, metrics: Sequence[Metric]) -> dict[int, spc.Options]:
+    """The analyst's SPC options of each metric that has any, by metric id (one query)."""
+    return {
+        metric_id: spc.Options(baseline_points=points, screen_moving_ranges=screen)
+        for metric_id, points, screen in MetricSettings.objects.filter(
+            area=area, metric__in=[metric.pk for metric in metrics]
+        ).values_list("metric_id", "spc_baseline_points", "spc_screen_moving_ranges")
+    }
 
 
 def _recalculations(*, area: Area, metrics: Sequence[Metric]) -> dict[int, list[spc.Recalculation]]:
@@ -439,17 +455,13 @@ def metric_series_for(
     (the board pack's headline charts)."""
     months = tuple(months)
     wanted = {*months, *(month.same_period_last_year() for month in months)}
-    rows = (
-        MetricValue.objects.filter(
-            area=area,
-            metric__in=[metric.pk for metric in metrics],
-            breakdown=breakdown,
-            end_month__in=sorted(wanted),
+    # Each month's plan as it was in force then: a revision shows as a step in the plan line.
+    found = {
+        (reading.metric_id, reading.series, reading.end_month): reading.value
+        for reading in readings(
+            area=area, metrics=metrics, breakdown=breakdown, months=wanted, plans_at=EACH_MONTH
         )
-        .order_by()
-        .values_list("metric_id", "series", "end_month", "value")
-    )
-    found = {(metric_id, series, end_month): value for metric_id, series, end_month, value in rows}
+    }
 
     def series_of(metric: Metric) -> MetricSeries:
         def value(series: str, month: Month) -> Decimal | None:
@@ -470,31 +482,34 @@ def metric_series_for(
 def metric_spc(*, area: Area, metric: Metric, up_to: Month, breakdown: str = "") -> spc.SpcResult:
     """The XmR chart of the metric's actual figures up to `up_to`, with the analyst's
     recalculation points and the plan for `up_to` as its target (three queries)."""
-    return metric_spc_for(area=area, metrics=[metric], up_to=up_to, breakdown=breakdown)[
-        metric.pk
-    ]
+    return metric_spc_for(area=area, metrics=[metric], up_to=up_to, breakdown=breakdown)[metric.pk]
 
 
 def metric_spc_for(
     *, area: Area, metrics: Sequence[Metric], up_to: Month, breakdown: str = ""
 ) -> dict[int, spc.SpcResult]:
     """`metric_spc` of several metrics at once, by metric id: three queries however many."""
-    ids = [metric.pk for metric in metrics]
     points = _actual_series(area=area, metrics=metrics, up_to=up_to, breakdown=breakdown)
-    targets = dict(
-        MetricValue.objects.filter(
-            area=area, metric__in=ids, breakdown=breakdown, series=PLAN, end_month=up_to
+    targets = {
+        reading.metric_id: reading.value
+        for reading in readings(
+            area=area,
+            metrics=metrics,
+            breakdown=breakdown,
+            series=PLAN,
+            months=[up_to],
+            plans_at=up_to,
         )
-        .order_by()
-        .values_list("metric_id", "value")
-    )
+    }
     recalculations = _recalculations(area=area, metrics=metrics)
+    options = spc_options_for(area=area, metrics=metrics)
     return {
         metric.pk: spc.xmr(
             points.get(metric.pk, []),
             direction=rag.Direction(metric.direction),
             target=targets.get(metric.pk),
             recalculations=recalculations.get(metric.pk, []),
+            options=options.get(metric.pk, spc.DEFAULT_OPTIONS),
         )
         for metric in metrics
     }
@@ -514,28 +529,19 @@ def breakdown_series(
     *, area: Area, metric: Metric, months: Sequence[Month], kind: str
 ) -> BreakdownSeries:
     months = tuple(months)
-    rows = (
-        MetricValue.objects.filter(
-            area=area,
-            metric=metric,
-            series=ACTUAL,
-            breakdown__startswith=f"{kind}:",
-            end_month__in=list(months),
-        )
-        .order_by("breakdown")
-        .values_list("breakdown", "end_month", "value")
-    )
+    rows = readings(area=area, metrics=[metric], breakdown_kind=kind, series=ACTUAL, months=months)
     found: dict[str, dict[Month, Decimal | None]] = defaultdict(dict)
-    for breakdown, end_month, value in rows:
-        found[breakdown.partition(":")[2]][end_month] = value
+    for reading in sorted(rows, key=lambda reading: reading.breakdown):
+        found[reading.breakdown.partition(":")[2]][reading.end_month] = reading.value
     lines = {part: tuple(values.get(month) for month in months) for part, values in found.items()}
     return BreakdownSeries(metric=metric, kind=kind, months=months, lines=lines)
 
 
 def breakdown_kinds_for(*, area: Area, metric: Metric) -> list[str]:
-    """The kinds of breakdown (provider, age_band, attribution) held for the metric."""
+    """The kinds of breakdown (provider, age_band, attribution) held for the metric (for a
+    worked-out rate, for the metric it is worked out from)."""
     held = (
-        MetricValue.objects.filter(area=area, metric=metric)
+        MetricValue.objects.filter(area=area, metric_id=metric.rate_of_id or metric.pk)
         .exclude(breakdown="")
         .order_by()
         .values_list("breakdown", flat=True)

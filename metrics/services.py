@@ -250,6 +250,12 @@ def metric_catalogue_ensure() -> int:
         if entry["code"] not in held
     ]
     Metric.objects.bulk_create(missing)
+    added = {metric.code for metric in missing}
+    for entry in CATALOGUE:
+        if entry["code"] in added and entry.get("rate_of"):
+            Metric.objects.filter(code=entry["code"]).update(
+                rate_of=Metric.objects.get(code=entry["rate_of"])
+            )
     return len(missing)
 
 

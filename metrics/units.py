@@ -17,6 +17,7 @@ class Unit(StrEnum):
     PERCENT = "percent"
     RATE = "rate"
     DAYS = "days"
+    PER_DAY = "per_day"  # an average count per day, e.g. delayed patients per day
 
 
 UNIT_LABELS = {
@@ -24,9 +25,11 @@ UNIT_LABELS = {
     Unit.PERCENT: "Percentage (%)",
     Unit.RATE: "Rate per 100,000",
     Unit.DAYS: "Days",
+    Unit.PER_DAY: "Average per day",
 }
-# Decimal places shown for each unit: whole counts and days, one place for % and rates.
-PLACES = {Unit.COUNT: 0, Unit.PERCENT: 1, Unit.RATE: 1, Unit.DAYS: 0}
+# Decimal places shown for each unit: whole counts and days, one place for % and rates and
+# for averages per day (the boards' "26.6 delayed patients per day").
+PLACES = {Unit.COUNT: 0, Unit.PERCENT: 1, Unit.RATE: 1, Unit.DAYS: 0, Unit.PER_DAY: 1}
 
 
 def unit_label(unit: Unit | str, population: str = "") -> str:

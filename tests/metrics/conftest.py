@@ -73,9 +73,10 @@ def board_figures(area, load):
         *monthly(SOTON, "res_admissions_65", Month(2018, 7), [21, 23]),
         *monthly(SOTON, "res_admissions_65", APRIL_2018, [21] * 5, series="plan"),
         *monthly(SOTON, "res_admissions_65", APRIL_2017, [22] * 5),
-        (SOTON, "reablement_91", "2018-08", "actual", "81"),
-        (SOTON, "reablement_91", "2018-08", "plan", "90"),
-        (SOTON, "reablement_91", "2017-08", "actual", "90"),
+        # reablement is yearly: compared at the year's end (March), not in August
+        (SOTON, "reablement_91", "2017-18", "actual", "81"),
+        (SOTON, "reablement_91", "2017-18", "plan", "90"),
+        (SOTON, "reablement_91", "2016-17", "actual", "90"),
         *monthly(SOTON, "falls_injuries_65", APRIL_2018, [80, 85, 82, 88, 84]),
         *monthly(SOTON, "falls_injuries_65", APRIL_2018, [85] * 5, series="plan"),
         *monthly(SOTON, "falls_injuries_65", APRIL_2017, [84, 80, 82, 83, 85]),

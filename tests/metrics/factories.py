@@ -7,8 +7,8 @@ import io
 import factory
 from openpyxl import Workbook
 
-from bettercare.periods import Month
-from metrics.models import Metric, MetricValue
+from bettercare.periods import FinancialYear, Month
+from metrics.models import AgeGroup, Metric, MetricValue, Population
 from tests.factories import AreaFactory
 
 HEADER = ["area", "metric", "period", "series", "value", "breakdown", "status", "note"]
@@ -55,3 +55,49 @@ class MetricValueFactory(factory.django.DjangoModelFactory):
     breakdown = ""
     value = 100
     status = MetricValue.Status.FINAL
+
+
+class PopulationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Population
+        django_get_or_create = ("area", "financial_year", "age_group")
+
+    area = factory.SubFactory(AreaFactory)
+    financial_year = FinancialYear(2018)
+    age_group = AgeGroup.AGED_18_PLUS
+    people = 200_000
+    source = "ONS mid-2018 estimates"
+
+
+def revise_plans(area, metric, plans: dict, *, effective, reason="Reset by national guidance"):
+    """A plan revision as an import records it: the plan now held (`plans`, period -> value,
+    None to remove), the one it replaced kept in the revision."""
+    from metrics.models import PlanRevision, SupersededPlan
+
+    year = next(iter(plans)).split("-")
+    revision = PlanRevision.objects.create(
+        area=area,
+        metric=metric,
+        financial_year=Month(int(year[0]), int(year[1])).financial_year,
+        effective=effective,
+        reason=reason,
+    )
+    for period, value in plans.items():
+        held = MetricValue.objects.filter(
+            area=area, metric=metric, period=period, series="plan", breakdown=""
+        ).first()
+        SupersededPlan.objects.create(
+            revision=revision,
+            period=period,
+            end_month=Month(int(period[:4]), int(period[5:])),
+            value=None if held is None else held.value,
+        )
+        if held is None:
+            MetricValueFactory(
+                area=area, metric=metric, end_month=Month(int(period[:4]), int(period[5:])),
+                series="plan", value=value,
+            )  # fmt: skip
+        else:
+            held.value = value
+            held.save()
+    return revision

@@ -87,16 +87,27 @@ BOARD_TABLE = [
         "Better",
         "21.8 in August last year",
     ),
+    # worked out from the average daily delays: no population aged 18+ is held
+    (
+        "dtoc_delays_per_100k_18",
+        NONE,
+        NONE,
+        NONE,
+        "Data not available",
+        "",
+        "Data not available",
+        "",
+    ),
     ("res_admissions_65", NONE, "105", "110", "Data not available", "", "Data not available", ""),
     (
-        "reablement_91",
-        "81.0%",
-        "90.0%",
-        "90.0%",
-        "Off Track",
-        "81.0% vs. 90.0% target",
-        "Worse",
-        "90.0% in August last year",
+        "res_admissions_65_rate",
+        NONE,
+        NONE,
+        NONE,
+        "Data not available",
+        "",
+        "Data not available",
+        "",
     ),
     (
         "falls_injuries_65",
@@ -141,7 +152,14 @@ def test_rows_carry_group_status_and_caveats_for_the_pack(board_figures):
     assert rows["nel_admissions"].group_label == "Urgent Care Demand"
     assert rows["nel_admissions"].status == "final" and rows["nel_admissions"].notes == ()
     # A rate compares the month alone: its compared figure is the month's own.
-    assert rows["reablement_91"].periods == ("2018-08",)
+    assert rows["dtoc_rate"].periods == ("2018-08",)
+    # A yearly metric is compared only once its year has ended.
+    assert "reablement_91" not in rows
+    # A rate worked out without its population says why it has no figure.
+    assert rows["dtoc_delays_per_100k_18"].notes == (
+        "No population aged 18+ is held for Southampton for 2018/19, so this rate cannot be "
+        "worked out.",
+    )
     assert rows["nel_admissions"].periods == tuple(str(m) for m in AUGUST_2018.year_to_date())
     assert rows["nel_admissions"].month_actual == D(2390)
     groups = [label for label, _ in rag_summary(area=board_figures, month=AUGUST_2018).groups()]
@@ -217,7 +235,8 @@ def test_as_dict_is_the_json_of_the_command(board_figures):
     rate = next(row for row in printed["metrics"] if row["metric"] == "dtoc_rate")
     assert rate["vs_plan"]["text"] == "On Track (3.5% vs. 3.5% target)"
     assert rate["vs_last_year"]["text"] == "Better (3.9% in August last year)"
-    assert printed["metrics"][7]["actual"] is None  # res_admissions_65, June missing
+    res = next(row for row in printed["metrics"] if row["metric"] == "res_admissions_65")
+    assert res["actual"] is None  # June missing
 
 
 def test_command_table_format_and_errors(board_figures):
@@ -279,3 +298,11 @@ def test_a_quarterly_metric_is_compared_in_the_month_its_quarter_ends(area, load
     assert (row.actual, row.plan, row.last_year) == (D(180), D(190), D(200))
     assert row.vs_plan.label == "On Track" and row.vs_last_year.label == "Better"
     assert rag_summary(area=area, month=Month(2023, 8)).rows == ()
+
+
+def test_a_yearly_metric_is_compared_in_the_month_its_year_ends(board_figures):
+    rows = {row.code: row for row in rag_summary(area=board_figures, month=Month(2018, 3)).rows}
+    reablement = rows["reablement_91"]
+    assert reablement.periods == ("2017-18",)
+    assert reablement.vs_plan.phrase == "Off Track (81.0% vs. 90.0% target)"  # higher is better
+    assert reablement.vs_last_year.phrase == "Worse (90.0% in 2016/17)"
