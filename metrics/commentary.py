@@ -87,17 +87,25 @@ def year_on_year_words(part: Part) -> str:
 
 def breakdown_lines(parts: Sequence[Part], *, leave_out: Sequence[str] = ()) -> list[str]:
     """One line per kind of breakdown held (providers, then age bands, then attributions),
-    leaving out the kinds the analyst chose to."""
+    leaving out the kinds the analyst chose to. Providers are set against their own plans;
+    when none of them has a plan, they are compared year on year like the other kinds."""
     lines = []
-    for kind in KINDS:
+    for kind in sorted({part.kind for part in parts}, key=_kind_order):
         if kind in leave_out:
             continue
         chosen = sorted(
             (part for part in parts if part.kind == kind),
             key=lambda part: part_order(kind, part.name),
         )
-        if not chosen:
-            continue
-        words = provider_words if kind == PROVIDER else year_on_year_words
+        against_plans = kind == PROVIDER and any(_has_plan(part) for part in chosen)
+        words = provider_words if against_plans else year_on_year_words
         lines.append("; ".join(words(part) for part in chosen))
     return lines
+
+
+def _kind_order(kind: str) -> tuple:
+    return (KINDS.index(kind) if kind in KINDS else len(KINDS), kind)
+
+
+def _has_plan(part: Part) -> bool:
+    return part.vs_plan.label != NO_TARGET

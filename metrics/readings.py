@@ -40,6 +40,8 @@ AGE_GROUP_WORDS = {
     AgeGroup.AGED_18_PLUS: "aged 18+",
     AgeGroup.AGED_65_PLUS: "aged 65+",
 }
+# `breakdown=EVERY_BREAKDOWN` reads every breakdown but not the area's own figures.
+EVERY_BREAKDOWN = "*"
 # Plans in force: at the end of each figure's own month (the month by month chart), or, given
 # a month, at the end of that month for every figure (the rating of that month).
 EACH_MONTH = "each"
@@ -91,7 +93,8 @@ def readings(
     plans_at: Month | str | None = EACH_MONTH,
 ) -> list[Reading]:
     """The figures of `metrics` for the area: its own (`breakdown` ""), one breakdown, every
-    breakdown of a kind (`breakdown_kind`, e.g. "provider") or all (`breakdown` None), with
+    breakdown of a kind (`breakdown_kind`, e.g. "provider"), every breakdown
+    (EVERY_BREAKDOWN) or all of these (`breakdown` None), with
     end months from `start` to `end` or in `months`; plans as in force at `plans_at` (a month,
     EACH_MONTH, or None for the plans held now, revisions aside)."""
     metrics = list(metrics)
@@ -100,6 +103,8 @@ def readings(
     rows = MetricValue.objects.filter(area=area, metric__in=sorted(wanted))
     if breakdown_kind is not None:
         rows = rows.filter(breakdown__startswith=f"{breakdown_kind}:")
+    elif breakdown == EVERY_BREAKDOWN:
+        rows = rows.exclude(breakdown="")
     elif breakdown is not None:
         rows = rows.filter(breakdown=breakdown)
     if series is not None:

@@ -23,8 +23,16 @@ from bettercare.roles import Role, user_roles
 from bettercare.selectors import Task
 
 from . import rag, spc
+from .commentary import Part, breakdown_lines
 from .models import Metric, MetricSettings, MetricValue, SpcRecalculation
-from .readings import EACH_MONTH, Reading, Revision, readings, revisions_in_force
+from .readings import (
+    EACH_MONTH,
+    EVERY_BREAKDOWN,
+    Reading,
+    Revision,
+    readings,
+    revisions_in_force,
+)
 from .units import format_value
 
 ACTUAL = MetricValue.Series.ACTUAL
@@ -307,6 +315,46 @@ def _rag_row(
         periods=tuple(str(period) for period in periods),
         revisions=cited,
     )
+
+
+def breakdown_commentary(
+    *, area: Area, month: Month, metrics: Sequence[Metric]
+) -> dict[int, list[str]]:
+    """The lines that open each metric's commentary at `month`, by metric id, from the
+    breakdowns held: providers against their own plans (year on year when no provider has a
+    plan), age bands and attributions year on year, each part rated and worded as the metric's
+    own row is (`_rag_row`), leaving out the kinds the analyst chose to. Three to five queries
+    however many metrics or breakdowns."""
+    by_breakdown: dict[str, list[Reading]] = defaultdict(list)
+    for reading in readings(
+        area=area,
+        metrics=metrics,
+        breakdown=EVERY_BREAKDOWN,
+        start=month.financial_year.previous().months()[0],
+        end=month,
+        plans_at=month,
+    ):
+        by_breakdown[reading.breakdown].append(reading)
+    leave_out = dict(
+        MetricSettings.objects.filter(
+            area=area, metric__in=[metric.pk for metric in metrics]
+        ).values_list("metric_id", "commentary_leaves_out")
+    )
+    parts: dict[int, list[Part]] = defaultdict(list)
+    for breakdown, found in sorted(by_breakdown.items()):
+        kind, _, name = breakdown.partition(":")
+        held = _Held.load(found, month=month)
+        for metric in metrics:
+            if metric.pk in held.with_figures:
+                row = _rag_row(metric, month, held)
+                parts[metric.pk].append(
+                    Part(kind, name, row.vs_plan, row.vs_last_year, row.actual_display)
+                )
+    return {
+        metric.pk: breakdown_lines(parts[metric.pk], leave_out=leave_out.get(metric.pk, ()))
+        for metric in metrics
+        if parts.get(metric.pk)
+    }
 
 
 def latest_data_month(*, area: Area, quarter: Quarter) -> Month | None:
