@@ -8,6 +8,7 @@ from bettercare.fields import PeriodFormField
 from bettercare.periods import parse_month
 
 from .imports import COLUMNS
+from .models import MetricSettings
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 
@@ -41,3 +42,55 @@ class SpcRecalculationForm(forms.Form):
         max_length=300,
         help_text="What changed in the process; it is shown on the chart.",
     )
+
+
+BASELINE_CHOICES = [
+    ("", "Every point of each baseline (the limits move as months are added)"),
+    *((str(points), f"The first {points} points, then held") for points in range(12, 21)),
+]
+
+
+class MetricSettingsForm(forms.Form):
+    """An analyst's choices for a metric in their area: the SPC options and which breakdowns
+    the board pack's commentary leaves out."""
+
+    spc_baseline_points = forms.TypedChoiceField(
+        label="Work the SPC limits out from",
+        choices=BASELINE_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Fixing the limits on a baseline of 12 to 20 points keeps them steady; a "
+        "recalculation point you record starts a new baseline, fixed on its own first points.",
+    )
+    spc_screen_moving_ranges = forms.BooleanField(
+        label="Leave one-off jumps out of the limits (moving ranges of 3.267 times their mean "
+        "or more)",
+        required=False,
+    )
+    commentary_leaves_out = forms.MultipleChoiceField(
+        label="Leave these out of the commentary's opening lines",
+        choices=MetricSettings.Breakdown.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The board pack's commentary on this metric opens with a line for each kind "
+        "of breakdown held; your own commentary follows them.",
+    )
+
+    def __init__(self, *args, kinds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kinds is not None:
+            field = self.fields["commentary_leaves_out"]
+            field.choices = [(value, label) for value, label in field.choices if value in kinds]
+
+    @classmethod
+    def for_settings(cls, settings: MetricSettings | None, **kwargs) -> MetricSettingsForm:
+        initial = {}
+        if settings is not None:
+            initial = {
+                "spc_baseline_points": settings.spc_baseline_points,
+                "spc_screen_moving_ranges": settings.spc_screen_moving_ranges,
+                "commentary_leaves_out": settings.commentary_leaves_out,
+            }
+        return cls(initial=initial, **kwargs)

@@ -11,9 +11,10 @@ worked out on the way.
   rated against the plans in force at its end: where a revision takes effect later, the figure
   it replaced (or the absence of one) is read instead of the plan held now.
 
-Queries do not grow with the metrics asked for: one for the figures (the metrics and those
-their rates are worked out from), one for the populations (only when a rate is asked for) and
-one for the plans replaced by revisions.
+Queries do not grow with the metrics or figures asked for: one for the figures (the metrics
+and those their rates are worked out from), and, once per `Reader`, one for the area's
+populations (only when a rate is worked out) and one for the plans its revisions replaced
+(only when plans are read, or revisions cited).
 """
 
 from __future__ import annotations
@@ -24,12 +25,10 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q
-
 from bettercare.models import Area
 from bettercare.periods import FinancialYear, Month
 
-from .models import AgeGroup, Metric, MetricValue, PlanRevision, Population, SupersededPlan
+from .models import AgeGroup, Metric, MetricValue, Population, SupersededPlan
 from .rates import no_population_caveat, per_100k
 
 ACTUAL = MetricValue.Series.ACTUAL
@@ -80,170 +79,181 @@ class Revision:
         return f"Target revised from {self.effective.day} {self.effective:%B %Y}: {self.reason}"
 
 
-def readings(
-    *,
-    area: Area,
-    metrics: Sequence[Metric],
-    breakdown: str | None = "",
-    breakdown_kind: str | None = None,
-    series: str | None = None,
-    start: Month | None = None,
-    end: Month | None = None,
-    months: Iterable[Month] | None = None,
-    plans_at: Month | str | None = EACH_MONTH,
-) -> list[Reading]:
-    """The figures of `metrics` for the area: its own (`breakdown` ""), one breakdown, every
-    breakdown of a kind (`breakdown_kind`, e.g. "provider"), every breakdown
-    (EVERY_BREAKDOWN) or all of these (`breakdown` None), with
-    end months from `start` to `end` or in `months`; plans as in force at `plans_at` (a month,
-    EACH_MONTH, or None for the plans held now, revisions aside)."""
-    metrics = list(metrics)
-    worked_out = {metric.pk: metric for metric in metrics if metric.rate_of_id}
-    wanted = {metric.pk for metric in metrics} | {m.rate_of_id for m in worked_out.values()}
-    rows = MetricValue.objects.filter(area=area, metric__in=sorted(wanted))
-    if breakdown_kind is not None:
-        rows = rows.filter(breakdown__startswith=f"{breakdown_kind}:")
-    elif breakdown == EVERY_BREAKDOWN:
-        rows = rows.exclude(breakdown="")
-    elif breakdown is not None:
-        rows = rows.filter(breakdown=breakdown)
-    if series is not None:
-        rows = rows.filter(series=series)
-    if start is not None:
-        rows = rows.filter(end_month__gte=start)
-    if end is not None:
-        rows = rows.filter(end_month__lte=end)
-    if months is not None:
-        rows = rows.filter(end_month__in=sorted(set(months)))
-    held = [
-        Reading(*row)
-        for row in rows.order_by().values_list(
-            "metric_id", "series", "period", "end_month", "breakdown", "value", "status", "note"
-        )
-    ]
-    if plans_at is not None and series in (None, PLAN):
-        held = _plans_in_force(area, held, plans_at)
-    if not worked_out:
-        return held
-    return _with_rates(area, held, worked_out, requested={metric.pk for metric in metrics})
+class Reader:
+    """Reads the figures of one area. The area's populations and the plans its revisions
+    replaced are read once and kept, so a page that reads several times (the dashboard: the
+    summary, then the SPC series) queries them once."""
 
+    def __init__(self, area: Area):
+        self.area = area
+        self._populations: dict | None = None
+        self._replaced: list[tuple] | None = None
 
-def _plans_in_force(area: Area, held: list[Reading], plans_at: Month | str) -> list[Reading]:
-    plans = [reading for reading in held if reading.series == PLAN]
-    if not plans:
-        return held
-    replaced = _replaced_plans(area, {reading.metric_id for reading in plans})
-    if not replaced:
-        return held
-    found = {reading.key: reading for reading in held}
-    # Plans a later revision added (none was held before it) are read as missing: drop them
-    # first, then put back what each revision replaced.
-    changed: dict[tuple, Reading | None] = {}
-    for (metric_id, period, breakdown), versions in replaced.items():
-        key = (metric_id, PLAN, period, breakdown)
-        current = found.get(key)
-        if current is None:
-            continue
-        moment = current.end_month if plans_at == EACH_MONTH else plans_at
-        for effective, value in versions:  # in the order the revisions take effect
-            if effective > moment.last_day:
-                changed[key] = None if value is None else replace(current, value=value)
-                break
-    if not changed:
-        return held
-    out = []
-    for reading in held:
-        if reading.key in changed:
-            if changed[reading.key] is not None:
-                out.append(changed[reading.key])
-        else:
-            out.append(reading)
-    return out
-
-
-def _replaced_plans(area: Area, metric_ids: set[int]) -> dict[tuple, list]:
-    """(metric id, period, breakdown) -> [(takes effect, the plan before it)] in the order the
-    revisions take effect."""
-    found: dict[tuple, list] = defaultdict(list)
-    rows = (
-        SupersededPlan.objects.filter(revision__area=area, revision__metric__in=sorted(metric_ids))
-        .order_by("revision__effective", "revision__created", "revision_id")
-        .values_list("revision__metric_id", "period", "breakdown", "revision__effective", "value")
-    )
-    for metric_id, period, breakdown, effective, value in rows:
-        found[(metric_id, period, breakdown)].append((effective, value))
-    return found
-
-
-def _with_rates(
-    area: Area, held: list[Reading], worked_out: dict[int, Metric], *, requested: set[int]
-) -> list[Reading]:
-    groups = {metric.age_group for metric in worked_out.values()}
-    populations = {
-        (year, group): people
-        for year, group, people in Population.objects.filter(
-            area=area, age_group__in=sorted(groups)
-        ).values_list("financial_year", "age_group", "people")
-    }
-    by_base: dict[int, list[Metric]] = defaultdict(list)
-    for metric in worked_out.values():
-        by_base[metric.rate_of_id].append(metric)
-
-    out: list[Reading] = []
-    computed: set[tuple] = set()
-    for reading in held:
-        for rate in by_base.get(reading.metric_id, ()):
-            figure = _rate_of(area, reading, rate, populations)
-            computed.add(figure.key)
-            out.append(figure)
-        out.append(reading)
-    # A worked-out rate's own held figures (kept from before the catalogue's correction) show
-    # only where nothing worked one out; the counts read only for the rates are left out.
-    return [
-        reading
-        for reading in out
-        if reading.metric_id in requested
-        and not (
-            reading.metric_id in worked_out and not reading.worked_out and reading.key in computed
-        )
-    ]
-
-
-def _rate_of(area: Area, reading: Reading, rate: Metric, populations: dict) -> Reading:
-    year = reading.end_month.financial_year
-    people = populations.get((year, rate.age_group))
-    base = replace(reading, metric_id=rate.pk, worked_out=True)
-    if reading.value is None:
-        return base
-    if people is None:
-        caveat = no_population_caveat(
-            area_name=area.name,
-            group_label=AGE_GROUP_WORDS[AgeGroup(rate.age_group)],
-            year_label=year.label,
-        )
-        return replace(base, value=None, status=NOT_AVAILABLE, note=caveat)
-    return replace(base, value=per_100k(reading.value, people))
-
-
-def revisions_in_force(
-    *, area: Area, metrics: Sequence[Metric], month: Month
-) -> dict[int, list[Revision]]:
-    """The plan revisions of `month`'s financial year in force at its end, by metric id (a
-    worked-out rate cites the revisions of the metric it is worked out from)."""
-    base_of = {metric.pk: metric.rate_of_id or metric.pk for metric in metrics}
-    rows = PlanRevision.objects.filter(
-        Q(area=area)
-        & Q(metric__in=sorted(set(base_of.values())))
-        & Q(financial_year=month.financial_year)
-        & Q(effective__lte=month.last_day)
-    ).order_by("effective", "created")
-    revisions: dict[int, list[Revision]] = defaultdict(list)
-    for revision in rows:
-        revisions[revision.metric_id].append(
-            Revision(
-                revision.metric_id, revision.financial_year, revision.effective, revision.reason
+    def readings(
+        self,
+        *,
+        metrics: Sequence[Metric],
+        breakdown: str | None = "",
+        breakdown_kind: str | None = None,
+        series: str | None = None,
+        start: Month | None = None,
+        end: Month | None = None,
+        months: Iterable[Month] | None = None,
+        plans_at: Month | str | None = EACH_MONTH,
+    ) -> list[Reading]:
+        """The figures of `metrics`: the area's own (`breakdown` ""), one breakdown, every
+        breakdown of a kind (`breakdown_kind`, e.g. "provider"), every breakdown
+        (EVERY_BREAKDOWN) or all of these (`breakdown` None), with end months from `start` to
+        `end` or in `months`; plans as in force at `plans_at` (a month, EACH_MONTH, or None
+        for the plans held now, revisions aside)."""
+        metrics = list(metrics)
+        worked_out = {metric.pk: metric for metric in metrics if metric.rate_of_id}
+        wanted = {metric.pk for metric in metrics} | {m.rate_of_id for m in worked_out.values()}
+        rows = MetricValue.objects.filter(area=self.area, metric__in=sorted(wanted))
+        if breakdown_kind is not None:
+            rows = rows.filter(breakdown__startswith=f"{breakdown_kind}:")
+        elif breakdown == EVERY_BREAKDOWN:
+            rows = rows.exclude(breakdown="")
+        elif breakdown is not None:
+            rows = rows.filter(breakdown=breakdown)
+        if series is not None:
+            rows = rows.filter(series=series)
+        if start is not None:
+            rows = rows.filter(end_month__gte=start)
+        if end is not None:
+            rows = rows.filter(end_month__lte=end)
+        if months is not None:
+            rows = rows.filter(end_month__in=sorted(set(months)))
+        held = [
+            Reading(*row)
+            for row in rows.order_by().values_list(
+                "metric_id", "series", "period", "end_month", "breakdown", "value", "status",
+                "note",
             )
-        )
-    return {
-        metric_id: revisions[base] for metric_id, base in base_of.items() if revisions.get(base)
-    }
+        ]  # fmt: skip
+        if plans_at is not None and any(reading.series == PLAN for reading in held):
+            held = self._plans_in_force(held, plans_at)
+        if not worked_out:
+            return held
+        return self._with_rates(held, worked_out, requested={metric.pk for metric in metrics})
+
+    def revisions_in_force(
+        self, *, metrics: Sequence[Metric], month: Month
+    ) -> dict[int, list[Revision]]:
+        """The plan revisions of `month`'s financial year in force at its end, by metric id (a
+        worked-out rate cites those of the metric it is worked out from)."""
+        found: dict[int, dict[int, Revision]] = defaultdict(dict)
+        for row in self._replaced_rows():
+            revision_id, metric_id, year, effective, reason = row[:5]
+            if year == month.financial_year and effective <= month.last_day:
+                found[metric_id][revision_id] = Revision(metric_id, year, effective, reason)
+        return {
+            metric.pk: list(found[metric.rate_of_id or metric.pk].values())
+            for metric in metrics
+            if found.get(metric.rate_of_id or metric.pk)
+        }
+
+    def populations(self) -> dict[tuple[FinancialYear, str], int]:
+        if self._populations is None:
+            self._populations = {
+                (year, group): people
+                for year, group, people in Population.objects.filter(area=self.area).values_list(
+                    "financial_year", "age_group", "people"
+                )
+            }
+        return self._populations
+
+    def _replaced_rows(self) -> list[tuple]:
+        """Every plan the area's revisions replaced, in the order the revisions take effect:
+        (revision, metric, year, takes effect, reason, period, breakdown, the plan before)."""
+        if self._replaced is None:
+            self._replaced = list(
+                SupersededPlan.objects.filter(revision__area=self.area)
+                .order_by("revision__effective", "revision__created", "revision_id")
+                .values_list(
+                    "revision_id",
+                    "revision__metric_id",
+                    "revision__financial_year",
+                    "revision__effective",
+                    "revision__reason",
+                    "period",
+                    "breakdown",
+                    "value",
+                )
+            )
+        return self._replaced
+
+    def _plans_in_force(self, held: list[Reading], plans_at: Month | str) -> list[Reading]:
+        replaced: dict[tuple, list] = defaultdict(list)
+        for _, metric_id, _, effective, _, period, breakdown, value in self._replaced_rows():
+            replaced[(metric_id, period, breakdown)].append((effective, value))
+        if not replaced:
+            return held
+        changed: dict[tuple, Reading | None] = {}
+        for reading in held:
+            versions = replaced.get((reading.metric_id, reading.period, reading.breakdown))
+            if reading.series != PLAN or not versions:
+                continue
+            moment = reading.end_month if plans_at == EACH_MONTH else plans_at
+            # The first revision taking effect after the moment replaced what was in force
+            # then (None: there was no plan, as for plans a revision added).
+            for effective, value in versions:
+                if effective > moment.last_day:
+                    changed[reading.key] = None if value is None else replace(reading, value=value)
+                    break
+        if not changed:
+            return held
+        in_force = (changed.get(reading.key, reading) for reading in held)
+        return [reading for reading in in_force if reading is not None]
+
+    def _with_rates(
+        self, held: list[Reading], worked_out: dict[int, Metric], *, requested: set[int]
+    ) -> list[Reading]:
+        by_base: dict[int, list[Metric]] = defaultdict(list)
+        for metric in worked_out.values():
+            by_base[metric.rate_of_id].append(metric)
+        out: list[Reading] = []
+        computed: set[tuple] = set()
+        for reading in held:
+            for rate in by_base.get(reading.metric_id, ()):
+                figure = self._rate_of(reading, rate)
+                computed.add(figure.key)
+                out.append(figure)
+            out.append(reading)
+        # A worked-out rate's own held figures (kept from before the catalogue's correction)
+        # show only where nothing worked one out; counts read only for their rates are left
+        # out.
+        return [
+            reading
+            for reading in out
+            if reading.metric_id in requested
+            and not (
+                reading.metric_id in worked_out
+                and not reading.worked_out
+                and reading.key in computed
+            )
+        ]
+
+    def _rate_of(self, reading: Reading, rate: Metric) -> Reading:
+        year = reading.end_month.financial_year
+        base = replace(reading, metric_id=rate.pk, worked_out=True)
+        if reading.value is None:
+            return base
+        people = self.populations().get((year, rate.age_group))
+        if people is None:
+            caveat = no_population_caveat(
+                area_name=self.area.name,
+                group_label=AGE_GROUP_WORDS[AgeGroup(rate.age_group)],
+                year_label=year.label,
+            )
+            return replace(base, value=None, status=NOT_AVAILABLE, note=caveat)
+        return replace(base, value=per_100k(reading.value, people))
+
+
+def readings(*, area: Area, **kwargs) -> list[Reading]:
+    """`Reader(area).readings(...)`, for a single read."""
+    return Reader(area).readings(**kwargs)
+
+
+def revisions_in_force(*, area: Area, metrics: Sequence[Metric], month: Month):
+    return Reader(area).revisions_in_force(metrics=metrics, month=month)

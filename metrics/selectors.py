@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.urls import reverse
 
 from bettercare.models import Area
@@ -24,15 +24,15 @@ from bettercare.selectors import Task
 
 from . import rag, spc
 from .commentary import Part, breakdown_lines
-from .models import Metric, MetricSettings, MetricValue, SpcRecalculation
-from .readings import (
-    EACH_MONTH,
-    EVERY_BREAKDOWN,
-    Reading,
-    Revision,
-    readings,
-    revisions_in_force,
+from .models import (
+    Metric,
+    MetricSettings,
+    MetricValue,
+    PlanRevision,
+    Population,
+    SpcRecalculation,
 )
+from .readings import EACH_MONTH, EVERY_BREAKDOWN, Reader, Reading, Revision, readings
 from .units import format_value
 
 ACTUAL = MetricValue.Series.ACTUAL
@@ -189,15 +189,16 @@ def rag_summary(
     month: Month,
     breakdown: str = "",
     groups: Iterable[str] | None = None,
+    reader: Reader | None = None,
 ) -> RagSummary:
     """Each metric with figures for `month` (for the area as a whole, or for one breakdown),
     rated against the plan in force at the end of `month` and the same period last year, rates
-    worked out from their counts (see `metrics.readings`). Up to six queries, whatever the
+    worked out from their counts (see `metrics.readings`). Up to four queries, whatever the
     number of metrics or figures."""
+    reader = reader or Reader(area)
     metrics = list(_metrics(groups))
     held = _Held.load(
-        readings(
-            area=area,
+        reader.readings(
             metrics=metrics,
             breakdown=breakdown,
             start=month.financial_year.previous().months()[0],
@@ -206,7 +207,7 @@ def rag_summary(
         ),
         month=month,
     )
-    revisions = revisions_in_force(area=area, metrics=metrics, month=month)
+    revisions = reader.revisions_in_force(metrics=metrics, month=month)
     rows = tuple(
         _rag_row(metric, month, held, revisions=revisions.get(metric.pk, ()))
         for metric in metrics
@@ -391,9 +392,14 @@ def dashboard_rows(
 ) -> list[DashboardRow]:
     """The analyst's dashboard: the RAG summary and, for each metric, the SPC chart of its
     figures up to `month`. Four queries, whatever the data held."""
-    summary = rag_summary(area=area, month=month, breakdown=breakdown, groups=groups)
+    reader = Reader(area)
+    summary = rag_summary(
+        area=area, month=month, breakdown=breakdown, groups=groups, reader=reader
+    )
     metrics = [row.metric for row in summary.rows]
-    series = _actual_series(area=area, metrics=metrics, up_to=month, breakdown=breakdown)
+    series = _actual_series(
+        area=area, metrics=metrics, up_to=month, breakdown=breakdown, reader=reader
+    )
     recalculations = _recalculations(area=area, metrics=metrics)
     options = spc_options_for(area=area, metrics=metrics)
     return [
@@ -412,10 +418,16 @@ def dashboard_rows(
 
 
 def _actual_series(
-    *, area: Area, metrics: Sequence[Metric], up_to: Month, breakdown: str = ""
+    *,
+    area: Area,
+    metrics: Sequence[Metric],
+    up_to: Month,
+    breakdown: str = "",
+    reader: Reader | None = None,
 ) -> dict[int, list[tuple[Month, Decimal]]]:
     series: dict[int, list[tuple[Month, Decimal]]] = defaultdict(list)
-    found = readings(area=area, metrics=metrics, breakdown=breakdown, series=ACTUAL, end=up_to)
+    reader = reader or Reader(area)
+    found = reader.readings(metrics=metrics, breakdown=breakdown, series=ACTUAL, end=up_to)
     for reading in sorted(found, key=lambda reading: (reading.metric_id, reading.end_month)):
         if reading.value is not None:
             series[reading.metric_id].append((reading.end_month, reading.value))
@@ -537,11 +549,13 @@ def metric_spc_for(
     *, area: Area, metrics: Sequence[Metric], up_to: Month, breakdown: str = ""
 ) -> dict[int, spc.SpcResult]:
     """`metric_spc` of several metrics at once, by metric id: three queries however many."""
-    points = _actual_series(area=area, metrics=metrics, up_to=up_to, breakdown=breakdown)
+    reader = Reader(area)
+    points = _actual_series(
+        area=area, metrics=metrics, up_to=up_to, breakdown=breakdown, reader=reader
+    )
     targets = {
         reading.metric_id: reading.value
-        for reading in readings(
-            area=area,
+        for reading in reader.readings(
             metrics=metrics,
             breakdown=breakdown,
             series=PLAN,
@@ -604,6 +618,26 @@ def metric_values(*, area: Area, metric: Metric) -> QuerySet[MetricValue]:
         MetricValue.objects.filter(area=area, metric=metric)
         .select_related("source")
         .order_by("-end_month", "series", "breakdown")
+    )
+
+
+def plan_revisions_of(*, area: Area, metric: Metric) -> QuerySet[PlanRevision]:
+    """The metric's plan revisions in the area, latest first, with how many plans each changed
+    (for a worked-out rate, those of the metric it is worked out from)."""
+    return (
+        PlanRevision.objects.filter(area=area, metric_id=metric.rate_of_id or metric.pk)
+        .select_related("created_by")
+        .annotate(changed=Count("superseded"))
+        .order_by("-effective", "-created")
+    )
+
+
+def populations_for_rate(*, area: Area, metric: Metric) -> QuerySet[Population]:
+    """The populations a worked-out rate uses (none for any other metric)."""
+    if not metric.rate_of_id:
+        return Population.objects.none()
+    return Population.objects.filter(area=area, age_group=metric.age_group).order_by(
+        "-financial_year"
     )
 
 

@@ -15,7 +15,8 @@ from bettercare.tabular import PreviewOutdated
 
 from .catalogue import CATALOGUE, catalogue_fields
 from .imports import Change, ImportPlan, metric_file_check
-from .models import Metric, MetricImport, MetricValue, SpcRecalculation
+from .models import Metric, MetricImport, MetricSettings, MetricValue, SpcRecalculation
+from .spc import Options
 
 STAGED_KIND = "metrics"
 
@@ -279,3 +280,36 @@ def spc_recalculation_add(
 @transaction.atomic
 def spc_recalculation_remove(*, recalculation: SpcRecalculation) -> None:
     recalculation.delete()
+
+
+@transaction.atomic
+def metric_settings_save(
+    *,
+    area: Area,
+    metric: Metric,
+    user,
+    spc_baseline_points: int | None,
+    spc_screen_moving_ranges: bool,
+    commentary_leaves_out: list[str],
+) -> MetricSettings:
+    """Keep the analyst's choices for the metric in their area (with their history)."""
+    try:
+        Options(baseline_points=spc_baseline_points)
+    except ValueError as error:
+        raise ValidationError(str(error)) from error
+    kinds = set(MetricSettings.Breakdown.values)
+    unknown = sorted(set(commentary_leaves_out) - kinds)
+    if unknown:
+        raise ValidationError(f"There is no kind of breakdown called {', '.join(unknown)}.")
+    settings, _ = MetricSettings.objects.update_or_create(
+        area=area,
+        metric=metric,
+        defaults={
+            "spc_baseline_points": spc_baseline_points,
+            "spc_screen_moving_ranges": spc_screen_moving_ranges,
+            "commentary_leaves_out": sorted(set(commentary_leaves_out)),
+            "updated_by": user,
+            "updated": timezone.now(),
+        },
+    )
+    return settings

@@ -8,6 +8,7 @@ urlpatterns = [
     *views.MetricsImport().urlpatterns(),
     path("<slug:code>/", views.metric_detail, name="metric"),
     path("<slug:code>/recalculations/", views.recalculation_add, name="recalculation_add"),
+    path("<slug:code>/settings/", views.settings_save, name="settings_save"),
     path(
         "<slug:code>/recalculations/<int:pk>/remove/",
         views.recalculation_remove,

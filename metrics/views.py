@@ -20,10 +20,11 @@ from bettercare.views import AreaRequiredMixin, area_required
 
 from . import charts
 from .filters import BREAKDOWN_KIND_LABELS, DashboardFilter, breakdown_label
-from .forms import MetricFileForm, SpcRecalculationForm
+from .forms import MetricFileForm, MetricSettingsForm, SpcRecalculationForm
 from .imports import Change, metric_file_check
-from .models import Metric, SpcRecalculation
+from .models import Metric, MetricSettings, SpcRecalculation
 from .selectors import (
+    breakdown_commentary,
     breakdown_kinds_for,
     breakdown_series,
     breakdowns_held,
@@ -34,10 +35,13 @@ from .selectors import (
     metric_series,
     metric_spc,
     metric_values,
+    plan_revisions_of,
+    populations_for_rate,
     rag_summary,
 )
 from .services import (
     STAGED_KIND,
+    metric_settings_save,
     metric_staged_import_apply,
     spc_recalculation_add,
     spc_recalculation_remove,
@@ -46,6 +50,7 @@ from .tables import DashboardTable, ImportChangeTable, MetricValueTable
 
 VIEW = "metrics.view_metricvalue"
 IMPORT = "metrics.import_metricvalue"
+SETTINGS = "metrics.change_metricsettings"
 
 
 class DashboardView(
@@ -175,6 +180,9 @@ def metric_detail(request: HttpRequest, code: str) -> HttpResponse:
             else "",
         )
         kinds = breakdown_kinds_for(area=area, metric=metric)
+        context["breakdown_lines"] = breakdown_commentary(
+            area=area, month=month, metrics=[metric]
+        ).get(metric.pk, [])
         kind = request.GET.get("kind") if request.GET.get("kind") in kinds else None
         kind = kind or (kinds[0] if kinds else None)
         if kind:
@@ -193,13 +201,42 @@ def metric_detail(request: HttpRequest, code: str) -> HttpResponse:
 
     table = MetricValueTable(metric_values(area=area, metric=metric))
     RequestConfig(request, paginate={"per_page": 24}).configure(table)
+    settings = MetricSettings.objects.filter(area=area, metric=metric).first()
     context.update(
         table=table,
         recalculations=SpcRecalculation.objects.filter(area=area, metric=metric),
         recalculation_form=SpcRecalculationForm(),
         can_recalculate=request.user.has_perm("metrics.add_spcrecalculation"),
+        revisions=plan_revisions_of(area=area, metric=metric),
+        populations=populations_for_rate(area=area, metric=metric),
+        can_change_settings=request.user.has_perm(SETTINGS),
+        settings_form=MetricSettingsForm.for_settings(
+            settings, kinds=breakdown_kinds_for(area=area, metric=metric)
+        ),
     )
     return render(request, "metrics/metric_detail.html", context)
+
+
+@require_POST
+@area_required
+@permission_required(SETTINGS, raise_exception=True)
+def settings_save(request: HttpRequest, code: str) -> HttpResponse:
+    """The analyst's SPC options and commentary choices for one metric in their area."""
+    metric = metric_get(code=code)
+    if metric is None:
+        raise Http404(f"There is no metric with the code “{code}”.")
+    form = MetricSettingsForm(request.POST)
+    if form.is_valid():
+        metric_settings_save(
+            area=request.area, metric=metric, user=request.user, **form.cleaned_data
+        )
+        messages.success(request, f"The settings of {metric.name} were saved.")
+    else:
+        errors = "; ".join(
+            f"{form.fields[name].label}: {' '.join(errs)}" for name, errs in form.errors.items()
+        )
+        messages.error(request, f"The settings were not saved. {errors}")
+    return redirect(reverse("metrics:metric", args=[metric.code]) + "#settings")
 
 
 def _month_from(request: HttpRequest, *, default):

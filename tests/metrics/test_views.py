@@ -4,6 +4,7 @@ preview -> apply journey and SPC recalculation points, with areas and roles kept
 import csv
 import io
 import re
+from datetime import date
 from decimal import Decimal as D
 
 import pytest
@@ -11,11 +12,17 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from bettercare.models import StagedImport
-from bettercare.periods import Month
+from bettercare.periods import FinancialYear, Month
 from bettercare.roles import Role
-from metrics.models import MetricValue, SpcRecalculation
+from metrics.models import Metric, MetricSettings, MetricValue, SpcRecalculation
 
-from .factories import MetricValueFactory, figures_csv, monthly
+from .factories import (
+    MetricValueFactory,
+    PopulationFactory,
+    figures_csv,
+    monthly,
+    revise_plans,
+)
 
 pytestmark = pytest.mark.django_db
 SOTON = "E06000045"
@@ -47,7 +54,7 @@ def test_dashboard_shows_each_metric_with_labels_written_out(login, analyst, boa
     assert "Non Elective Admissions" in table
     assert "Slightly Off Track (1% higher than target)" in table
     assert "Off Track (20% higher than target)" in table
-    assert "Off Track (81.0% vs. 90.0% target)" in table  # reablement: both figures
+    assert "On Track (3.5% vs. 3.5% target)" in table  # the DTOC rate: both figures
     assert "No Target set" in table and "Data not available" in table
     assert 'class="bc-rag bc-rag--amber">Slightly Off Track<' in page
     assert "Southern Health did not submit DTOC data for May." in page  # caveat footnote
@@ -97,6 +104,7 @@ def test_csv_and_xlsx_exports_hold_exactly_what_is_shown(login, analyst, board_f
         "A&E Attendances (Type 1, Main ED)",
         "Non Elective Admissions",
         "Non Elective Short Stay Admissions (length of stay 0 days)",
+        "Non Elective Super Stranded Admissions (length of stay 21 days or more)",
     ]
     nel = dict(zip(rows[0], rows[2], strict=True))
     assert nel["YTD"] == "12,020" and nel["YTD plan"] == "11,850"
@@ -124,9 +132,12 @@ def test_dashboard_queries_do_not_grow_with_the_data(
 ):
     client = login(analyst)
     url = f"{DASHBOARD}?month=2018-08"
-    with django_assert_num_queries(13) as first:
+    # 16: the summary reads the figures, the populations and the plans revisions replaced; the
+    # SPC series, the recalculation points and the analyst's SPC options; the page the rest.
+    with django_assert_num_queries(16) as first:
         client.get(url)
-    # Ten more years, another area, breakdowns and a recalculation point.
+    # Ten more years, another area, breakdowns, a recalculation point, populations, a plan
+    # revision and the analyst's SPC options.
     more = []
     for metric in ("nel_admissions", "ae_attendances", "falls_injuries_65"):
         more += monthly(SOTON, metric, Month(2015, 4), range(1000, 1036))
@@ -139,6 +150,23 @@ def test_dashboard_queries_do_not_grow_with_the_data(
         month=Month(2017, 4),
         reason="New model",
         created_by=analyst,
+    )
+    for year in (2017, 2018):
+        for group in ("18+", "65+"):
+            PopulationFactory(
+                area=board_figures, financial_year=FinancialYear(year), age_group=group
+            )
+    revise_plans(
+        board_figures,
+        Metric.objects.get(code="nel_admissions"),
+        {"2018-07": 2300, "2018-08": 2300},
+        effective=date(2018, 7, 1),
+    )
+    MetricSettings.objects.create(
+        area=board_figures,
+        metric=Metric.objects.get(code="nel_admissions"),
+        spc_baseline_points=12,
+        updated_by=analyst,
     )
     with django_assert_num_queries(len(first.captured_queries)):
         response = client.get(url)
