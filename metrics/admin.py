@@ -6,7 +6,16 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from bettercare.admin import AreaScopedAdminMixin, ReadOnlyAdminMixin
 
-from .models import Metric, MetricImport, MetricValue, SpcRecalculation
+from .models import (
+    Metric,
+    MetricImport,
+    MetricSettings,
+    MetricValue,
+    PlanRevision,
+    Population,
+    SpcRecalculation,
+    SupersededPlan,
+)
 
 
 @admin.register(Metric)
@@ -26,7 +35,20 @@ class MetricAdmin(SimpleHistoryAdmin):
     search_fields = ["code", "name"]
     fieldsets = [
         (None, {"fields": ["code", "name", "description", "group", "display_order"]}),
-        ("Measure", {"fields": ["unit", "rate_population", "direction", "ytd_rule", "frequency"]}),
+        (
+            "Measure",
+            {
+                "fields": [
+                    "unit",
+                    "rate_population",
+                    "rate_of",
+                    "age_group",
+                    "direction",
+                    "ytd_rule",
+                    "frequency",
+                ]
+            },
+        ),
         ("Validity", {"fields": ["scope", "first_year", "last_year"]}),
         ("RAG thresholds", {"fields": ["amber_above", "red_from"]}),
     ]
@@ -87,3 +109,51 @@ class MetricImportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class SpcRecalculationAdmin(ReadOnlyAdminMixin, AreaScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["metric", "month", "reason", "area", "created_by", "created"]
     list_filter = ["metric", "area"]
+
+
+@admin.register(Population)
+class PopulationAdmin(ReadOnlyAdminMixin, AreaScopedAdminMixin, SimpleHistoryAdmin):
+    """Loaded from files on the Metrics pages (`import_populations` on the command line)."""
+
+    list_display = ["area", "financial_year", "age_group", "people", "source", "illustrative"]
+    # No filter by area: its choices would name areas the administrator does not belong to.
+    list_filter = ["age_group", "illustrative"]
+    search_fields = ["source"]
+
+
+class SupersededPlanInline(admin.TabularInline):
+    model = SupersededPlan
+    extra = 0
+    can_delete = False
+    fields = ["period", "breakdown", "value"]
+    readonly_fields = fields
+    verbose_name = "plan it replaced"
+    verbose_name_plural = "plans it replaced (empty: there was none)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PlanRevision)
+class PlanRevisionAdmin(ReadOnlyAdminMixin, AreaScopedAdminMixin, admin.ModelAdmin):
+    """Recorded by the import that revised the plans, with its reason."""
+
+    list_display = ["metric", "financial_year", "effective", "reason", "area", "created_by"]
+    list_filter = ["metric"]
+    inlines = [SupersededPlanInline]
+
+
+@admin.register(MetricSettings)
+class MetricSettingsAdmin(ReadOnlyAdminMixin, AreaScopedAdminMixin, SimpleHistoryAdmin):
+    """Chosen by analysts on each metric's page."""
+
+    list_display = [
+        "metric",
+        "area",
+        "spc_baseline_points",
+        "spc_screen_moving_ranges",
+        "commentary_leaves_out",
+        "updated_by",
+        "updated",
+    ]
+    list_filter = ["metric"]

@@ -8,6 +8,7 @@ _READ = {
     "metrics.view_metricsettings",
     "metrics.view_population",
     "metrics.view_planrevision",
+    "metrics.view_supersededplan",
 }
 
 

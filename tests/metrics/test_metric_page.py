@@ -143,3 +143,34 @@ def test_only_analysts_change_settings_and_only_in_their_area(
     login(theirs).post(url, {"spc_baseline_points": "12"})
     assert not MetricSettings.objects.filter(area=area).exists()
     assert MetricSettings.objects.get(area=other_area).spc_baseline_points == 12
+
+
+def test_administrators_read_populations_revisions_and_settings_of_their_area_only(
+    login, administrator, make_user, area, other_area, delays, analyst
+):
+    PopulationFactory(area=area, source="Southampton's estimate")
+    PopulationFactory(area=other_area, source="Portsmouth's estimate")
+    MetricSettings.objects.create(area=area, metric=delays, updated_by=analyst)
+    revise_plans(
+        other_area, delays, {"2018-08": D(1)}, effective=date(2018, 8, 1), reason="Portsmouth's"
+    )
+    theirs = make_user("admin-southampton", Role.ADMINISTRATOR, [area])
+    client = login(theirs)
+    for name in ("population", "planrevision", "metricsettings"):
+        listing = client.get(reverse(f"admin:metrics_{name}_changelist"))
+        assert listing.status_code == 200, name
+        assert "Portsmouth" not in listing.content.decode(), name
+    populations = client.get(reverse("admin:metrics_population_changelist")).content.decode()
+    assert "Southampton&#x27;s estimate" in populations or "Southampton's estimate" in populations
+    revision = delays.plan_revisions.get(area=area)
+    shown = client.get(reverse("admin:metrics_planrevision_change", args=[revision.pk]))
+    assert shown.status_code == 200 and "plans it replaced" in shown.content.decode().lower()
+    other = delays.plan_revisions.get(area=other_area)
+    assert client.get(
+        reverse("admin:metrics_planrevision_change", args=[other.pk])
+    ).status_code in (
+        302,
+        404,
+    )
+    # nothing is written here: imports and the metric page write, and record why
+    assert client.get(reverse("admin:metrics_population_add")).status_code == 403
