@@ -548,21 +548,16 @@ def metric_spc(*, area: Area, metric: Metric, up_to: Month, breakdown: str = "")
 def metric_spc_for(
     *, area: Area, metrics: Sequence[Metric], up_to: Month, breakdown: str = ""
 ) -> dict[int, spc.SpcResult]:
-    """`metric_spc` of several metrics at once, by metric id: three queries however many."""
-    reader = Reader(area)
-    points = _actual_series(
-        area=area, metrics=metrics, up_to=up_to, breakdown=breakdown, reader=reader
-    )
-    targets = {
-        reading.metric_id: reading.value
-        for reading in reader.readings(
-            metrics=metrics,
-            breakdown=breakdown,
-            series=PLAN,
-            months=[up_to],
-            plans_at=up_to,
-        )
-    }
+    """`metric_spc` of several metrics at once, by metric id: up to five queries however many
+    (the figures, populations and replaced plans they need, recalculation points, options)."""
+    points: dict[int, list[tuple[Month, Decimal]]] = defaultdict(list)
+    targets: dict[int, Decimal | None] = {}
+    found = readings(area=area, metrics=metrics, breakdown=breakdown, end=up_to, plans_at=up_to)
+    for reading in sorted(found, key=lambda reading: (reading.metric_id, reading.end_month)):
+        if reading.series == ACTUAL and reading.value is not None:
+            points[reading.metric_id].append((reading.end_month, reading.value))
+        elif reading.series == PLAN and reading.end_month == up_to:
+            targets[reading.metric_id] = reading.value
     recalculations = _recalculations(area=area, metrics=metrics)
     options = spc_options_for(area=area, metrics=metrics)
     return {

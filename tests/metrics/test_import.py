@@ -50,7 +50,7 @@ def test_a_good_file_is_imported_with_its_breakdowns_statuses_and_notes(area, lo
                 "not available",
                 "Not submitted.",
             ),
-            (SOTON, "reablement_91", "2018-08", "actual", "86.2%"),
+            (SOTON, "reablement_91", "2017-18", "actual", "86.2%"),  # a yearly measure
             (SOTON, "avoidable_admissions", "2023-24-Q2", "actual", "180.5"),
             (SOTON, "falls_admissions_65_rate", "2023/24", "actual", "1890"),
         ]
@@ -97,7 +97,7 @@ def test_a_bad_file_changes_nothing_and_names_every_bad_row(area, other_area, lo
             (SOTON, "nel_admissions", "2018-04", "actual", "9998"),  # repeats line 2
             (SOTON, "nel_admissions", "2018-19-Q2", "actual", "1"),
             (SOTON, "nel_admissions", "2021-04", "actual", "1"),
-            (SOTON, "reablement_91", "2018-08", "actual", "101"),
+            (SOTON, "reablement_91", "2017-18", "actual", "101"),
             (SOTON, "nel_admissions", "2018-08", "actual", "-3"),
             (SOTON, "nel_admissions", "2018-09", "actual", ""),
             (SOTON, "nel_admissions", "2018-10", "actual", "5", "", "not available"),

@@ -19,7 +19,10 @@ def test_several_at_once_give_what_each_gives_alone(board_figures):
     with CaptureQueriesContext(connection) as reading:
         series = metric_series_for(area=board_figures, metrics=metrics, months=months)
         results = metric_spc_for(area=board_figures, metrics=metrics, up_to=AUGUST)
-    assert len(reading) == 4  # one for the series, three for SPC, whatever the number of metrics
+    # Whatever the number of metrics: the series read the figures, the populations their rates
+    # are worked out with and the plans revisions replaced (3); SPC the same and the
+    # recalculation points and options (5).
+    assert len(reading) == 8
     for metric in metrics:
         assert series[metric.pk] == metric_series(area=board_figures, metric=metric, months=months)
         assert results[metric.pk] == metric_spc(area=board_figures, metric=metric, up_to=AUGUST)
