@@ -236,18 +236,29 @@ class Reader:
 
     def _rate_of(self, reading: Reading, rate: Metric) -> Reading:
         year = reading.end_month.financial_year
-        base = replace(reading, metric_id=rate.pk, worked_out=True)
-        if reading.value is None:
-            return base
-        people = self.populations().get((year, rate.age_group))
-        if people is None:
-            caveat = no_population_caveat(
-                area_name=self.area.name,
-                group_label=AGE_GROUP_WORDS[AgeGroup(rate.age_group)],
-                year_label=year.label,
-            )
-            return replace(base, value=None, status=NOT_AVAILABLE, note=caveat)
-        return replace(base, value=per_100k(reading.value, people))
+        value, status, note = reading.value, reading.status, reading.note
+        if value is not None:
+            people = self.populations().get((year, rate.age_group))
+            if people is None:
+                value, status = None, NOT_AVAILABLE
+                note = no_population_caveat(
+                    area_name=self.area.name,
+                    group_label=AGE_GROUP_WORDS[AgeGroup(rate.age_group)],
+                    year_label=year.label,
+                )
+            else:
+                value = per_100k(value, people)
+        return Reading(
+            rate.pk,
+            reading.series,
+            reading.period,
+            reading.end_month,
+            reading.breakdown,
+            value,
+            status,
+            note,
+            worked_out=True,
+        )
 
 
 def readings(*, area: Area, **kwargs) -> list[Reading]:
