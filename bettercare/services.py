@@ -7,10 +7,12 @@ import hashlib
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from .changes import model_update
 from .models import Area, AreaMembership, Partner, StagedImport
 from .periods import Quarter
 from .roles import GROUP_NAMES, Role
@@ -22,18 +24,18 @@ def area_save(
 ) -> Area:
     """Create the area with this ONS code, or bring an existing one up to date."""
     area = Area.objects.filter(code=code).first() or Area(code=code)
-    area.name, area.vision, area.current_quarter = name, vision, current_quarter or ""
-    area.full_clean(exclude=["members"])
-    area.save()
+    area, _ = model_update(
+        instance=area,
+        data={"name": name, "vision": vision, "current_quarter": current_quarter or ""},
+        clean_exclude=["members"],
+    )
     return area
 
 
 @transaction.atomic
 def partner_save(*, area: Area, code: str, name: str, kind: str) -> Partner:
     partner = Partner.objects.filter(area=area, code=code).first() or Partner(area=area, code=code)
-    partner.name, partner.kind = name, kind
-    partner.full_clean()
-    partner.save()
+    partner, _ = model_update(instance=partner, data={"name": name, "kind": kind})
     return partner
 
 
@@ -59,14 +61,16 @@ def user_with_role_save(
     Administrators also get the admin site (staff status). A password of None leaves an
     existing password alone and gives a new user an unusable one (they must be sent a reset)."""
     User = get_user_model()
-    user, created = User.objects.get_or_create(username=username)
-    user.first_name, user.last_name, user.email = first_name, last_name, email
-    user.is_staff = role == Role.ADMINISTRATOR
-    if password is not None:
-        user.set_password(password)
-    elif created:
-        user.set_unusable_password()
-    user.save()
+    user = User.objects.filter(username=username).first() or User(username=username)
+    data = {
+        "first_name": first_name,
+        "last_name": last_name,
+        "email": email,
+        "is_staff": role == Role.ADMINISTRATOR,
+    }
+    if password is not None or user._state.adding:
+        data["password"] = make_password(password)  # None gives an unusable password
+    user, _ = model_update(instance=user, data=data, clean=False)
     user.groups.set([Group.objects.get_or_create(name=GROUP_NAMES[Role(role)])[0]])
     for area in areas:
         area_membership_add(user=user, area=area)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from bettercare.changes import model_update
 from bettercare.models import Area, Partner, StagedImport
 from bettercare.periods import FinancialYear
 from bettercare.services import staged_import_mark_applied
@@ -117,23 +118,15 @@ def finance_staged_import_apply(
 @transaction.atomic
 def forecast_note_save(*, forecast: Forecast, note: str, user=None) -> Forecast:
     """The finance lead's note on a forecast; saving the same text again changes nothing."""
-    note = note.strip()
-    if forecast.note == note:
-        return forecast
-    forecast.note = note
-    forecast._history_user = user
-    forecast.full_clean()
-    forecast.save(update_fields=["note"])
+    forecast, _ = model_update(instance=forecast, data={"note": note.strip()}, user=user)
     return forecast
 
 
 @transaction.atomic
 def budget_funding_source_set(*, budget: Budget, source: FundingSource, user=None) -> Budget:
-    if budget.funding_source == source:
-        return budget
-    budget.funding_source = FundingSource(source)
-    budget._history_user = user
-    budget.save(update_fields=["funding_source"])
+    budget, _ = model_update(
+        instance=budget, data={"funding_source": FundingSource(source)}, user=user
+    )
     return budget
 
 
@@ -162,20 +155,14 @@ def pooled_fund_save(
         if amount < 0:
             raise ValidationError("Contributions cannot be negative.")
 
-    fund = PooledFundYear.objects.filter(area=area, financial_year=financial_year).first()
-    if fund is None:
-        fund = PooledFundYear(area=area, financial_year=financial_year)
-    values = {
-        "national_minimum": national_minimum,
-        "illustrative": illustrative,
-        "source": source,
-    }
-    if fund.pk is None or any(getattr(fund, name) != value for name, value in values.items()):
-        for name, value in values.items():
-            setattr(fund, name, value)
-        fund._history_user = user
-        fund.full_clean()
-        fund.save()
+    fund = PooledFundYear.objects.filter(
+        area=area, financial_year=financial_year
+    ).first() or PooledFundYear(area=area, financial_year=financial_year)
+    fund, _ = model_update(
+        instance=fund,
+        data={"national_minimum": national_minimum, "illustrative": illustrative, "source": source},
+        user=user,
+    )
 
     stored = {(item.partner_id, item.stream): item for item in fund.contributions.all()}
     wanted = {(partner.pk, stream): amount for (partner, stream), amount in contributions.items()}
@@ -184,13 +171,8 @@ def pooled_fund_save(
             item._history_user = user
             item.delete()
     for (partner_id, stream), amount in wanted.items():
-        item = stored.get((partner_id, stream))
-        if item is None:
-            item = Contribution(fund=fund, partner_id=partner_id, stream=stream)
-        elif item.amount == amount:
-            continue
-        item.amount = amount
-        item._history_user = user
-        item.full_clean()
-        item.save()
+        item = stored.get((partner_id, stream)) or Contribution(
+            fund=fund, partner_id=partner_id, stream=stream
+        )
+        model_update(instance=item, data={"amount": amount}, user=user)
     return fund

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bettercare.changes import model_update
 from bettercare.models import Area, StagedImport
 from bettercare.periods import Month
 from bettercare.services import staged_import_mark_applied
@@ -261,11 +262,13 @@ def spc_recalculation_add(
     reason = reason.strip()
     if not reason:
         raise ValidationError("Give the reason for the recalculation: it is shown on the chart.")
-    recalculation, _ = SpcRecalculation.objects.update_or_create(
-        area=area,
-        metric=metric,
-        month=month,
-        defaults={"reason": reason, "created_by": user, "created": timezone.now()},
+    recalculation = SpcRecalculation.objects.filter(
+        area=area, metric=metric, month=month
+    ).first() or SpcRecalculation(area=area, metric=metric, month=month)
+    recalculation, _ = model_update(
+        instance=recalculation,
+        data={"reason": reason, "created_by": user, "created": timezone.now()},
+        user=user,
     )
     return recalculation
 

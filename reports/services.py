@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from bettercare.changes import model_update
 from bettercare.models import Area
 from bettercare.periods import Quarter
 from metrics.models import Metric
@@ -80,9 +81,9 @@ def priority_save(*, area: Area, number: int, title: str, description: str = "")
     priority = Priority.objects.filter(area=area, number=number).first() or Priority(
         area=area, number=number
     )
-    priority.title, priority.description = title, description
-    priority.full_clean()
-    priority.save()
+    priority, _ = model_update(
+        instance=priority, data={"title": title, "description": description}
+    )
     return priority
 
 
@@ -159,9 +160,7 @@ def pack_text_save(
     unknown = set(text) - set(TEXT_FIELDS)
     if unknown:
         raise ValidationError(f"Not editable text of a pack: {', '.join(sorted(unknown))}.")
-    before = {name: getattr(pack, name) for name in (*TEXT_FIELDS, "exempt_sections")}
-    for name, value in text.items():
-        setattr(pack, name, value)
+    data = dict(text)
     if exempt_sections is not None:
         allowed = {section.id for section in exemptable_sections()}
         chosen = list(dict.fromkeys(exempt_sections))
@@ -171,10 +170,8 @@ def pack_text_save(
                 {"exempt_sections": f"These sections cannot be exempt: {', '.join(refused)}."}
             )
         order = [section.id for section in PACK_SECTIONS]
-        pack.exempt_sections = sorted(chosen, key=order.index)
-    pack.full_clean()
-    if any(getattr(pack, name) != value for name, value in before.items()):
-        pack.save()  # only real changes: each save is an entry in the pack's history
+        data["exempt_sections"] = sorted(chosen, key=order.index)
+    pack, _ = model_update(instance=pack, data=data)
     if highlights is not None:
         priorities = {priority.pk: priority for priority in priorities_for(area=pack.area)}
         strangers = set(highlights) - set(priorities)
@@ -185,9 +182,7 @@ def pack_text_save(
             highlight = existing.get(priority_id) or PackHighlight(
                 pack=pack, priority=priorities[priority_id]
             )
-            if highlight.pk is None or highlight.text != value.strip():
-                highlight.text = value.strip()
-                highlight.save()
+            model_update(instance=highlight, data={"text": value.strip()}, clean=False)
     if metric_texts is not None:
         _metric_texts_save(pack, metric_texts)
     return pack
@@ -221,12 +216,7 @@ def _metric_texts_save(pack: Pack, texts: Mapping[int, MetricText]) -> None:
             if wanted == asdict(MetricText()):
                 continue  # nothing said about it: no record needed
             item = PackMetric(pack=pack, metric=metrics[metric_id])
-        elif all(getattr(item, name) == value for name, value in wanted.items()):
-            continue  # only real changes: each save is an entry in the history
-        for name, value in wanted.items():
-            setattr(item, name, value)
-        item.full_clean()
-        item.save()
+        model_update(instance=item, data=wanted)
 
 
 @transaction.atomic
@@ -330,15 +320,11 @@ def portfolio_ratings_save(
             continue
         rating = PortfolioRating.objects.filter(scheme=entry.scheme, quarter=quarter).first()
         rating = rating or PortfolioRating(scheme=entry.scheme, quarter=quarter)
-        unchanged = (
-            rating.pk and rating.rag == entry.rag and rating.narrative == entry.narrative.strip()
+        rating, _ = model_update(
+            instance=rating,
+            data={"rag": entry.rag, "narrative": entry.narrative.strip()},
+            stamp={"updated_by": user},
         )
-        if unchanged:
-            saved.append(rating)
-            continue
-        rating.rag, rating.narrative, rating.updated_by = entry.rag, entry.narrative.strip(), user
-        rating.full_clean()
-        rating.save()
         saved.append(rating)
     return saved
 

@@ -13,6 +13,7 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from bettercare.changes import model_update
 from bettercare.models import Area, Partner
 from bettercare.money import parse_money
 from bettercare.periods import FinancialYear, Quarter
@@ -67,10 +68,7 @@ def scheme_save(
     scheme = Scheme.objects.filter(area=area, number=number).first() or Scheme(
         area=area, number=number
     )
-    for field, value in defaults.items():
-        setattr(scheme, field, value)
-    scheme.full_clean()
-    scheme.save()
+    scheme, _ = model_update(instance=scheme, data=defaults, clean_exclude=["leads"])
     return scheme
 
 
