@@ -2,41 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
 
-from bettercare.money import MoneyError, format_full, parse_money
+from bettercare.fields import MoneyField
 from bettercare.periods import FinancialYear, Month, PeriodError, parse_financial_year, parse_month
 
 from .imports import COLUMNS
 from .models import STREAMS_BY_PARTNER_KIND, FundingStream
-
-
-class MoneyField(forms.CharField):
-    """Pounds as people type them (£1.3m, 1,300,000, £607k), cleaned to exact `Decimal`."""
-
-    def __init__(self, *, allow_negative: bool = False, **kwargs):
-        self.allow_negative = allow_negative
-        super().__init__(**kwargs)
-        self.widget.attrs.setdefault("inputmode", "decimal")
-
-    def prepare_value(self, value):
-        if isinstance(value, Decimal):
-            return format_full(value)
-        return value
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return None
-        try:
-            amount = parse_money(value)
-        except MoneyError as error:
-            raise forms.ValidationError(str(error), code="invalid_money") from error
-        if amount < 0 and not self.allow_negative:
-            raise forms.ValidationError("Enter an amount of zero or more.", code="negative")
-        return amount
 
 
 class MonthChoiceForm(forms.Form):

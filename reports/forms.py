@@ -6,9 +6,10 @@ from django.utils.html import format_html
 
 from bettercare.fields import PeriodFormField
 from bettercare.periods import parse_quarter
+from bettercare.ratings import RAG_CHOICES, Rag
 from metrics.models import Metric
 
-from .models import Board, Pack, PackMetric, Priority, Rag
+from .models import Board, Pack, PackMetric, Priority
 from .sections import exemptable_sections
 from .services import METRIC_COMMENTARY_LENGTH, TEXT_FIELDS, MetricText
 
@@ -246,7 +247,7 @@ class RatingForm(forms.Form):
     rag = forms.ChoiceField(
         label="RAG rating",
         required=False,
-        choices=[("", "Not rated"), *Rag.choices],
+        choices=[("", "Not rated"), *RAG_CHOICES],
     )
     narrative = forms.CharField(
         label="Narrative",

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from bettercare.fields import MonthField, QuarterField
 from bettercare.models import Area
 from bettercare.periods import Month, Quarter
+from bettercare.ratings import RAG_CHOICES, RAG_VALUES, Rag
 from metrics.models import Metric
 from schemes.models import Scheme
 
@@ -287,14 +288,6 @@ class PackBuild(models.Model):
         return self.file_name
 
 
-class Rag(models.TextChoices):
-    """A scheme's overall rating in the portfolio view."""
-
-    GREEN = "green", "Green"
-    AMBER = "amber", "Amber"
-    RED = "red", "Red"
-
-
 RAG_MEANINGS = {
     Rag.GREEN: "on track",
     Rag.AMBER: "some risk to delivery, with actions in hand",
@@ -307,7 +300,7 @@ class PortfolioRating(models.Model):
 
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="ratings")
     quarter = QuarterField()
-    rag = models.CharField("RAG rating", max_length=5, choices=Rag.choices)
+    rag = models.CharField("RAG rating", max_length=5, choices=RAG_CHOICES)
     narrative = models.CharField(
         max_length=300, blank=True, help_text="One line on why, for the board's portfolio view."
     )
@@ -325,7 +318,7 @@ class PortfolioRating(models.Model):
         ordering = ["scheme__area", "quarter", "scheme__number"]
         constraints = [
             models.UniqueConstraint(fields=["scheme", "quarter"], name="one_rating_per_quarter"),
-            models.CheckConstraint(condition=Q(rag__in=Rag.values), name="rating_rag_known"),
+            models.CheckConstraint(condition=Q(rag__in=RAG_VALUES), name="rating_rag_known"),
         ]
 
     def __str__(self) -> str:

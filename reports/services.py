@@ -14,6 +14,7 @@ from django.utils import timezone
 from bettercare.changes import model_update
 from bettercare.models import Area
 from bettercare.periods import Quarter
+from bettercare.ratings import RAG_VALUES, Rag
 from metrics.models import Metric
 from schemes.models import Scheme
 
@@ -28,7 +29,6 @@ from .models import (
     PackVersion,
     PortfolioRating,
     Priority,
-    Rag,
 )
 from .pdf import PdfResult
 from .sections import PACK_SECTIONS, exemptable_sections
@@ -81,9 +81,7 @@ def priority_save(*, area: Area, number: int, title: str, description: str = "")
     priority = Priority.objects.filter(area=area, number=number).first() or Priority(
         area=area, number=number
     )
-    priority, _ = model_update(
-        instance=priority, data={"title": title, "description": description}
-    )
+    priority, _ = model_update(instance=priority, data={"title": title, "description": description})
     return priority
 
 
@@ -126,9 +124,7 @@ def pack_create(
         PackHighlight(pack=pack, priority=priority, text="")
         for priority in priorities_for(area=area)
     )
-    for metric, show_spc in headline_metrics_to_start_with(
-        area=area, board=board, quarter=quarter
-    ):
+    for metric, show_spc in headline_metrics_to_start_with(area=area, board=board, quarter=quarter):
         # Saved one by one, not in bulk: each is the first entry of its history.
         PackMetric.objects.create(pack=pack, metric=metric, headline=True, show_spc=show_spc)
     return pack
@@ -302,7 +298,7 @@ def portfolio_ratings_save(
     for entry in entries:
         if entry.scheme.area_id != area.pk:
             errors.append(f"Scheme {entry.scheme.number} is not a scheme of {area.name}.")
-        if entry.rag and entry.rag not in Rag.values:
+        if entry.rag and entry.rag not in RAG_VALUES:
             errors.append(f"Scheme {entry.scheme.number}: {entry.rag!r} is not a RAG rating.")
         if entry.rag in (Rag.AMBER, Rag.RED) and not entry.narrative.strip():
             errors.append(
@@ -350,4 +346,3 @@ def chart_drawings_keep(*, drawings: Mapping[str, str]) -> None:
         [ChartDrawing(key=key, svg=svg, created=now, used=now) for key, svg in drawings.items()],
         ignore_conflicts=True,
     )
-

@@ -8,13 +8,10 @@ asked for: they are worked out from the lines (see report_finance).
 from __future__ import annotations
 
 import contextlib
-from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
 
-from bettercare.fields import PeriodFormField
-from bettercare.money import MoneyError, format_full, parse_money
+from bettercare.fields import MoneyField, PeriodFormField
 from bettercare.periods import parse_period
 
 from .models import (
@@ -27,42 +24,14 @@ from .models import (
     PerformanceIndicator,
     Risk,
 )
-from .report_finance import FinanceLine, parse_amount_with_share, typed_share_problems
+from .report_finance import (
+    FinanceLine,
+    amount_typed_with_share,
+    parse_amount_with_share,
+    typed_share_problems,
+)
 from .services import BOARD_DATE_FIELDS, LEAD_FIELDS, ReportContent
 from .workflow import BOARD_DATE_LABELS, BOARD_STEPS
-
-
-class MoneyField(forms.Field):
-    """An amount of money as people type it, cleaned to exact Decimal pounds and pence."""
-
-    widget = forms.TextInput
-
-    def __init__(self, *, allow_share: bool = False, **kwargs):
-        # With allow_share, `£1.240m - 90%` is read as the amount (the form checks the share).
-        self.allow_share = allow_share
-        kwargs.setdefault("help_text", "For example £1,374,000, £1.374m, £607k or (£33k).")
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
-            return None
-        try:
-            if self.allow_share and isinstance(value, str):
-                return parse_amount_with_share(value)[0]
-            return parse_money(value)
-        except MoneyError as error:
-            raise ValidationError(str(error), code="invalid_money") from error
-
-    def prepare_value(self, value):
-        # Stored amounts are shown in full; what a person typed is shown back as typed.
-        return format_full(value) if isinstance(value, Decimal) else value
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        attrs.update(
-            {"class": "nhsuk-input--width-10", "spellcheck": "false", "autocomplete": "off"}
-        )
-        return attrs
 
 
 class IndicatorNumberField(forms.DecimalField):
@@ -177,11 +146,13 @@ class FinancialLineForm(DraftMixin, ReportRowForm):
     needed_to_submit = ("projected_spend",)
     annual_value = MoneyField(
         label="Annual value",
-        allow_share=True,
+        allow_negative=True,
+        read=amount_typed_with_share,
         help_text="For example £1,240,000 or £1.24m. The total and shares are worked out.",
     )
     projected_spend = MoneyField(
         label="Projected year end spend",
+        allow_negative=True,
         required=False,
         help_text="At Quarter 4, the outturn.",
     )
@@ -277,9 +248,15 @@ class RiskForm(DraftMixin, ReportRowForm):
 
 
 class ContractForm(ReportRowForm):
-    annual_value = MoneyField(label="Annual Value", required=False)
+    annual_value = MoneyField(
+        label="Annual Value",
+        allow_negative=True,
+        required=False,
+        help_text="For example £1,374,000, £1.374m, £607k or (£33k).",
+    )
     spend_variance = MoneyField(
         label="Any Over/Under spend to date",
+        allow_negative=True,
         required=False,
         help_text="An underspend in brackets or with a minus sign, e.g. (£33k).",
     )
@@ -464,9 +441,7 @@ class ReturnForm(StepForm):
 
 class AcceptForm(StepForm):
     id_prefix = "accept"
-    comment = forms.CharField(
-        label="Comment", required=False, max_length=2000, widget=_textarea(2)
-    )
+    comment = forms.CharField(label="Comment", required=False, max_length=2000, widget=_textarea(2))
 
 
 class CorrectionForm(StepForm):

@@ -4,54 +4,10 @@ that must add up, targets with a percent sign, and periods. No database needed."
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
 
-from schemes.forms import ROW_FORMSETS, IndicatorForm, MoneyField
+from schemes.forms import ROW_FORMSETS, IndicatorForm
 
 D = Decimal
-
-
-@pytest.mark.parametrize(
-    ("typed", "stored"),
-    [
-        ("£1.374m", D("1374000.00")),
-        ("1,374,000", D("1374000.00")),
-        ("£607k", D("607000.00")),
-        ("(£33k)", D("-33000.00")),
-        ("£3.60 Million", D("3600000.00")),
-        ("£1.285M", D("1285000.00")),
-        ("-£1k", D("-1000.00")),
-        ("  £48,820,000  ", D("48820000.00")),
-        ("1208000.50", D("1208000.50")),
-        ("", None),
-        ("   ", None),
-    ],
-)
-def test_money_field_stores_exact_pounds_and_pence(typed, stored):
-    assert MoneyField(required=False).clean(typed) == stored
-
-
-@pytest.mark.parametrize(
-    ("typed", "message"),
-    [
-        ("lots", "'lots' is not an amount of money"),
-        ("£1.2.3m", "is not an amount of money"),
-        ("£0.001", "fractions of a penny"),
-        ("(-£33k)", "negative twice"),
-        ("90%", "not an amount of money"),
-        ("<script>alert(1)</script>", "is not an amount of money"),
-    ],
-)
-def test_money_field_refuses_what_it_cannot_read_exactly(typed, message):
-    with pytest.raises(ValidationError, match=message):
-        MoneyField().clean(typed)
-
-
-def test_money_field_shows_a_stored_amount_in_full_and_typing_as_typed():
-    field = MoneyField()
-    assert field.prepare_value(D("-33000.00")) == "(£33,000)"
-    assert field.prepare_value(D("1208000.50")) == "£1,208,000.50"
-    assert field.prepare_value("£1.2.3m") == "£1.2.3m"
 
 
 def _finance(*rows):
