@@ -1,4 +1,4 @@
-"""Every write to areas, partners and people."""
+"""Every write to areas, partners, schemes and people."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from .changes import model_update
-from .models import Area, AreaMembership, Partner, StagedImport
-from .periods import Quarter
+from .models import Area, AreaMembership, Partner, Scheme, StagedImport
+from .periods import FinancialYear, Quarter
+from .permissions import may_use_admin_site
 from .roles import GROUP_NAMES, Role
 
 
@@ -66,7 +67,7 @@ def user_with_role_save(
         "first_name": first_name,
         "last_name": last_name,
         "email": email,
-        "is_staff": role == Role.ADMINISTRATOR,
+        "is_staff": may_use_admin_site(role),
     }
     if password is not None or user._state.adding:
         data["password"] = make_password(password)  # None gives an unusable password
@@ -75,6 +76,46 @@ def user_with_role_save(
     for area in areas:
         area_membership_add(user=user, area=area)
     return user
+
+
+@transaction.atomic
+def scheme_save(
+    *,
+    area: Area,
+    number: int,
+    name: str,
+    host: Partner | None,
+    first_year: FinancialYear,
+    last_year: FinancialYear | None = None,
+    short_name: str = "",
+    pooled_budget_manager: str = "",
+    aims: str | None = None,
+) -> Scheme:
+    """Create scheme `number` of the area or bring it up to date. A scheme with no host is one
+    whose budgets are not pooled. `aims=None` keeps the aims the scheme already has."""
+    data = {
+        "name": name,
+        "short_name": short_name,
+        "host": host,
+        "pooled": host is not None,
+        "pooled_budget_manager": pooled_budget_manager,
+        "first_year": first_year,
+        "last_year": last_year or "",
+    }
+    if aims is not None:
+        data["aims"] = aims
+    scheme = Scheme.objects.filter(area=area, number=number).first() or Scheme(
+        area=area, number=number
+    )
+    scheme, _ = model_update(instance=scheme, data=data, clean_exclude=["leads"])
+    return scheme
+
+
+@transaction.atomic
+def scheme_lead_assign(*, scheme: Scheme, user) -> None:
+    """Make `user` a lead of the scheme; a lead must belong to the scheme's area."""
+    area_membership_add(user=user, area=scheme.area)
+    scheme.leads.add(user)
 
 
 STAGED_IMPORT_LIFETIME = dt.timedelta(days=1)

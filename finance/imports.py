@@ -23,11 +23,10 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from bettercare.models import Area, Partner
+from bettercare.models import Area, Partner, Scheme
 from bettercare.money import MoneyError, format_full, parse_money
 from bettercare.periods import FinancialYear, Month, PeriodError, parse_financial_year, parse_month
 from bettercare.tabular import Problems, Row, has_extra_cells, read_rows
-from schemes.models import Scheme
 
 from .models import Budget, Forecast
 

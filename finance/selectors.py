@@ -9,13 +9,19 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from bettercare.models import Area, Partner
+from bettercare.funding import (
+    OWN_CONTRIBUTION,
+    SOURCE_LABELS,
+    FundingLine,
+    FundingSource,
+    SchemeFunding,
+)
+from bettercare.models import Area, Partner, Scheme
 from bettercare.periods import FinancialYear, Month, Quarter
 from bettercare.roles import Role, user_roles
 from bettercare.selectors import Task
-from schemes.models import Scheme
 
-from .models import Budget, Contribution, Forecast, FundingSource, FundingStream, PooledFundYear
+from .models import Budget, Contribution, Forecast, FundingStream, PooledFundYear
 from .variance import (
     BudgetEntry,
     ContributionEntry,
@@ -30,7 +36,6 @@ from .variance import (
     build_scheme_finance,
 )
 
-SOURCE_LABELS = dict(FundingSource.choices)
 STREAM_LABELS = dict(FundingStream.choices)
 
 
@@ -130,6 +135,28 @@ def scheme_finance_for_quarter(*, scheme: Scheme, quarter: Quarter) -> SchemeFin
     ]
     finance = scheme_finance(scheme=scheme, month=max(months, default=quarter.last_month))
     return finance if finance.has_data else None
+
+
+def scheme_funding_for_quarter(*, scheme: Scheme, quarter: Quarter) -> SchemeFunding | None:
+    """The funding lines a scheme's highlight report for `quarter` starts with: each partner's
+    budget as its annual value and its latest forecast as the projected year end spend, as at
+    `scheme_finance_for_quarter`'s month. A line with no forecast yet keeps its projected spend
+    empty rather than assuming the budget. None when the scheme has no budget that year."""
+    finance = scheme_finance_for_quarter(scheme=scheme, quarter=quarter)
+    if finance is None or not finance.partners:
+        return None
+    return SchemeFunding(
+        month=finance.month,
+        lines=tuple(
+            FundingLine(
+                partner=line.partner.code,
+                source=FundingSource(line.source or OWN_CONTRIBUTION[line.partner.kind]),
+                annual_value=line.budget,
+                projected_spend=line.forecast if line.forecast_month is not None else None,
+            )
+            for line in finance.partners
+        ),
+    )
 
 
 def pooled_fund(*, area: Area, year: FinancialYear) -> PooledFund:

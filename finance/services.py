@@ -10,6 +10,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from bettercare.changes import model_update
+from bettercare.funding import OWN_CONTRIBUTION, FundingSource
 from bettercare.models import Area, Partner, StagedImport
 from bettercare.periods import FinancialYear
 from bettercare.services import staged_import_mark_applied
@@ -24,12 +25,10 @@ from .imports import (
     finance_import_plan,
 )
 from .models import (
-    DEFAULT_SOURCE,
     STREAMS_BY_PARTNER_KIND,
     Budget,
     Contribution,
     Forecast,
-    FundingSource,
     PooledFundYear,
 )
 
@@ -49,7 +48,7 @@ def finance_rows_import(*, rows: Sequence[FinanceRow], user=None, reason: str = 
             scheme=change.row.scheme,
             partner=change.row.partner,
             amount=change.row.amount,
-            funding_source=DEFAULT_SOURCE[change.row.partner.kind],
+            funding_source=OWN_CONTRIBUTION[change.row.partner.kind],
         )
         for change in plan.new
         if change.row.kind == BUDGET

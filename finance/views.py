@@ -15,9 +15,9 @@ from django_tables2.export import ExportMixin
 
 from bettercare.charts import figure_html
 from bettercare.periods import PeriodError, parse_financial_year
+from bettercare.selectors import schemes_visible_to
 from bettercare.uploads import ImportFlow
 from bettercare.views import AreaRequiredMixin, area_required
-from schemes.selectors import schemes_visible_to
 
 from . import selectors
 from .charts import position_variance_chart, variance_by_month_chart

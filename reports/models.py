@@ -11,11 +11,10 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from bettercare.fields import MonthField, QuarterField
-from bettercare.models import Area
+from bettercare.models import Area, Scheme
 from bettercare.periods import Month, Quarter
 from bettercare.ratings import RAG_CHOICES, RAG_VALUES, Rag
 from metrics.models import Metric
-from schemes.models import Scheme
 
 
 class Priority(models.Model):

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 
-from bettercare.models import Area
+from bettercare.models import Area, Scheme
 from bettercare.periods import FinancialYear, Month, Quarter
 from bettercare.selectors import Task
 from finance.selectors import finance_position, forecast_months, pooled_fund
@@ -30,7 +30,7 @@ from metrics.selectors import (
     rag_summary,
 )
 from metrics.spc import SpcResult
-from schemes.models import HighlightReport, Scheme
+from schemes.models import HighlightReport
 from schemes.selectors import highlight_reports_for_pack
 from schemes.workflow import BOARD_READY
 
@@ -435,6 +435,7 @@ def headline_metrics_to_start_with(
 
 # --- Highlight reports (appendix 1) ---------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class SchemeReport:
     """A scheme of the quarter with its highlight report (the current revision) or None."""
@@ -470,4 +471,3 @@ def pack_highlight_reports(*, pack: Pack) -> list[SchemeReport]:
 def chart_drawings_kept(*, keys: list[str]) -> dict[str, str]:
     """The SVG drawings kept from earlier builds, by key, of those asked for (one query)."""
     return dict(ChartDrawing.objects.filter(key__in=keys).values_list("key", "svg"))
-

@@ -12,11 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from bettercare.changes import model_update
-from bettercare.models import Area
+from bettercare.models import Area, Scheme
 from bettercare.periods import Quarter
 from bettercare.ratings import RAG_VALUES, Rag
 from metrics.models import Metric
-from schemes.models import Scheme
 
 from .defaults import CARRIED_FORWARD_FIELDS, default_text
 from .models import (

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_tables2.export import TableExport
 
 from bettercare.charts import ChartRenderingUnavailable
+from bettercare.models import Scheme
 from bettercare.views import area_required
-from schemes.models import Scheme
 
 from .assembly import FULL, PUBLIC, SCREEN, PackAssembly, pack_pdfs_build, version_label
 from .drawing import shared_renderer

@@ -1,4 +1,4 @@
-"""Southampton's ten schemes of 2017/18 and 2018/19, their demo leads, and highlight reports:
+"""Southampton's highlight reports (the schemes and their leads are loaded by bettercare.demo):
 the ten 2017/18 Quarter 4 reports as the boards signed them off, and 2018/19 Quarter 1 drafts
 for Carers and Clusters for the demo leads to work on.
 
@@ -16,9 +16,10 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from bettercare.demo import demo_users, read_fixture
+from bettercare.demo import read_fixture
+from bettercare.models import Scheme
 from bettercare.money import parse_money
-from bettercare.periods import parse_financial_year, parse_period, parse_quarter
+from bettercare.periods import parse_period, parse_quarter
 
 from .models import FundingSource, HighlightReport
 from .report_finance import parse_amount_with_share, typed_share_problems
@@ -27,8 +28,6 @@ from .services import (
     ReportContent,
     highlight_report_record_paper,
     highlight_report_start,
-    scheme_lead_assign,
-    scheme_save,
 )
 from .workflow import Action
 
@@ -53,24 +52,8 @@ def document_date(text: str) -> dt.date:
 
 
 def load(*, area, log) -> None:
-    partners = {partner.code: partner for partner in area.partners.all()}
-    schemes = {}
-    for item in read_fixture("schemes.json")["schemes"]:
-        schemes[item["number"]] = scheme_save(
-            area=area,
-            number=item["number"],
-            name=item["name"],
-            short_name=item.get("short_name", ""),
-            host=partners[item["host"]] if item["host"] else None,
-            pooled_budget_manager=item.get("pooled_budget_manager", ""),
-            first_year=parse_financial_year(item["first_year"]),
-            aims=item.get("aims"),
-        )
+    schemes = {scheme.number: scheme for scheme in Scheme.objects.in_area(area)}
     users = get_user_model().objects.in_bulk(field_name="username")
-    for person in demo_users():
-        for number in person.get("schemes", []):
-            scheme_lead_assign(scheme=schemes[number], user=users[person["username"]])
-    log(f"{len(schemes)} schemes, with their leads")
     _load_reports(schemes=schemes, users=users, log=log)
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Min, QuerySet
 
+from bettercare.models import Scheme
 from bettercare.periods import Quarter, parse_quarter
 
-from .models import STATUS_CHOICES, Scheme
+from .models import STATUS_CHOICES
 from .selectors import quarter_report_status
 
 NOT_STARTED = "not_started"

@@ -8,25 +8,13 @@ from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.urls import reverse
 
-from bettercare.models import Area
+from bettercare.models import Area, Scheme
 from bettercare.periods import Quarter
 from bettercare.roles import Role, user_roles
-from bettercare.selectors import Task
+from bettercare.selectors import Task, schemes_visible_to
 
-from .models import HighlightReport, HighlightReportEvent, KeyDevelopment, Scheme
+from .models import HighlightReport, HighlightReportEvent, KeyDevelopment
 from .workflow import BOARD_DATE_LABELS, BOARD_STEPS, Status
-
-# Roles that see every scheme of their area; a scheme lead sees only the schemes they lead.
-AREA_WIDE_ROLES = {Role.ADMINISTRATOR, Role.ANALYST, Role.BOARD_SECRETARY}
-
-
-def schemes_visible_to(*, user, area: Area) -> QuerySet[Scheme]:
-    schemes = Scheme.objects.in_area(area)
-    if AREA_WIDE_ROLES.intersection(user_roles(user)):
-        return schemes
-    if Role.SCHEME_LEAD in user_roles(user):
-        return schemes.led_by(user)
-    return schemes.none()
 
 
 def scheme_list(*, user, area: Area) -> QuerySet[Scheme]:

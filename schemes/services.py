@@ -1,4 +1,4 @@
-"""Every write to schemes, their leads and their quarterly highlight reports."""
+"""Every write to schemes' quarterly highlight reports."""
 
 from __future__ import annotations
 
@@ -13,13 +13,12 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from bettercare.changes import model_update
-from bettercare.models import Area, Partner
+from bettercare.funding import SchemeFunding
+from bettercare.models import Scheme
 from bettercare.money import parse_money
-from bettercare.periods import FinancialYear, Quarter
+from bettercare.periods import Quarter
+from bettercare.permissions import is_member
 from bettercare.roles import user_roles
-from bettercare.selectors import user_is_member
-from bettercare.services import area_membership_add
 
 from . import workflow
 from .models import (
@@ -33,51 +32,9 @@ from .models import (
     KeyDevelopmentAim,
     PerformanceIndicator,
     Risk,
-    Scheme,
 )
 from .selectors import Missing, highlight_report_missing_sections
 from .workflow import BOARD_STEPS, EDITABLE, Action, Status, board_date_problems, step_for
-
-
-@transaction.atomic
-def scheme_save(
-    *,
-    area: Area,
-    number: int,
-    name: str,
-    host: Partner | None,
-    first_year: FinancialYear,
-    last_year: FinancialYear | None = None,
-    short_name: str = "",
-    pooled_budget_manager: str = "",
-    aims: str | None = None,
-) -> Scheme:
-    """Create scheme `number` of the area or bring it up to date. A scheme with no host is one
-    whose budgets are not pooled. `aims=None` keeps the aims the scheme already has."""
-    defaults = {
-        "name": name,
-        "short_name": short_name,
-        "host": host,
-        "pooled": host is not None,
-        "pooled_budget_manager": pooled_budget_manager,
-        "first_year": first_year,
-        "last_year": last_year or "",
-    }
-    if aims is not None:
-        defaults["aims"] = aims
-    scheme = Scheme.objects.filter(area=area, number=number).first() or Scheme(
-        area=area, number=number
-    )
-    scheme, _ = model_update(instance=scheme, data=defaults, clean_exclude=["leads"])
-    return scheme
-
-
-@transaction.atomic
-def scheme_lead_assign(*, scheme: Scheme, user) -> None:
-    """Make `user` a lead of the scheme; a lead must belong to the scheme's area."""
-    area_membership_add(user=user, area=scheme.area)
-    scheme.leads.add(user)
-
 
 # --- Highlight reports -----------------------------------------------------------------------
 
@@ -164,7 +121,7 @@ def _leads(user, scheme: Scheme) -> bool:
 def _check_may_write(user, report: HighlightReport) -> None:
     if not (
         user.has_perm("schemes.change_highlightreport")
-        and user_is_member(user=user, area=report.scheme.area)
+        and is_member(user, report.scheme.area)
         and _leads(user, report.scheme)
     ):
         raise PermissionDenied("Only the scheme's lead can change its highlight report.")
@@ -182,7 +139,7 @@ def highlight_report_start(
     scheme. Finance figures are added with `highlight_report_financial_lines_set`."""
     if not (
         user.has_perm("schemes.add_highlightreport")
-        and user_is_member(user=user, area=scheme.area)
+        and is_member(user, scheme.area)
         and _leads(user, scheme)
     ):
         raise PermissionDenied("Only the scheme's lead can start its highlight report.")
@@ -235,7 +192,7 @@ def highlight_report_record_paper(
     if not (
         user.has_perm(f"schemes.{workflow.RECORD_PAPER_PERMISSION}")
         and workflow.RECORD_PAPER_ROLE in _roles(user)
-        and user_is_member(user=user, area=scheme.area)
+        and is_member(user, scheme.area)
     ):
         raise PermissionDenied("Only an analyst can record a paper report.")
     if HighlightReport.objects.filter(scheme=scheme, quarter=quarter).exists():
@@ -434,33 +391,24 @@ def highlight_report_financial_lines_set(
     return report
 
 
-def finance_source_label(partner_code: str, source: str) -> str:
-    """The highlight report's funding-source line for a finance budget line: the partner's own
-    contribution is the partner ("CCG", "SCC"); the council's improved BCF grant is "SCC iBCF"
-    as the template writes it; any other source is named in full after its partner."""
-    if source in ("", "nhs", "council"):
-        return partner_code
-    short_names = {"ibcf": "iBCF", "dfg": "DFG", "other_grant": "other grants"}
-    return f"{partner_code} {short_names.get(source, source)}"
-
-
-def highlight_report_finance_prefill(*, report: HighlightReport, user, scheme_finance) -> bool:
-    """Fill the report's Overall Financial Performance from Finance's figures for the scheme
-    (`finance.selectors.scheme_finance_for_quarter`): each partner's budget as its annual value
-    and its latest forecast as the projected year end spend. A line Finance has no forecast for
-    yet keeps its projected spend empty rather than assuming the budget. False when there is
+def highlight_report_finance_prefill(
+    *, report: HighlightReport, user, funding: SchemeFunding | None
+) -> bool:
+    """Fill the report's Overall Financial Performance with the scheme's funding lines as
+    finance gives them (`bettercare.contributions.scheme_funding`): each partner's budget as its
+    annual value and its latest forecast as the projected year end spend. False when there is
     nothing to fill in."""
-    if scheme_finance is None or not scheme_finance.partners:
+    if funding is None or not funding.lines:
         return False
-    annual_value: dict[str, Decimal] = {}
-    projected_spend: dict[str, Decimal] = {}
-    for line in scheme_finance.partners:
-        label = finance_source_label(line.partner.code, line.source)
-        annual_value[label] = line.budget
-        if line.forecast_month is not None:
-            projected_spend[label] = line.forecast
     highlight_report_financial_lines_set(
-        report=report, user=user, annual_value=annual_value, projected_spend=projected_spend
+        report=report,
+        user=user,
+        annual_value={line.label: line.annual_value for line in funding.lines},
+        projected_spend={
+            line.label: line.projected_spend
+            for line in funding.lines
+            if line.projected_spend is not None
+        },
     )
     return True
 
@@ -492,7 +440,7 @@ def _step_allowed(report: HighlightReport, user, action: Action) -> workflow.Ste
     """The step, if this person may take it on this report now: their role's step, from the
     report's status, with the permission, in the report's area and (for a lead) scheme."""
     step = step_for(report.status, action, _roles(user))
-    in_scope = user_is_member(user=user, area=report.scheme.area) and (
+    in_scope = is_member(user, report.scheme.area) and (
         step.role != workflow.SCHEME_LEAD or _leads(user, report.scheme)
     )
     if not (in_scope and user.has_perm(f"schemes.{step.permission}")):

@@ -17,10 +17,12 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
+from bettercare.contributions import scheme_funding
+from bettercare.models import Scheme
 from bettercare.periods import Quarter
+from bettercare.permissions import sees_every_scheme
 from bettercare.roles import Role, has_role, user_roles
 from bettercare.views import AreaRequiredMixin, area_required
-from finance.selectors import scheme_finance_for_quarter
 
 from . import services
 from .filters import QuarterOverviewFilter
@@ -34,10 +36,8 @@ from .forms import (
     report_forms,
     with_extra_row,
 )
-from .models import Scheme
 from .report_finance import summarise
 from .selectors import (
-    AREA_WIDE_ROLES,
     highlight_report_for_user,
     highlight_report_history,
     highlight_report_latest_return,
@@ -68,7 +68,7 @@ def index(request):
         {
             "table": table,
             "lead_table": lead_table,
-            "area_wide": bool(AREA_WIDE_ROLES.intersection(user_roles(request.user))),
+            "area_wide": sees_every_scheme(request.user),
             "quarter": request.area.reporting_quarter(),
         },
     )
@@ -206,13 +206,13 @@ def report_start(request, number: int, quarter: Quarter):
     except services.ReportError as error:
         messages.error(request, str(error))
         return redirect(report_url(scheme, quarter))
-    finance = scheme_finance_for_quarter(scheme=scheme, quarter=quarter)
+    funding = scheme_funding(scheme=scheme, quarter=quarter)
     filled = services.highlight_report_finance_prefill(
-        report=report, user=request.user, scheme_finance=finance
+        report=report, user=request.user, funding=funding
     )
     started = f"Your {quarter.short_label} report is started"
     if filled:
-        started += f", its finance figures filled in from Finance's {finance.month.label} position"
+        started += f", its finance figures filled in from Finance's {funding.month.label} position"
     messages.success(request, f"{started}: fill it in below.")
     return redirect(report_url(scheme, quarter, "report_edit"))
 
@@ -228,12 +228,10 @@ def report_finance_fill(request, number: int, quarter: Quarter):
         and report.is_editable
     ):
         raise PermissionDenied("Only the scheme's lead can change this report's figures.")
-    finance = scheme_finance_for_quarter(scheme=report.scheme, quarter=quarter)
-    if services.highlight_report_finance_prefill(
-        report=report, user=request.user, scheme_finance=finance
-    ):
+    funding = scheme_funding(scheme=report.scheme, quarter=quarter)
+    if services.highlight_report_finance_prefill(report=report, user=request.user, funding=funding):
         messages.success(
-            request, f"Finance figures filled in from Finance's {finance.month.label} position."
+            request, f"Finance figures filled in from Finance's {funding.month.label} position."
         )
     else:
         messages.error(request, f"Finance has no figures for this scheme in {quarter.year.label}.")
@@ -256,9 +254,7 @@ def _edit_page(request, report, form, formsets, *, missing=(), status=200):
             "missing": missing,
             "missing_by_field": missing_by_field,
             "finance": _finance_preview(report, formsets["financial_lines"]),
-            "finance_position": scheme_finance_for_quarter(
-                scheme=report.scheme, quarter=report.quarter
-            ),
+            "funding": scheme_funding(scheme=report.scheme, quarter=report.quarter),
             "latest_return": highlight_report_latest_return(report=report),
         },
         status=status,
@@ -435,9 +431,9 @@ class QuarterOverview(AreaRequiredMixin, ExportMixin, SingleTableMixin, FilterVi
     export_formats = ("csv", "xlsx")
 
     def dispatch(self, request, *args, **kwargs):
-        area_wide = AREA_WIDE_ROLES.intersection(user_roles(request.user))
         if request.area is not None and not (
-            area_wide and request.user.has_perm("schemes.view_highlightreport")
+            sees_every_scheme(request.user)
+            and request.user.has_perm("schemes.view_highlightreport")
         ):
             raise PermissionDenied(
                 "The quarter overview is for analysts and board secretaries: your own "

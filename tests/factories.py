@@ -3,9 +3,8 @@
 import factory
 from django.contrib.auth import get_user_model
 
-from bettercare.models import Area, Partner
+from bettercare.models import Area, Partner, Scheme
 from bettercare.periods import FinancialYear
-from schemes.models import Scheme
 
 
 class AreaFactory(factory.django.DjangoModelFactory):

@@ -6,9 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from bettercare.fields import MoneyField, PeriodFormField
-from bettercare.models import Area
+from bettercare.models import Area, Scheme
 from bettercare.periods import FinancialYear, Quarter, parse_quarter
-from schemes.models import Scheme
 
 pytestmark = pytest.mark.django_db
 D = Decimal

@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bettercare.demo import load_demo
+from bettercare.models import Scheme
 from bettercare.money import format_board, format_millions, format_percent
 from bettercare.periods import Month
 from finance.selectors import finance_position, pooled_fund
@@ -25,7 +26,6 @@ from finance.wording import describe_position
 from reports.assembly import FULL, PUBLIC, PackAssembly, pack_pdfs_build, run_to_end
 from reports.models import Pack
 from reports.services import pack_text_save
-from schemes.models import Scheme
 from tests.factories import SchemeFactory
 from tests.finance.conftest import AREA, BUDGETS_2018, MONTH_4, MONTH_5, finance_csv
 

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bettercare.periods import Quarter
+from bettercare.services import scheme_lead_assign
 from schemes import services
 from schemes.selectors import home_tasks  # this app's share of the home page
 from tests.factories import SchemeFactory
@@ -33,7 +34,7 @@ def many_schemes(area, carers, clusters, analyst, make_user):
         schemes.append(SchemeFactory(area=area, number=number, host=area.partners.first()))
     for scheme in schemes[2:]:
         lead = make_user(f"lead-{scheme.number}", Role.SCHEME_LEAD, [area])
-        services.scheme_lead_assign(scheme=scheme, user=lead)
+        scheme_lead_assign(scheme=scheme, user=lead)
         report = services.highlight_report_start(scheme=scheme, quarter=Q1_2018, user=lead)
         report = services.highlight_report_save(
             report=report, user=lead, expected_version=1, content=full_content()
@@ -136,7 +137,7 @@ def test_a_leads_list_queries_do_not_grow_with_their_reports(
     before = _queries(client, path)
     for number in range(3, 8):
         scheme = SchemeFactory(area=area, number=number, host=area.partners.first())
-        services.scheme_lead_assign(scheme=scheme, user=lead)
+        scheme_lead_assign(scheme=scheme, user=lead)
         services.highlight_report_start(scheme=scheme, quarter=Q1_2018, user=lead)
     assert _queries(client, path) == before
     with django_assert_max_num_queries(10):

@@ -9,6 +9,7 @@ from django.test import Client
 
 from bettercare.periods import Quarter
 from bettercare.roles import Role
+from bettercare.services import scheme_lead_assign
 from schemes import services
 from schemes.models import HighlightReport
 from schemes.workflow import Status
@@ -269,7 +270,7 @@ def test_the_second_of_two_saves_from_the_same_version_is_refused_and_keeps_its_
     client, lead, make_user, carers, complete_draft
 ):
     colleague = make_user("co-lead", Role.SCHEME_LEAD, [carers.area])
-    services.scheme_lead_assign(scheme=carers, user=colleague)
+    scheme_lead_assign(scheme=carers, user=colleague)
     mine, theirs = Client(), Client()
     mine.force_login(lead)
     theirs.force_login(colleague)
