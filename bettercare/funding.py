@@ -10,6 +10,7 @@ schemes app never reads finance's records and finance never writes a report.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -56,6 +57,17 @@ SHORT_NAMES = {
     FundingSource.OTHER_GRANT: "other grants",
 }
 FUNDING_SOURCE_CHOICES = [(source.value, source.label) for source in FundingSource]
+# The sources each kind of partner's money comes from: the NHS money from the NHS commissioner;
+# the iBCF and the DFG are government grants paid to the council.
+SOURCES_BY_PARTNER_KIND = {
+    "nhs": (FundingSource.NHS, FundingSource.OTHER_GRANT),
+    "council": (
+        FundingSource.COUNCIL,
+        FundingSource.IBCF,
+        FundingSource.DFG,
+        FundingSource.OTHER_GRANT,
+    ),
+}
 # A partner's own contribution, by the kind of partner (bettercare.models.Partner.Kind): a new
 # budget is paid from it until someone says otherwise (an import file has no column for it).
 OWN_CONTRIBUTION = {"nhs": FundingSource.NHS, "council": FundingSource.COUNCIL}
@@ -68,6 +80,26 @@ def line_label(partner_code: str, source: FundingSource | str) -> str:
     if source is None or source.is_own_contribution:
         return partner_code
     return f"{partner_code} {source.short_name}"
+
+
+def line_choices(partners: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The funding lines a report can have for the area's partners ((code, kind) pairs), as
+    form choices: ("CCG:nhs", "CCG"), ("SCC:ibcf", "SCC iBCF"), ..."""
+    return [
+        (f"{code}:{source}", line_label(code, source))
+        for code, kind in partners
+        for source in SOURCES_BY_PARTNER_KIND.get(kind, ())
+    ]
+
+
+def line_for_label(label: str, partners: Mapping[str, str]) -> tuple[str, FundingSource] | None:
+    """The partner's code and the source a line label names ("SCC iBCF" -> ("SCC", ibcf)), among
+    the area's partners (code -> kind); None for a label that names no partner's source."""
+    for choice, choice_label in line_choices(partners.items()):
+        if choice_label == label:
+            code, _, source = choice.partition(":")
+            return code, FundingSource(source)
+    return None
 
 
 @dataclass(frozen=True)

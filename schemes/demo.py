@@ -17,14 +17,14 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from bettercare.demo import read_fixture
+from bettercare.funding import line_for_label
 from bettercare.models import Scheme
 from bettercare.money import parse_money
 from bettercare.periods import parse_period, parse_quarter
 
-from .models import FundingSource, HighlightReport
+from .models import OTHER_SOURCE, HighlightReport
 from .report_finance import parse_amount_with_share, typed_share_problems
 from .services import (
-    SOURCE_BY_LABEL,
     ReportContent,
     highlight_report_record_paper,
     highlight_report_start,
@@ -76,7 +76,7 @@ def _load_reports(*, schemes, users, log) -> None:
             scheme=scheme,
             quarter=quarter,
             user=users["analyst"],
-            content=report_content(item, aims=scheme.aims, report_date=report_date),
+            content=report_content(item, scheme=scheme, report_date=report_date),
             board_dates=board_dates,
             at=timezone.make_aware(dt.datetime.combine(report_date, dt.time(17))),
         )
@@ -93,16 +93,22 @@ def _load_reports(*, schemes, users, log) -> None:
     )
 
 
-def report_content(item: dict, *, aims: str, report_date: dt.date) -> ReportContent:
-    """A fixture report as the content services take, its amounts read exactly."""
+def report_content(
+    item: dict, *, scheme: Scheme, report_date: dt.date, aims: str | None = None
+) -> ReportContent:
+    """A fixture report as the content services take, its amounts read exactly and its funding
+    lines ("CCG", "SCC iBCF", "CCG and SCC (split not given)") read as the area's partners'
+    sources, or as other sources of that name. The aims are the scheme's unless given."""
+    kinds = {partner.code: partner.kind for partner in scheme.area.partners.all()}
     lines, shares = [], []
     for line in item["finance"]:
         amount, share = parse_amount_with_share(line["annual_value"])
-        source = SOURCE_BY_LABEL.get(line["source"], FundingSource.OTHER)
+        found = line_for_label(line["source"], kinds)
         lines.append(
             {
-                "source": source,
-                "other_source": line["source"] if source == FundingSource.OTHER else "",
+                "partner": found[0] if found else None,
+                "source": found[1] if found else OTHER_SOURCE,
+                "other_source": "" if found else line["source"],
                 "annual_value": amount,
                 "projected_spend": parse_money(line["projected_spend"]),
             }
@@ -130,7 +136,7 @@ def report_content(item: dict, *, aims: str, report_date: dt.date) -> ReportCont
             "actions_on_variance": item["actions_on_variance"],
             "savings_opportunities": item["savings_opportunities"],
             "cost_pressures": item["cost_pressures"],
-            "aims": aims,
+            "aims": scheme.aims if aims is None else aims,
             "recommendations": item["recommendations"],
             "priorities": item["priorities"],
         },

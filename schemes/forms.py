@@ -10,15 +10,17 @@ from __future__ import annotations
 import contextlib
 
 from django import forms
+from django.forms.models import model_to_dict
 
 from bettercare.fields import MoneyField, PeriodFormField
+from bettercare.funding import line_choices
 from bettercare.periods import parse_period
 
 from .models import (
+    OTHER_SOURCE,
     AssociatedContract,
     BcfAim,
     FinancialLine,
-    FundingSource,
     HighlightReport,
     KeyDevelopment,
     PerformanceIndicator,
@@ -141,9 +143,20 @@ class ReportRowForm(PlainMessagesMixin, forms.ModelForm):
     def row_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self._meta.fields}
 
+    @classmethod
+    def initial_from(cls, row) -> dict:
+        """A saved row as the form's initial data: its model fields the form shows."""
+        return model_to_dict(row, fields=cls._meta.fields)
+
 
 class FinancialLineForm(DraftMixin, ReportRowForm):
+    """A funding line: one of the area's partners' sources (`bettercare.funding`), or another
+    source named by the lead."""
+
     needed_to_submit = ("projected_spend",)
+    source = forms.ChoiceField(
+        label="Funding source", error_messages={"required": "Choose the funding source."}
+    )
     annual_value = MoneyField(
         label="Annual value",
         allow_negative=True,
@@ -159,28 +172,47 @@ class FinancialLineForm(DraftMixin, ReportRowForm):
 
     class Meta:
         model = FinancialLine
-        fields = ["source", "other_source", "annual_value", "projected_spend"]
-        error_messages = {"source": {"required": "Choose the funding source."}}
+        fields = ["other_source", "annual_value", "projected_spend"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, partners=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["source"].choices = [("", "Choose a source"), *FundingSource.choices]
+        self.partners = {partner.code: partner for partner in partners}
+        self.fields["source"].choices = [
+            ("", "Choose a source"),
+            *line_choices((partner.code, partner.kind) for partner in partners),
+            (OTHER_SOURCE, "Other"),
+        ]
+        self.order_fields(["source", "other_source", "annual_value", "projected_spend"])
         self.fields["annual_value"].error_messages["required"] = (
             "Enter the annual value, or remove this funding source."
         )
+
+    @classmethod
+    def initial_from(cls, line) -> dict:
+        choice = (
+            OTHER_SOURCE if line.source == OTHER_SOURCE else f"{line.partner.code}:{line.source}"
+        )
+        return {**super().initial_from(line), "source": choice}
 
     def clean_annual_value(self):
         raw = self["annual_value"].data
         self.typed_share = parse_amount_with_share(raw)[1] if isinstance(raw, str) else None
         return self.cleaned_data["annual_value"]
 
+    def row_values(self) -> dict:
+        """The line as the services take it: the partner by its code."""
+        choice = self.cleaned_data["source"]
+        partner, _, source = choice.partition(":") if choice != OTHER_SOURCE else ("", "", choice)
+        return {**super().row_values(), "partner": partner or None, "source": source}
+
     def finance_line(self) -> FinanceLine:
-        line = FinancialLine(**self.row_values())
-        return line.as_finance_line()
+        values = self.row_values()
+        values["partner"] = self.partners.get(values["partner"])
+        return FinancialLine(**values).as_finance_line()
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("source") == FundingSource.OTHER:
+        if cleaned.get("source") == OTHER_SOURCE:
             if not cleaned.get("other_source", "").strip():
                 self.add_error("other_source", "Name the other funding source.")
         elif cleaned.get("source"):
@@ -204,6 +236,10 @@ class KeyDevelopmentForm(ReportRowForm):
 
     def row_values(self) -> dict:
         return {"text": self.cleaned_data["text"], "aims": self.cleaned_data["aims"]}
+
+    @classmethod
+    def initial_from(cls, row) -> dict:
+        return {**super().initial_from(row), "aims": [aim.value for aim in row.aims]}
 
 
 class IndicatorForm(ReportRowForm):
@@ -229,6 +265,10 @@ class IndicatorForm(ReportRowForm):
         if numbers and not cleaned.get("measure_period") and "measure_period" not in self.errors:
             self.add_error("measure_period", "Say which period the target and actual are for.")
         return cleaned
+
+    @classmethod
+    def initial_from(cls, row) -> dict:
+        return {**super().initial_from(row), "measure_period": row.period}
 
     def _post_clean(self):
         # The model keeps the period as its canonical text (2018-19-Q1).
@@ -347,43 +387,10 @@ ROW_FORMSETS = {
 
 
 def row_initial(report: HighlightReport) -> dict[str, list[dict]]:
-    """The report's rows as formset initial data."""
+    """The report's rows as formset initial data, each as its row form shows it."""
     return {
-        "financial_lines": [
-            {
-                "source": line.source,
-                "other_source": line.other_source,
-                "annual_value": line.annual_value,
-                "projected_spend": line.projected_spend,
-            }
-            for line in report.financial_lines.all()
-        ],
-        "key_developments": [
-            {"text": row.text, "aims": [aim.value for aim in row.aims]}
-            for row in report.key_developments.all()
-        ],
-        "indicators": [
-            {
-                "indicator": row.indicator,
-                "progress": row.progress,
-                "target": row.target,
-                "actual": row.actual,
-                "measure_period": row.period,
-            }
-            for row in report.indicators.all()
-        ],
-        "risks": [{"risk": row.risk, "mitigation": row.mitigation} for row in report.risks.all()],
-        "contracts": [
-            {
-                "contract": row.contract,
-                "duration": row.duration,
-                "annual_value": row.annual_value,
-                "spend_variance": row.spend_variance,
-                "performance_summary": row.performance_summary,
-                "comments": row.comments,
-            }
-            for row in report.contracts.all()
-        ],
+        prefix: [formset.form.initial_from(row) for row in getattr(report, prefix).all()]
+        for prefix, formset in ROW_FORMSETS.items()
     }
 
 
@@ -392,9 +399,13 @@ def report_forms(report: HighlightReport, data=None, *, add_row: str = ""):
     with one blank row; `add_row` (a prefix) adds one more to that table."""
     form = HighlightReportForm(data, instance=report, initial={"version": report.version})
     initial = row_initial(report) if data is None else {}
+    partners = list(report.scheme.area.partners.all())
     formsets = {}
     for prefix, formset_class in ROW_FORMSETS.items():
-        formset = formset_class(data, prefix=prefix, initial=initial.get(prefix))
+        form_kwargs = {"partners": partners} if prefix == "financial_lines" else {}
+        formset = formset_class(
+            data, prefix=prefix, initial=initial.get(prefix), form_kwargs=form_kwargs
+        )
         if data is None:
             formset.extra = (0 if initial[prefix] else 1) + (prefix == add_row)
         formsets[prefix] = formset

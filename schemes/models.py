@@ -10,7 +10,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from bettercare.fields import QuarterField
-from bettercare.models import Area, Scheme
+from bettercare.funding import FUNDING_SOURCE_CHOICES, line_label
+from bettercare.models import Area, Partner, Scheme
 from bettercare.periods import parse_period
 
 from .report_finance import FinanceLine, FinanceSummary, summarise
@@ -25,11 +26,8 @@ ROW_TEXT = 4_000
 MONEY = {"max_digits": 15, "decimal_places": 2}
 
 
-class FundingSource(models.TextChoices):
-    CCG = "ccg", "CCG"
-    SCC = "scc", "SCC"
-    SCC_IBCF = "scc_ibcf", "SCC iBCF"
-    OTHER = "other", "Other"
+# A report line for money from outside the partners' sources, named by the lead.
+OTHER_SOURCE = "other"
 
 
 class BcfAim(models.TextChoices):
@@ -231,7 +229,20 @@ class FinancialLine(ReportRow):
     report = models.ForeignKey(
         HighlightReport, on_delete=models.CASCADE, related_name="financial_lines"
     )
-    source = models.CharField("Funding source", max_length=10, choices=FundingSource.choices)
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Whose money the line is; empty for an other source, named below.",
+    )
+    source = models.CharField(
+        "Funding source",
+        max_length=20,
+        choices=[*FUNDING_SOURCE_CHOICES, (OTHER_SOURCE, "Other")],
+        help_text="The partner's own contribution or a grant (bettercare.funding), or other.",
+    )
     other_source = models.CharField(
         "Name of the other source",
         max_length=60,
@@ -246,13 +257,21 @@ class FinancialLine(ReportRow):
     class Meta(ReportRow.Meta):
         constraints = [
             models.UniqueConstraint(
-                fields=["report", "source", "other_source"], name="one_line_per_funding_source"
+                fields=["report", "partner", "source"],
+                condition=~Q(source=OTHER_SOURCE),
+                name="one_line_per_funding_source",
+            ),
+            models.UniqueConstraint(
+                fields=["report", "other_source"],
+                condition=Q(source=OTHER_SOURCE),
+                name="one_line_per_other_source",
             ),
             models.CheckConstraint(
-                condition=(Q(source=FundingSource.OTHER) & ~Q(other_source=""))
-                | (~Q(source=FundingSource.OTHER) & Q(other_source="")),
-                name="other_funding_source_is_named",
-                violation_error_message="Name the other funding source (and only that one).",
+                condition=(Q(source=OTHER_SOURCE) & Q(partner__isnull=True) & ~Q(other_source=""))
+                | (~Q(source=OTHER_SOURCE) & Q(partner__isnull=False) & Q(other_source="")),
+                name="funding_line_is_a_partners_or_named",
+                violation_error_message="A funding line is a partner's source, or another "
+                "source with its name.",
             ),
         ]
 
@@ -261,9 +280,10 @@ class FinancialLine(ReportRow):
 
     @property
     def label(self) -> str:
-        if self.source == FundingSource.OTHER:
+        """As the template names the line: CCG, SCC, SCC iBCF, or the other source's name."""
+        if self.source == OTHER_SOURCE:
             return self.other_source
-        return FundingSource(self.source).label
+        return line_label(self.partner.code, self.source)
 
     def as_finance_line(self) -> FinanceLine:
         return FinanceLine(self.label, self.annual_value, self.projected_spend)

@@ -13,7 +13,7 @@ from bettercare.periods import Quarter
 from bettercare.roles import Role, user_roles
 from bettercare.selectors import Task, schemes_visible_to
 
-from .models import HighlightReport, HighlightReportEvent, KeyDevelopment
+from .models import FinancialLine, HighlightReport, HighlightReportEvent, KeyDevelopment
 from .workflow import BOARD_DATE_LABELS, BOARD_STEPS, Status
 
 
@@ -31,11 +31,17 @@ def scheme_list(*, user, area: Area) -> QuerySet[Scheme]:
 # --- Highlight reports -----------------------------------------------------------------------
 
 
+# A report's funding lines with the partner each names (their labels say it).
+FINANCIAL_LINES = Prefetch(
+    "financial_lines", queryset=FinancialLine.objects.select_related("partner")
+)
+
+
 def _with_report_details(reports: QuerySet[HighlightReport]) -> QuerySet[HighlightReport]:
     """Everything a report's page, export or board pack section shows, in a fixed number of
     queries however many reports there are."""
     return reports.select_related("updated_by", "status_changed_by").prefetch_related(
-        "financial_lines",
+        FINANCIAL_LINES,
         Prefetch("key_developments", queryset=KeyDevelopment.objects.prefetch_related("aim_tags")),
         "indicators",
         "risks",
@@ -260,7 +266,7 @@ def quarter_overview(*, schemes: QuerySet[Scheme], quarter: Quarter) -> list[Ove
         for report in HighlightReport.objects.current()
         .filter(scheme__in=schemes, quarter=quarter)
         .select_related("status_changed_by")
-        .prefetch_related("financial_lines")
+        .prefetch_related(FINANCIAL_LINES)
     }
     rows = []
     for scheme in schemes:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -13,8 +12,8 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from bettercare.funding import SchemeFunding
-from bettercare.models import Scheme
+from bettercare.funding import FundingLine, SchemeFunding
+from bettercare.models import Area, Scheme
 from bettercare.money import parse_money
 from bettercare.periods import Quarter
 from bettercare.permissions import is_member
@@ -25,7 +24,6 @@ from .models import (
     AssociatedContract,
     BcfAim,
     FinancialLine,
-    FundingSource,
     HighlightReport,
     HighlightReportEvent,
     KeyDevelopment,
@@ -77,8 +75,9 @@ class BoardDatesRefused(ReportError):
 @dataclass(frozen=True)
 class ReportContent:
     """What a scheme lead writes in a report: the single fields (by model field name) and the
-    rows of each repeating table (dicts of model field names; key developments carry `aims`,
-    a list of BcfAim values)."""
+    rows of each repeating table (dicts of model field names; a funding line's `partner` is the
+    code of one of the scheme's area's partners, or None for an other source; key developments
+    carry `aims`, a list of BcfAim values)."""
 
     fields: Mapping[str, Any]
     financial_lines: Sequence[Mapping[str, Any]] = ()
@@ -229,7 +228,7 @@ def highlight_report_record_paper(
             raise ValueError(f"Not a field of the report's text: {name}")
         setattr(report, name, value)
     report.full_clean()
-    rows = _rows_checked(content)
+    rows = _rows_checked(content, area=scheme.area)
     report.save()
     _rows_write(report, rows)
     _event(
@@ -278,7 +277,7 @@ def highlight_report_save(
     for name, value in content.fields.items():
         setattr(report, name, value)
     report.full_clean(exclude=["version"])
-    rows = _rows_checked(content)
+    rows = _rows_checked(content, area=report.scheme.area)
     _claim_version(report, expected_version)
     report.updated, report.updated_by = at or timezone.now(), user
     report.save()
@@ -307,20 +306,30 @@ def _rows_write(report: HighlightReport, rows: dict) -> None:
     KeyDevelopmentAim.objects.bulk_create(tags)
 
 
-def _rows_checked(content: ReportContent) -> dict[str, list[tuple[models.Model, list[str]]]]:
+def _rows_checked(
+    content: ReportContent, *, area: Area
+) -> dict[str, list[tuple[models.Model, list[str]]]]:
     """Model instances for every row, each validated before anything is written."""
+    partners = {partner.code: partner for partner in area.partners.all()}
     rows: dict[str, list[tuple[models.Model, list[str]]]] = {}
     for relation, model in ROW_MODELS.items():
         rows[relation] = []
         for values in getattr(content, relation):
             values = dict(values)
+            if relation == "financial_lines" and values.get("partner") is not None:
+                if values["partner"] not in partners:
+                    raise ReportError(f"{values['partner']} is not a partner of {area.name}.")
+                values["partner"] = partners[values["partner"]]
             aims = sorted(set(values.pop("aims", []) or []))
             for aim in aims:
                 BcfAim(aim)  # ValueError for a tag that is not one of the five aims
             instance = model(**values)
             instance.full_clean(exclude=["report"], validate_unique=False)
             rows[relation].append((instance, aims))
-    sources = [(line.source, line.other_source) for line, _ in rows["financial_lines"]]
+    sources = [
+        (line.partner_id, line.source, line.other_source.strip().lower())
+        for line, _ in rows["financial_lines"]
+    ]
     if len(sources) != len(set(sources)):
         raise ReportError("Each funding source can have only one line.")
     return rows
@@ -342,52 +351,45 @@ def _claim_version(report: HighlightReport, expected_version: int) -> None:
     report.version = expected_version + 1
 
 
-# The labels finance data uses for the template's funding sources; any other label is an
-# "Other" source of that name (e.g. "Disabled Facilities Grant").
-SOURCE_BY_LABEL = {source.label: source for source in FundingSource if source != "other"}
-
-
 @transaction.atomic
 def highlight_report_financial_lines_set(
     *,
     report: HighlightReport,
     user,
-    annual_value: Mapping[str, Decimal],
-    projected_spend: Mapping[str, Decimal] | None = None,
+    lines: Sequence[FundingLine],
     at: dt.datetime | None = None,
 ) -> HighlightReport:
-    """Replace the report's Overall Financial Performance lines with these amounts per
-    funding source, keyed "CCG", "SCC", "SCC iBCF" or the name of another source.
+    """Replace the report's Overall Financial Performance with these lines, each a partner's
+    money from one source (`bettercare.funding.FundingLine`).
 
     This is where finance data prefills a report: the totals, shares and variances are then
     worked out from these lines like any others. Only while the report is editable; an edit
     page already open sees the change as someone else's save."""
     _check_may_write(user, report)
-    projected_spend = projected_spend or {}
-    extra = set(projected_spend) - set(annual_value)
-    if extra:
-        raise ReportError(
-            f"Projected spend given for sources without an annual value: {', '.join(extra)}."
-        )
-    lines = []
-    for position, (label, amount) in enumerate(annual_value.items()):
-        source = SOURCE_BY_LABEL.get(label, FundingSource.OTHER)
-        spend = projected_spend.get(label)
-        line = FinancialLine(
+    partners = {partner.code: partner for partner in report.scheme.area.partners.all()}
+    rows = []
+    for position, line in enumerate(lines):
+        if line.partner not in partners:
+            raise ReportError(f"{line.partner} is not a partner of {report.scheme.area.name}.")
+        row = FinancialLine(
             report=report,
             position=position,
-            source=source,
-            other_source="" if source != FundingSource.OTHER else label,
-            annual_value=parse_money(amount),
-            projected_spend=None if spend is None else parse_money(spend),
+            partner=partners[line.partner],
+            source=line.source,
+            annual_value=parse_money(line.annual_value),
+            projected_spend=None
+            if line.projected_spend is None
+            else parse_money(line.projected_spend),
         )
-        line.full_clean(exclude=["report"], validate_unique=False)
-        lines.append(line)
+        row.full_clean(exclude=["report"], validate_unique=False)
+        rows.append(row)
+    if len({(row.partner_id, row.source) for row in rows}) != len(rows):
+        raise ReportError("Each funding source can have only one line.")
     _claim_version(report, report.version)
     report.updated, report.updated_by = at or timezone.now(), user
     report.save()
     FinancialLine.objects.filter(report=report).delete()
-    FinancialLine.objects.bulk_create(lines)
+    FinancialLine.objects.bulk_create(rows)
     return report
 
 
@@ -400,16 +402,7 @@ def highlight_report_finance_prefill(
     nothing to fill in."""
     if funding is None or not funding.lines:
         return False
-    highlight_report_financial_lines_set(
-        report=report,
-        user=user,
-        annual_value={line.label: line.annual_value for line in funding.lines},
-        projected_spend={
-            line.label: line.projected_spend
-            for line in funding.lines
-            if line.projected_spend is not None
-        },
-    )
+    highlight_report_financial_lines_set(report=report, user=user, lines=funding.lines)
     return True
 
 

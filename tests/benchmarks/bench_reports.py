@@ -71,7 +71,7 @@ def record_quarter_two_reports(area) -> None:
             scheme=scheme,
             quarter=quarter,
             user=analyst,
-            content=report_content(item, aims=scheme.aims, report_date=dt.date(2018, 10, 12)),
+            content=report_content(item, scheme=scheme, report_date=dt.date(2018, 10, 12)),
             board_dates={},
             today=dt.date(2018, 10, 15),
             at=timezone.make_aware(dt.datetime(2018, 10, 12, 17)),

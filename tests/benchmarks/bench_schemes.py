@@ -92,7 +92,9 @@ def build():
                 scheme=report.scheme,
                 quarter=quarter,
                 user=analyst,
-                content=report_content(items[number], aims=report.aims, report_date=quarter.end),
+                content=report_content(
+                    items[number], scheme=report.scheme, aims=report.aims, report_date=quarter.end
+                ),
                 board_dates={},
             )
         quarter = quarter.next()

@@ -75,7 +75,7 @@ def southampton():
         accepted_report(
             scheme,
             analyst=analyst,
-            content=report_content(item, aims=scheme.aims, report_date=dt.date(2018, 10, 12)),
+            content=report_content(item, scheme=scheme, report_date=dt.date(2018, 10, 12)),
         )
     return pack
 
@@ -91,7 +91,8 @@ def accepted_report(scheme, *, analyst, quarter=Q2, content=None, **fields):
             fields={"report_author": "Alex Morgan", **fields},
             financial_lines=[
                 {
-                    "source": "scc",
+                    "partner": "SCC",
+                    "source": "council",
                     "other_source": "",
                     "annual_value": 100000,
                     "projected_spend": 99000,

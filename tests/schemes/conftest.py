@@ -50,13 +50,15 @@ def full_content(**fields) -> services.ReportContent:
         fields=values,
         financial_lines=[
             {
-                "source": "ccg",
+                "partner": "CCG",
+                "source": "nhs",
                 "other_source": "",
                 "annual_value": Decimal("1240000.00"),
                 "projected_spend": Decimal("1208000.00"),
             },
             {
-                "source": "scc",
+                "partner": "SCC",
+                "source": "council",
                 "other_source": "",
                 "annual_value": Decimal("134000.00"),
                 "projected_spend": Decimal("133000.00"),

@@ -11,7 +11,7 @@ from bettercare.funding import line_label
 from bettercare.periods import FinancialYear, Month, Quarter
 from finance.selectors import scheme_finance_for_quarter
 from finance.services import finance_file_import
-from schemes.models import FundingSource, HighlightReport
+from schemes.models import HighlightReport
 
 pytestmark = pytest.mark.django_db
 
@@ -98,14 +98,14 @@ def test_the_lead_can_refill_from_finance_but_nobody_else(
     edit = client.get(reverse("schemes:report_edit", args=[1, Q1])).content.decode()
     assert 'data-testid="finance-fill"' in edit
     report = HighlightReport.objects.get(scheme=carers, quarter=Q1)
-    report.financial_lines.filter(source=FundingSource.CCG).update(projected_spend=Decimal("1.00"))
+    report.financial_lines.filter(partner__code="CCG").update(projected_spend=Decimal("1.00"))
     assert report.finance.lines[0].projected_spend == Decimal("1.00")  # the change took
     response = client.post(reverse("schemes:report_finance_fill", args=[1, Q1]))
     assert response.status_code == 302
     lines = {line.label: line for line in report.finance.lines}
     assert lines["CCG"].projected_spend == Decimal("1210000.00")  # Finance's figure again
 
-    report.financial_lines.filter(source=FundingSource.CCG).update(projected_spend=Decimal("2.00"))
+    report.financial_lines.filter(partner__code="CCG").update(projected_spend=Decimal("2.00"))
     version = HighlightReport.objects.get(pk=report.pk).version
     refused = login(analyst).post(reverse("schemes:report_finance_fill", args=[1, Q1]))
     assert refused.status_code == 403

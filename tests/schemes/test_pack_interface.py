@@ -70,7 +70,8 @@ def test_the_pack_reads_the_same_number_of_queries_for_any_number_of_schemes(
             content=services.ReportContent(
                 fields={"priorities": "More"},
                 financial_lines=[
-                    {"source": "ccg", "other_source": "", "annual_value": 5, "projected_spend": 6}
+                    {"partner": "CCG",
+                "source": "nhs", "other_source": "", "annual_value": 5, "projected_spend": 6}
                 ],
                 key_developments=[{"text": "A", "aims": ["falls", "discharge"]}],
                 indicators=[{"indicator": "I"}],

@@ -117,8 +117,8 @@ def test_saving_a_draft_keeps_everything_and_works_out_the_totals(login, lead, d
         draft,
         rows={
             "financial_lines": [
-                {"source": "ccg", "annual_value": "£1.240m", "projected_spend": "£1.208m"},
-                {"source": "scc", "annual_value": "£0.134m", "projected_spend": "£0.133m"},
+                {"source": "CCG:nhs", "annual_value": "£1.240m", "projected_spend": "£1.208m"},
+                {"source": "SCC:council", "annual_value": "£0.134m", "projected_spend": "£0.133m"},
             ],
         },
         priorities="- Whole family approach",
@@ -137,7 +137,7 @@ def test_saving_a_draft_keeps_everything_and_works_out_the_totals(login, lead, d
     ("rows", "fields", "field_id", "message"),
     [
         (
-            {"financial_lines": [{"source": "ccg", "annual_value": "about a million"}]},
+            {"financial_lines": [{"source": "CCG:nhs", "annual_value": "about a million"}]},
             {},
             "id_financial_lines-0-annual_value",
             "&#x27;about a million&#x27; is not an amount of money",
@@ -145,8 +145,8 @@ def test_saving_a_draft_keeps_everything_and_works_out_the_totals(login, lead, d
         (
             {
                 "financial_lines": [
-                    {"source": "ccg", "annual_value": "£1.240m \u2013 90%"},
-                    {"source": "scc", "annual_value": "£0.134m - 20%"},
+                    {"source": "CCG:nhs", "annual_value": "£1.240m \u2013 90%"},
+                    {"source": "SCC:council", "annual_value": "£0.134m - 20%"},
                 ]
             },
             {},
