@@ -14,16 +14,17 @@ An app describes its import with an `ImportFlow` subclass, which gives it both p
 
 from __future__ import annotations
 
+from functools import wraps
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
+from .permissions import require
 from .selectors import staged_import_get
 from .services import staged_import_create
 from .tabular import FileRefused, PreviewOutdated
@@ -41,7 +42,6 @@ class ImportFlow:
     `applied` (and `preview_context` for their preview's own figures)."""
 
     kind: str  # StagedImport.kind of this app's uploads
-    permission: str  # the permission to import
     form_class: type[forms.Form]  # the upload form; its file field is called `file`
     upload_template: str  # context: form, refused (a FileRefused or None)
     preview_template: str  # context: staged, plan, apply_form, and preview_context's
@@ -63,10 +63,21 @@ class ImportFlow:
     def preview_context(self, request: HttpRequest, plan) -> dict:
         return {}
 
+    def may_import(self, user, area) -> bool:
+        """The app's answer (its permissions.py) to: may this person import into this area?"""
+        raise NotImplementedError
+
     def urlpatterns(self) -> list:
         def guarded(view):
-            view = permission_required(self.permission, raise_exception=True)(view)
-            return require_http_methods(["GET", "POST"])(area_required(view))
+            @wraps(view)
+            def allowed(request, *args, **kwargs):
+                require(
+                    self.may_import(request.user, request.area),
+                    "Your role does not include importing these files.",
+                )
+                return view(request, *args, **kwargs)
+
+            return require_http_methods(["GET", "POST"])(area_required(allowed))
 
         return [
             path("import/", guarded(self.upload), name="import"),

@@ -18,9 +18,9 @@ from bettercare.funding import (
 )
 from bettercare.models import Area, Partner, Scheme
 from bettercare.periods import FinancialYear, Month, Quarter
-from bettercare.roles import Role, user_roles
 from bettercare.selectors import Task
 
+from . import permissions
 from .models import Budget, Contribution, Forecast, FundingStream, PooledFundYear
 from .variance import (
     BudgetEntry,
@@ -241,8 +241,8 @@ def forecast_for_note(*, area: Area, scheme: Scheme, partner_code: str, month: M
 
 
 def home_tasks(*, user, area: Area, quarter: Quarter) -> list[Task]:
-    """For analysts: whether this quarter's finance forecasts are in, with a link to them."""
-    if Role.ANALYST not in user_roles(user):
+    """For those who import finance: whether this quarter's forecasts are in, with a link."""
+    if not permissions.may_import_finance(user, area):
         return []
     latest = (
         Forecast.objects.filter(area=area, month__in=quarter.months())

@@ -13,9 +13,11 @@ from bettercare.changes import model_update
 from bettercare.funding import OWN_CONTRIBUTION, FundingSource
 from bettercare.models import Area, Partner, StagedImport
 from bettercare.periods import FinancialYear
+from bettercare.permissions import require
 from bettercare.services import staged_import_mark_applied
 from bettercare.tabular import PreviewOutdated
 
+from . import permissions
 from .imports import (
     BUDGET,
     STAGED_KIND,
@@ -84,8 +86,15 @@ def finance_rows_import(*, rows: Sequence[FinanceRow], user=None, reason: str = 
 def finance_file_import(
     *, data: bytes, file_name: str, user=None, area: Area | None = None
 ) -> ImportPlan:
-    """Check the whole file, then import it; a refused file (`FileRefused`) writes nothing."""
+    """Check the whole file, then import it; a refused file (`FileRefused`) writes nothing.
+    A person importing must be allowed to import into every area the rows name (the command
+    line, given no user, may import into any)."""
     rows = finance_file_check(data=data, file_name=file_name, area=area)
+    require(
+        user is None
+        or all(permissions.may_import_finance(user, named) for named in {row.area for row in rows}),
+        "Your role does not include importing finance files for the areas of this file.",
+    )
     return finance_rows_import(rows=rows, user=user, reason=f"Imported from {file_name}")
 
 
@@ -98,6 +107,10 @@ def finance_staged_import_apply(
     change is no longer what the preview showed (`expected_fingerprint`)."""
     if staged.kind != STAGED_KIND or staged.applied is not None:
         raise ValidationError("This upload is not a finance file waiting to be applied.")
+    require(
+        permissions.may_import_finance(user, staged.area) and staged.created_by_id == user.pk,
+        "Only the person who uploaded a file can apply it.",
+    )
     rows = finance_file_check(
         data=bytes(staged.content), file_name=staged.file_name, area=staged.area
     )
@@ -117,12 +130,20 @@ def finance_staged_import_apply(
 @transaction.atomic
 def forecast_note_save(*, forecast: Forecast, note: str, user=None) -> Forecast:
     """The finance lead's note on a forecast; saving the same text again changes nothing."""
+    require(
+        user is None or permissions.may_write_forecast_notes(user, forecast.scheme),
+        "Only analysts can write the finance lead's notes.",
+    )
     forecast, _ = model_update(instance=forecast, data={"note": note.strip()}, user=user)
     return forecast
 
 
 @transaction.atomic
 def budget_funding_source_set(*, budget: Budget, source: FundingSource, user=None) -> Budget:
+    require(
+        user is None or permissions.may_set_funding_sources(user, budget.area),
+        "Only administrators can say which source a budget is paid from.",
+    )
     budget, _ = model_update(
         instance=budget, data={"funding_source": FundingSource(source)}, user=user
     )
@@ -143,6 +164,10 @@ def pooled_fund_save(
     """Record the area's pooled fund for the year: the national minimum and each partner's
     contribution by stream (`{(partner, stream): amount}`). Streams not given are removed, so
     the fund is exactly what was entered; unchanged records are not rewritten."""
+    require(
+        user is None or permissions.may_edit_pooled_fund(user, area),
+        "Only analysts and administrators can edit the pooled fund.",
+    )
     for (partner, stream), amount in contributions.items():
         if partner.area_id != area.pk:
             raise ValidationError(f"{partner.code} is not a partner of {area.name}.")

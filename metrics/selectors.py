@@ -19,10 +19,9 @@ from django.urls import reverse
 
 from bettercare.models import Area
 from bettercare.periods import Month, Quarter
-from bettercare.roles import Role, user_roles
 from bettercare.selectors import Task
 
-from . import rag, spc
+from . import permissions, rag, spc
 from .models import Metric, MetricValue, SpcRecalculation
 from .units import format_value
 
@@ -466,9 +465,7 @@ def metric_series_for(
 def metric_spc(*, area: Area, metric: Metric, up_to: Month, breakdown: str = "") -> spc.SpcResult:
     """The XmR chart of the metric's actual figures up to `up_to`, with the analyst's
     recalculation points and the plan for `up_to` as its target (three queries)."""
-    return metric_spc_for(area=area, metrics=[metric], up_to=up_to, breakdown=breakdown)[
-        metric.pk
-    ]
+    return metric_spc_for(area=area, metrics=[metric], up_to=up_to, breakdown=breakdown)[metric.pk]
 
 
 def metric_spc_for(
@@ -566,14 +563,14 @@ def home_tasks(*, user, area: Area, quarter: Quarter) -> list[Task]:
     """Analysts load the monthly figures the quarter's report needs (hospital data lags a
     month, so a quarter's report runs to its second month); board secretaries see whether the
     figures are in."""
-    roles = user_roles(user)
-    if not {Role.ANALYST, Role.BOARD_SECRETARY} & set(roles):
+    loads = permissions.may_import_metrics(user, area)
+    if not (loads or permissions.waits_for_the_figures(user, area)):
         return []
     needed = quarter.last_month.previous()
     latest = latest_data_month(area=area, quarter=quarter)
     loaded = f"Figures are loaded up to {latest.data_label}." if latest else "No figures yet."
     done = latest is not None and latest >= needed
-    if Role.ANALYST in roles:
+    if loads:
         return [
             Task(
                 title=f"Monthly metrics for {quarter.short_label}",

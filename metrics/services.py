@@ -11,9 +11,11 @@ from django.utils import timezone
 from bettercare.changes import model_update
 from bettercare.models import Area, StagedImport
 from bettercare.periods import Month
+from bettercare.permissions import require
 from bettercare.services import staged_import_mark_applied
 from bettercare.tabular import PreviewOutdated
 
+from . import permissions
 from .catalogue import CATALOGUE, catalogue_fields
 from .imports import Change, ImportPlan, metric_file_check
 from .models import Metric, MetricImport, MetricValue, SpcRecalculation
@@ -47,13 +49,20 @@ def metric_file_import(
     description: str = "",
     expected_fingerprint: str | None = None,
 ) -> ImportResult:
-    """Check the whole file and, only if every row is good, apply it in one transaction.
+    """Check the whole file and, only if every row is good, apply it in one transaction. A
+    person importing must be allowed to import into every area the file's rows name (the
+    command line, given no user, may import into any).
 
     Raises `bettercare.tabular.FileRefused` (listing every bad row) and writes nothing when any
     row is bad; raises `PreviewOutdated` when `expected_fingerprint` (from the preview) no
     longer matches what the file would change."""
     with transaction.atomic():
         plan = metric_file_check(content=content, file_name=file_name, only_area=only_area)
+        require(
+            user is None
+            or all(permissions.may_import_metrics(user, named) for named in plan.areas),
+            "Your role does not include importing metrics for the areas of this file.",
+        )
         if expected_fingerprint is not None and plan.fingerprint != expected_fingerprint:
             raise PreviewOutdated(
                 f"The figures held changed after the preview of {file_name} was shown. "
@@ -226,7 +235,9 @@ def _columns(model, names: list[str]) -> list[str]:
 def metric_staged_import_apply(
     *, staged: StagedImport, user, expected_fingerprint: str
 ) -> ImportResult:
-    """Apply a staged upload after checking it again against the figures held now."""
+    """Apply a staged upload after checking it again against the figures held now; only the
+    person who uploaded it may."""
+    require(staged.created_by_id == user.pk, "Only the person who uploaded a file can apply it.")
     with transaction.atomic():
         result = metric_file_import(
             content=bytes(staged.content),
@@ -259,6 +270,10 @@ def spc_recalculation_add(
     *, area: Area, metric: Metric, month: Month, reason: str, user
 ) -> SpcRecalculation:
     """Start a new SPC baseline for the metric from `month`; the reason is required."""
+    require(
+        user is None or permissions.may_mark_recalculations(user, area),
+        "Only analysts can mark SPC recalculation points.",
+    )
     reason = reason.strip()
     if not reason:
         raise ValidationError("Give the reason for the recalculation: it is shown on the chart.")
@@ -274,5 +289,9 @@ def spc_recalculation_add(
 
 
 @transaction.atomic
-def spc_recalculation_remove(*, recalculation: SpcRecalculation) -> None:
+def spc_recalculation_remove(*, recalculation: SpcRecalculation, user=None) -> None:
+    require(
+        user is None or permissions.may_remove_recalculations(user, recalculation.area),
+        "Only analysts can remove SPC recalculation points.",
+    )
     recalculation.delete()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,10 +14,11 @@ from django_tables2.export import ExportMixin
 
 from bettercare.charts import figure_html
 from bettercare.periods import PeriodError, parse_month
+from bettercare.permissions import require
 from bettercare.uploads import ImportFlow
 from bettercare.views import AreaRequiredMixin, area_required
 
-from . import charts
+from . import charts, permissions
 from .filters import BREAKDOWN_KIND_LABELS, DashboardFilter, breakdown_label
 from .forms import MetricFileForm, SpcRecalculationForm
 from .imports import Change, metric_file_check
@@ -44,9 +44,6 @@ from .services import (
 )
 from .tables import DashboardTable, ImportChangeTable, MetricValueTable
 
-VIEW = "metrics.view_metricvalue"
-IMPORT = "metrics.import_metricvalue"
-
 
 class DashboardView(
     AreaRequiredMixin, PermissionRequiredMixin, ExportMixin, SingleTableMixin, FilterView
@@ -54,12 +51,15 @@ class DashboardView(
     """Every metric with figures in the chosen month, rated against plan and last year, with
     its SPC icons; exported as CSV or XLSX exactly as shown."""
 
-    permission_required = VIEW
+    raise_exception = True
     filterset_class = DashboardFilter
     table_class = DashboardTable
     template_name = "metrics/dashboard.html"
     table_pagination = False
     export_formats = ("csv", "xlsx")
+
+    def has_permission(self):
+        return permissions.may_view_metrics(self.request.user, self.request.area)
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -121,7 +121,7 @@ class DashboardView(
             group_label=", ".join(
                 Metric.Group(group).label for group in self.filterset.chosen_groups or []
             ),
-            can_import=self.request.user.has_perm(IMPORT),
+            can_import=permissions.may_import_metrics(self.request.user, self.request.area),
             illustrative=figures_are_illustrative(area=self.request.area),
             notes=[(row.rag.name, note) for row in self.get_table_data() for note in row.rag.notes],
             export_query=self.request.GET.urlencode(),
@@ -131,9 +131,12 @@ class DashboardView(
 
 @require_GET
 @area_required
-@permission_required(VIEW, raise_exception=True)
 def metric_detail(request: HttpRequest, code: str) -> HttpResponse:
     """One metric: its RAG reading, the trend, SPC and breakdown charts, and its figures."""
+    require(
+        permissions.may_view_metrics(request.user, request.area),
+        "Your role does not include the metrics.",
+    )
     metric = metric_get(code=code)
     if metric is None:
         raise Http404(f"There is no metric with the code “{code}”.")
@@ -197,7 +200,7 @@ def metric_detail(request: HttpRequest, code: str) -> HttpResponse:
         table=table,
         recalculations=SpcRecalculation.objects.filter(area=area, metric=metric),
         recalculation_form=SpcRecalculationForm(),
-        can_recalculate=request.user.has_perm("metrics.add_spcrecalculation"),
+        can_recalculate=permissions.may_mark_recalculations(request.user, area),
     )
     return render(request, "metrics/metric_detail.html", context)
 
@@ -214,8 +217,11 @@ def _month_from(request: HttpRequest, *, default):
 
 @require_POST
 @area_required
-@permission_required("metrics.add_spcrecalculation", raise_exception=True)
 def recalculation_add(request: HttpRequest, code: str) -> HttpResponse:
+    require(
+        permissions.may_mark_recalculations(request.user, request.area),
+        "Only analysts can mark SPC recalculation points.",
+    )
     metric = metric_get(code=code)
     if metric is None:
         raise Http404(f"There is no metric with the code “{code}”.")
@@ -241,14 +247,17 @@ def recalculation_add(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_POST
 @area_required
-@permission_required("metrics.delete_spcrecalculation", raise_exception=True)
 def recalculation_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    require(
+        permissions.may_remove_recalculations(request.user, request.area),
+        "Only analysts can remove SPC recalculation points.",
+    )
     recalculation = SpcRecalculation.objects.filter(
         pk=pk, area=request.area, metric__code=code
     ).first()
     if recalculation is None:
         raise Http404("There is no such recalculation point for this metric in your area.")
-    spc_recalculation_remove(recalculation=recalculation)
+    spc_recalculation_remove(recalculation=recalculation, user=request.user)
     messages.success(request, "The recalculation point was removed.")
     return redirect(reverse("metrics:metric", args=[code]) + "#spc")
 
@@ -258,10 +267,12 @@ class MetricsImport(ImportFlow):
     old -> new, unchanged), apply it (see bettercare.uploads)."""
 
     kind = STAGED_KIND
-    permission = IMPORT
     form_class = MetricFileForm
     upload_template = "metrics/import_upload.html"
     preview_template = "metrics/import_preview.html"
+
+    def may_import(self, user, area):
+        return permissions.may_import_metrics(user, area)
 
     def check(self, *, data, file_name, area):
         return metric_file_check(content=data, file_name=file_name, only_area=area)

@@ -14,9 +14,11 @@ from django.utils import timezone
 from bettercare.changes import model_update
 from bettercare.models import Area, Scheme
 from bettercare.periods import Quarter
+from bettercare.permissions import require
 from bettercare.ratings import RAG_VALUES, Rag
 from metrics.models import Metric
 
+from . import permissions
 from .defaults import CARRIED_FORWARD_FIELDS, default_text
 from .models import (
     Board,
@@ -96,6 +98,10 @@ def pack_create(
     Its performance headlines are the metrics the previous pack chose (with the same SPC
     charts), else the national metrics of the year; their commentary, like the commentary of
     the performance table, starts empty: it is about this quarter's figures."""
+    require(
+        user is None or permissions.may_create_packs(user, area),
+        "Only board secretaries can start a board pack.",
+    )
     if board not in Board.values:
         raise ValidationError({"board": f"The board must be one of {', '.join(Board.values)}."})
     if Pack.objects.filter(area=area, board=board, quarter=quarter).exists():
@@ -145,11 +151,16 @@ def pack_text_save(
     highlights: Mapping[int, str] | None = None,
     exempt_sections: Iterable[str] | None = None,
     metric_texts: Mapping[int, MetricText] | None = None,
+    user=None,
 ) -> Pack:
     """Save a Draft pack's editable text (its data month among it: see `TEXT_FIELDS`), its key
     highlights (priority id -> text), the sections exempt from publication and its text about
     metrics (metric id -> `MetricText`), all or nothing. A data month outside the quarter's
     financial year, or after the quarter, is refused."""
+    require(
+        user is None or permissions.may_edit_packs(user, pack.area),
+        "Only board secretaries can edit a board pack.",
+    )
     pack = Pack.objects.select_for_update().get(pk=pack.pk)
     _check_draft(pack)
     unknown = set(text) - set(TEXT_FIELDS)
@@ -219,6 +230,10 @@ def pack_build_save(
     *, pack: Pack, user, public: bool, file_name: str, result: PdfResult
 ) -> PackBuild:
     """Keep a draft PDF for its builder to download; builds older than a day are dropped."""
+    require(
+        permissions.may_see_full_packs(user, pack.area),
+        "You can download the published versions only.",
+    )
     PackBuild.objects.filter(created__lt=timezone.now() - BUILDS_KEPT_FOR).delete()
     return PackBuild.objects.create(
         pack=pack,
@@ -238,6 +253,10 @@ def pack_version_create(
     """Make the pack Final: store version `number` (the number the PDFs were built with) with
     its checksums. Refused if the pack is no longer a Draft or the number has been taken
     meanwhile (someone else made it Final first)."""
+    require(
+        permissions.may_finalise_packs(user, pack.area),
+        "Only board secretaries can make a pack Final.",
+    )
     pack = Pack.objects.select_for_update().get(pk=pack.pk)
     _check_draft(pack)
     expected = pack_next_version_number(pack=pack)
@@ -266,9 +285,13 @@ def pack_version_create(
 
 
 @transaction.atomic
-def pack_correction_start(*, pack: Pack) -> Pack:
+def pack_correction_start(*, pack: Pack, user=None) -> Pack:
     """Reopen a Final pack as a Draft for a correction. Its versions stay as they are; making
     it Final again stores the next version."""
+    require(
+        user is None or permissions.may_finalise_packs(user, pack.area),
+        "Only board secretaries can correct a pack.",
+    )
     pack = Pack.objects.select_for_update().get(pk=pack.pk)
     if pack.status != Pack.Status.FINAL:
         raise ValidationError("Only a Final pack can be corrected; this one is still a Draft.")
@@ -292,6 +315,10 @@ def portfolio_ratings_save(
 ) -> list[PortfolioRating]:
     """Set the quarter's portfolio ratings of the area's schemes, all or nothing. A scheme
     rated Amber or Red needs a narrative saying why."""
+    require(
+        user is None or permissions.may_rate_schemes(user, area),
+        "Only analysts can set portfolio ratings.",
+    )
     entries = list(entries)
     errors = []
     for entry in entries:

@@ -10,11 +10,11 @@ from django.urls import reverse
 
 from bettercare.models import Area, Scheme
 from bettercare.periods import Quarter
-from bettercare.roles import Role, user_roles
 from bettercare.selectors import Task, schemes_visible_to
 
+from . import permissions
 from .models import FinancialLine, HighlightReport, HighlightReportEvent, KeyDevelopment
-from .workflow import BOARD_DATE_LABELS, BOARD_STEPS, Status
+from .workflow import BOARD_DATE_LABELS, BOARD_STEPS, Action, Status
 
 
 def scheme_list(*, user, area: Area) -> QuerySet[Scheme]:
@@ -308,13 +308,14 @@ def report_url(scheme: Scheme, quarter: Quarter, name: str = "report") -> str:
 
 
 def home_tasks(*, user, area: Area, quarter: Quarter) -> list[Task]:
-    roles = set(user_roles(user))
+    """A lead's reports due or with them; for those who review reports, the submitted ones and
+    the schemes not yet reported; for those who record board dates, the reports waiting."""
     tasks: list[Task] = []
-    if Role.SCHEME_LEAD in roles:
+    if permissions.has_reports_to_write(user):
         tasks.extend(_lead_tasks(user=user, area=area, quarter=quarter))
-    if Role.ANALYST in roles:
+    if permissions.holds_step(user, Action.ACCEPT):
         tasks.extend(_analyst_tasks(area=area, quarter=quarter))
-    if Role.BOARD_SECRETARY in roles:
+    if permissions.holds_step(user, Action.RECEIVE_BY_JCB):
         tasks.extend(_secretary_tasks(area=area))
     return tasks
 

@@ -7,7 +7,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -16,10 +15,9 @@ from bettercare.funding import FundingLine, SchemeFunding
 from bettercare.models import Area, Scheme
 from bettercare.money import parse_money
 from bettercare.periods import Quarter
-from bettercare.permissions import is_member
-from bettercare.roles import user_roles
+from bettercare.permissions import require
 
-from . import workflow
+from . import permissions, workflow
 from .models import (
     AssociatedContract,
     BcfAim,
@@ -32,7 +30,7 @@ from .models import (
     Risk,
 )
 from .selectors import Missing, highlight_report_missing_sections
-from .workflow import BOARD_STEPS, EDITABLE, Action, Status, board_date_problems, step_for
+from .workflow import BOARD_STEPS, EDITABLE, Action, Status, board_date_problems
 
 # --- Highlight reports -----------------------------------------------------------------------
 
@@ -109,21 +107,11 @@ ROW_MODELS = {
 }
 
 
-def _roles(user) -> set[str]:
-    return {role.value for role in user_roles(user)}
-
-
-def _leads(user, scheme: Scheme) -> bool:
-    return scheme.leads.filter(pk=user.pk).exists()
-
-
 def _check_may_write(user, report: HighlightReport) -> None:
-    if not (
-        user.has_perm("schemes.change_highlightreport")
-        and is_member(user, report.scheme.area)
-        and _leads(user, report.scheme)
-    ):
-        raise PermissionDenied("Only the scheme's lead can change its highlight report.")
+    require(
+        permissions.may_write_report(user, report),
+        "Only the scheme's lead can change its highlight report.",
+    )
 
 
 def _person(user) -> str:
@@ -136,12 +124,10 @@ def highlight_report_start(
 ) -> HighlightReport:
     """A new draft report for the scheme and quarter, its header and aims filled in from the
     scheme. Finance figures are added with `highlight_report_financial_lines_set`."""
-    if not (
-        user.has_perm("schemes.add_highlightreport")
-        and is_member(user, scheme.area)
-        and _leads(user, scheme)
-    ):
-        raise PermissionDenied("Only the scheme's lead can start its highlight report.")
+    require(
+        permissions.may_start_report(user, scheme),
+        "Only the scheme's lead can start its highlight report.",
+    )
     if not scheme.is_active_in(quarter.year):
         raise ReportError(f"{scheme} is not a scheme in {quarter.year.label}.")
     if quarter > scheme.area.reporting_quarter():
@@ -188,12 +174,10 @@ def highlight_report_record_paper(
 
     For analysts bringing in past quarters (the demo's 2017/18 Quarter 4 reports are such).
     The board dates follow the same rules as any others."""
-    if not (
-        user.has_perm(f"schemes.{workflow.RECORD_PAPER_PERMISSION}")
-        and workflow.RECORD_PAPER_ROLE in _roles(user)
-        and is_member(user, scheme.area)
-    ):
-        raise PermissionDenied("Only an analyst can record a paper report.")
+    require(
+        permissions.may_record_paper_report(user, scheme),
+        "Only an analyst can record a paper report.",
+    )
     if HighlightReport.objects.filter(scheme=scheme, quarter=quarter).exists():
         raise ReportError(f"{scheme} already has a report for {quarter.short_label}.")
     problems = board_date_problems(
@@ -429,18 +413,6 @@ def _event(
     )
 
 
-def _step_allowed(report: HighlightReport, user, action: Action) -> workflow.Step:
-    """The step, if this person may take it on this report now: their role's step, from the
-    report's status, with the permission, in the report's area and (for a lead) scheme."""
-    step = step_for(report.status, action, _roles(user))
-    in_scope = is_member(user, report.scheme.area) and (
-        step.role != workflow.SCHEME_LEAD or _leads(user, report.scheme)
-    )
-    if not (in_scope and user.has_perm(f"schemes.{step.permission}")):
-        raise PermissionDenied(f"You cannot take the step “{action.label}” on this report.")
-    return step
-
-
 def _take_step(
     *,
     report: HighlightReport,
@@ -455,7 +427,7 @@ def _take_step(
     locked = (
         HighlightReport.objects.select_for_update().select_related("scheme__area").get(pk=report.pk)
     )
-    step = _step_allowed(locked, user, action)
+    step = permissions.step_allowed(user, locked, action)
     if not locked.is_current:
         raise ReportError("This is an earlier revision of the report: open the current one.")
     if step.needs_comment and not comment.strip():
@@ -494,7 +466,9 @@ def highlight_report_submit(
     *, report: HighlightReport, user, at: dt.datetime | None = None
 ) -> HighlightReport:
     """The lead sends the report to the analysts; refused while required sections are empty."""
-    _step_allowed(report, user, Action.SUBMIT)  # who may submit is said before what is missing
+    permissions.step_allowed(
+        user, report, Action.SUBMIT
+    )  # who may submit is said before what is missing
     missing = highlight_report_missing_sections(report=report)
     if missing:
         raise ReportIncomplete(missing)
@@ -557,7 +531,7 @@ def highlight_report_correction_start(
     """Open a new revision of a signed-off report, as a draft copy of it, for its lead to
     correct. The signed-off revision stays exactly as it was, and can still be read."""
     locked = HighlightReport.objects.select_for_update().select_related("scheme").get(pk=report.pk)
-    _step_allowed(locked, user, Action.START_CORRECTION)
+    permissions.step_allowed(user, locked, Action.START_CORRECTION)
     if not locked.is_current:
         raise ReportError("This is an earlier revision: corrections start from the current one.")
     if not reason.strip():
