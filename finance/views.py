@@ -28,8 +28,8 @@ from .forms import (
     PooledFundForm,
     YearChoiceForm,
 )
-from .imports import STAGED_KIND, finance_file_check, finance_import_plan
-from .services import finance_staged_import_apply, forecast_note_save, pooled_fund_save
+from .imports import FINANCE_FILE
+from .services import forecast_note_save, pooled_fund_save
 from .tables import PositionTable, position_rows
 from .wording import capitalised, describe_position, scheme_finance_words
 
@@ -287,23 +287,10 @@ class FinanceImport(ImportFlow):
     """Upload a file of budgets and forecasts for the current area, preview what it changes,
     apply it (see bettercare.uploads)."""
 
-    kind = STAGED_KIND
+    importer = FINANCE_FILE
     form_class = FinanceUploadForm
     upload_template = "finance/upload.html"
     preview_template = "finance/import_preview.html"
-
-    def may_import(self, user, area):
-        return permissions.may_import_finance(user, area)
-
-    def check(self, *, data, file_name, area):
-        return finance_import_plan(
-            rows=finance_file_check(data=data, file_name=file_name, area=area)
-        )
-
-    def apply(self, *, staged, user, expected_fingerprint):
-        return finance_staged_import_apply(
-            staged=staged, user=user, expected_fingerprint=expected_fingerprint
-        )
 
     def applied(self, request, staged, plan):
         messages.success(request, f"{staged.file_name} imported: {plan.summary()}.")
@@ -313,5 +300,5 @@ class FinanceImport(ImportFlow):
         return redirect(target)
 
     def preview_context(self, request, plan):
-        changes = [*plan.changed, *plan.new]
+        changes = plan.changes
         return {"changes": changes[:PREVIEW_ROWS], "more": max(0, len(changes) - PREVIEW_ROWS)}

@@ -21,7 +21,7 @@ from bettercare.views import AreaRequiredMixin, area_required
 from . import charts, permissions
 from .filters import BREAKDOWN_KIND_LABELS, DashboardFilter, breakdown_label
 from .forms import MetricFileForm, SpcRecalculationForm
-from .imports import Change, metric_file_check
+from .imports import METRIC_FILE
 from .models import Metric, SpcRecalculation
 from .selectors import (
     breakdown_kinds_for,
@@ -36,12 +36,7 @@ from .selectors import (
     metric_values,
     rag_summary,
 )
-from .services import (
-    STAGED_KIND,
-    metric_staged_import_apply,
-    spc_recalculation_add,
-    spc_recalculation_remove,
-)
+from .services import spc_recalculation_add, spc_recalculation_remove
 from .tables import DashboardTable, ImportChangeTable, MetricValueTable
 
 
@@ -266,27 +261,16 @@ class MetricsImport(ImportFlow):
     """Upload a metrics file for the analyst's area, preview what it changes (new, replaced
     old -> new, unchanged), apply it (see bettercare.uploads)."""
 
-    kind = STAGED_KIND
+    importer = METRIC_FILE
     form_class = MetricFileForm
     upload_template = "metrics/import_upload.html"
     preview_template = "metrics/import_preview.html"
-
-    def may_import(self, user, area):
-        return permissions.may_import_metrics(user, area)
-
-    def check(self, *, data, file_name, area):
-        return metric_file_check(content=data, file_name=file_name, only_area=area)
-
-    def apply(self, *, staged, user, expected_fingerprint):
-        return metric_staged_import_apply(
-            staged=staged, user=user, expected_fingerprint=expected_fingerprint
-        )
 
     def applied(self, request, staged, result):
         messages.success(request, f"Imported {result.summary()}")
         return redirect("metrics:index")
 
     def preview_context(self, request, plan):
-        table = ImportChangeTable(plan.of(Change.REPLACED) + plan.of(Change.NEW))
+        table = ImportChangeTable(plan.changes)
         RequestConfig(request, paginate={"per_page": 50}).configure(table)
         return {"counts": plan.counts, "table": table}
