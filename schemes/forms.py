@@ -33,6 +33,7 @@ from .report_finance import (
     typed_share_problems,
 )
 from .services import BOARD_DATE_FIELDS, LEAD_FIELDS, ReportContent
+from .submission import ROW_FIELDS_NEEDED, TEXT_NEEDED
 from .workflow import BOARD_DATE_LABELS, BOARD_STEPS
 
 
@@ -75,8 +76,8 @@ def _textarea(rows: int = 4) -> forms.Textarea:
 
 class DraftMixin:
     """A draft may leave any section empty; submitting checks that the sections in
-    `needed_to_submit` are filled in (selectors.highlight_report_missing_sections). So those
-    fields are not required while the form is checked, but are shown as required (without
+    `needed_to_submit` are filled in (schemes.submission, which lists them). So those fields
+    are not required while the form is checked, but are shown as required (without
     "(optional)") because the report needs them."""
 
     needed_to_submit: tuple[str, ...] = ()
@@ -101,16 +102,7 @@ class DraftMixin:
 class HighlightReportForm(DraftMixin, PlainMessagesMixin, forms.ModelForm):
     """The report's single fields; the repeating tables are the formsets below."""
 
-    needed_to_submit = (
-        "report_author",
-        "report_date",
-        "reasons_for_variance",
-        "actions_on_variance",
-        "savings_opportunities",
-        "cost_pressures",
-        "aims",
-        "priorities",
-    )
+    needed_to_submit = TEXT_NEEDED
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     class Meta:
@@ -153,7 +145,7 @@ class FinancialLineForm(DraftMixin, ReportRowForm):
     """A funding line: one of the area's partners' sources (`bettercare.funding`), or another
     source named by the lead."""
 
-    needed_to_submit = ("projected_spend",)
+    needed_to_submit = ROW_FIELDS_NEEDED["financial_lines"]
     source = forms.ChoiceField(
         label="Funding source", error_messages={"required": "Choose the funding source."}
     )
@@ -278,7 +270,7 @@ class IndicatorForm(ReportRowForm):
 
 
 class RiskForm(DraftMixin, ReportRowForm):
-    needed_to_submit = ("mitigation",)
+    needed_to_submit = ROW_FIELDS_NEEDED["risks"]
 
     class Meta:
         model = Risk

@@ -377,11 +377,8 @@ def report_accept(request, number: int, quarter: Quarter):
 @area_required
 def report_board_dates(request, number: int, quarter: Quarter):
     def apply(report, form):
-        dates = form.dates()
-        if not dates:
-            raise services.BoardDatesRefused({Action.RECEIVE_BY_JCB: "Enter a date to record."})
         report = services.highlight_report_board_dates_record(
-            report=report, user=request.user, dates=dates
+            report=report, user=request.user, dates=form.dates()
         )
         return f"Board dates recorded: the report is “{report.status_label}”."
 

@@ -15,6 +15,7 @@ from bettercare.periods import Quarter
 from bettercare.services import scheme_lead_assign
 from schemes import services
 from schemes.selectors import home_tasks  # this app's share of the home page
+from schemes.workflow import Action
 from tests.factories import SchemeFactory
 
 from .conftest import Q1_2018, full_content
@@ -193,7 +194,7 @@ def test_home_tasks_for_a_secretary_list_accepted_reports_awaiting_board_dates(
     services.highlight_report_board_dates_record(
         report=accepted,
         user=secretary,
-        dates={services.Action.RECEIVE_BY_JCB: dt.date(2018, 7, 26)},
+        dates={Action.RECEIVE_BY_JCB: dt.date(2018, 7, 26)},
         today=dt.date(2018, 9, 1),
     )
     tasks = home_tasks(user=secretary, area=area, quarter=Q2)

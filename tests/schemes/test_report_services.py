@@ -13,7 +13,8 @@ from bettercare.periods import Quarter
 from bettercare.roles import Role
 from schemes import services
 from schemes.models import HighlightReport, HighlightReportEvent
-from schemes.selectors import highlight_report_history, highlight_report_missing_sections
+from schemes.selectors import highlight_report_history
+from schemes.submission import missing_sections
 from schemes.workflow import Action, Status, WorkflowError
 
 from .conftest import BOARD_DATES, Q1_2018, full_content
@@ -119,7 +120,7 @@ def test_every_line_needs_its_projected_spend_and_every_risk_its_mitigation(draf
             risks=risks,
         ),
     )
-    messages = [item.message for item in highlight_report_missing_sections(report=report)]
+    messages = [item.message for item in missing_sections(report)]
     assert messages == [
         "Enter the projected year end spend of every funding source.",
         "Give the mitigation of every risk.",
