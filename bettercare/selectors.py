@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Min, QuerySet
 
 from . import contributions
 from .models import Area, Scheme, StagedImport
@@ -44,6 +44,19 @@ class Task:
     url: str = ""
     # "todo" needs action, "waiting" is with someone else, "done" is complete.
     status: str = "todo"
+
+
+def reportable_quarters(*, area: Area) -> list[Quarter]:
+    """The quarters an area's schemes could have reported on, newest first: from the first
+    year of its first scheme to the quarter being reported."""
+    latest = area.reporting_quarter()
+    first_year = Scheme.objects.in_area(area).aggregate(first=Min("first_year"))["first"]
+    quarter = Quarter(first_year, 1) if first_year else latest
+    quarters = []
+    while quarter <= latest:
+        quarters.append(quarter)
+        quarter = quarter.next()
+    return quarters[::-1]
 
 
 def home_tasks(*, user, area: Area, quarter: Quarter) -> list[Task]:

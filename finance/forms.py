@@ -1,45 +1,15 @@
-"""Forms of the finance pages: choosing a month or year, uploading a file, notes, the pool."""
+"""Forms of the finance pages: uploading a file, notes, the pool (periods are chosen with
+`bettercare.pickers`)."""
 
 from __future__ import annotations
 
 from django import forms
 
 from bettercare.fields import MoneyField
-from bettercare.periods import FinancialYear, Month, PeriodError, parse_financial_year, parse_month
+from bettercare.periods import Month, PeriodError, parse_month
 
 from .imports import COLUMNS
 from .models import STREAMS_BY_PARTNER_KIND, FundingStream
-
-
-class MonthChoiceForm(forms.Form):
-    """Which month's position to show: one of the months with forecasts."""
-
-    month = forms.ChoiceField(label="Position at")
-
-    def __init__(self, data=None, *, months: list[Month], **kwargs):
-        super().__init__(data, **kwargs)
-        self.fields["month"].choices = [
-            (str(month), f"Month {month.number}, {month.label} ({month.financial_year.label})")
-            for month in months
-        ]
-
-    def clean_month(self) -> Month:
-        try:
-            return parse_month(self.cleaned_data["month"])
-        except PeriodError as error:  # pragma: no cover - choices only admit valid months
-            raise forms.ValidationError(str(error)) from error
-
-
-class YearChoiceForm(forms.Form):
-    year = forms.ChoiceField(label="Financial year")
-
-    def __init__(self, data=None, *, years: list[FinancialYear], **kwargs):
-        super().__init__(data, **kwargs)
-        self.fields["year"].choices = [(str(year), year.label) for year in years]
-
-    def clean_year(self) -> FinancialYear:
-        return parse_financial_year(self.cleaned_data["year"])
-
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 

@@ -15,6 +15,7 @@ from django_tables2.export import ExportMixin
 from bettercare.charts import figure_html
 from bettercare.periods import PeriodError, parse_financial_year
 from bettercare.permissions import require
+from bettercare.pickers import pick_period
 from bettercare.selectors import schemes_visible_to
 from bettercare.uploads import ImportFlow
 from bettercare.views import AreaRequiredMixin, area_required
@@ -24,9 +25,7 @@ from .charts import position_variance_chart, variance_by_month_chart
 from .forms import (
     FinanceUploadForm,
     ForecastNoteForm,
-    MonthChoiceForm,
     PooledFundForm,
-    YearChoiceForm,
 )
 from .imports import FINANCE_FILE
 from .services import forecast_note_save, pooled_fund_save
@@ -38,15 +37,12 @@ PREVIEW_ROWS = 300
 
 
 def _chosen_month(request, months):
-    """The month asked for in `?month=`, or the reporting month; and the form (with its errors
-    when the month asked for has no forecasts)."""
-    if "month" in request.GET:
-        form = MonthChoiceForm(request.GET, months=months)
-        return (form.cleaned_data["month"] if form.is_valid() else None), form
-    month = selectors.reporting_month(
+    """The month asked for in `?month=` (one with forecasts), or the reporting month; and the
+    picker (with its error when the month asked for has no forecasts)."""
+    default = selectors.reporting_month(
         area=request.area, quarter=request.area.reporting_quarter(), months=months
     )
-    return month, MonthChoiceForm(months=months, initial={"month": str(month) if month else ""})
+    return pick_period(request, name="month", label="Position at", periods=months, default=default)
 
 
 @require_GET
@@ -132,13 +128,14 @@ def pool(request):
         "Your role does not include the area's finance.",
     )
     years = selectors.finance_years(area=request.area)
-    if "year" in request.GET:
-        form = YearChoiceForm(request.GET, years=years)
-        year = form.cleaned_data["year"] if form.is_valid() else None
-    else:
-        current = request.area.reporting_quarter().year
-        year = current if current in years else (years[0] if years else current)
-        form = YearChoiceForm(years=years, initial={"year": str(year)})
+    current = request.area.reporting_quarter().year
+    year, form = pick_period(
+        request,
+        name="year",
+        label="Financial year",
+        periods=years,
+        default=current if current in years else (years[0] if years else current),
+    )
     fund = selectors.pooled_fund(area=request.area, year=year) if year else None
     return render(
         request,

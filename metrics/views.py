@@ -13,28 +13,25 @@ from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from bettercare.charts import figure_html
-from bettercare.periods import PeriodError, parse_month
 from bettercare.permissions import require
+from bettercare.pickers import pick_period
 from bettercare.uploads import ImportFlow
 from bettercare.views import AreaRequiredMixin, area_required
 
 from . import charts, permissions
-from .filters import BREAKDOWN_KIND_LABELS, DashboardFilter, breakdown_label
+from .filters import DashboardFilter, breakdown_label
 from .forms import MetricFileForm, SpcRecalculationForm
 from .imports import METRIC_FILE
 from .models import Metric, SpcRecalculation
 from .selectors import (
-    breakdown_kinds_for,
-    breakdown_series,
     breakdowns_held,
     dashboard_rows,
     default_month,
     figures_are_illustrative,
     metric_get,
-    metric_series,
-    metric_spc,
+    metric_page,
     metric_values,
-    rag_summary,
+    months_with_figures,
 )
 from .services import spc_recalculation_add, spc_recalculation_remove
 from .tables import DashboardTable, ImportChangeTable, MetricValueTable
@@ -136,7 +133,13 @@ def metric_detail(request: HttpRequest, code: str) -> HttpResponse:
     if metric is None:
         raise Http404(f"There is no metric with the code “{code}”.")
     area = request.area
-    month = _month_from(request, default=default_month(area=area))
+    month, month_picker = pick_period(
+        request,
+        name="month",
+        label="Month",
+        periods=months_with_figures(area=area),
+        default=default_month(area=area),
+    )
     breakdown = request.GET.get("breakdown", "")
     if breakdown and breakdown not in breakdowns_held(area=area):
         breakdown = ""
@@ -145,49 +148,29 @@ def metric_detail(request: HttpRequest, code: str) -> HttpResponse:
         "illustrative": figures_are_illustrative(area=area),
         "metric": metric,
         "month": month,
+        "month_picker": month_picker,
+        "breakdown_keep": [("breakdown", breakdown)] if breakdown else [],
         "breakdown": breakdown,
         "breakdown_label": breakdown_label(breakdown),
     }
     if month is not None:
-        summary = rag_summary(area=area, month=month, breakdown=breakdown)
-        context["row"] = next((row for row in summary.rows if row.code == metric.code), None)
-        months = month.financial_year.months()
-        series = metric_series(area=area, metric=metric, months=months, breakdown=breakdown)
-        result = metric_spc(area=area, metric=metric, up_to=month, breakdown=breakdown)
-        context.update(
-            spc=result,
-            trend_html=figure_html(
-                charts.trend_chart(
-                    series,
-                    title=f"{metric.name}: {month.financial_year.label} against plan and last year",
-                )
-            ),
-            spc_html=figure_html(
-                charts.spc_chart(
-                    result,
-                    title=f"Statistical process control, to {month.label}",
-                    y_title=metric.unit_label,
-                )
-            )
-            if result.points
-            else "",
+        page = metric_page(
+            area=area,
+            metric=metric,
+            month=month,
+            breakdown=breakdown,
+            kind=request.GET.get("kind"),
         )
-        kinds = breakdown_kinds_for(area=area, metric=metric)
-        kind = request.GET.get("kind") if request.GET.get("kind") in kinds else None
-        kind = kind or (kinds[0] if kinds else None)
-        if kind:
-            parts = breakdown_series(area=area, metric=metric, months=months, kind=kind)
-            context.update(
-                kinds=kinds,
-                kind=kind,
-                breakdown_html=figure_html(
-                    charts.breakdown_chart(
-                        parts,
-                        title=f"By {BREAKDOWN_KIND_LABELS[kind].lower()}, "
-                        f"{month.financial_year.label}",
-                    )
-                ),
-            )
+        context.update(
+            row=page.row,
+            spc=page.spc,
+            kinds=page.kinds,
+            kind=page.kind,
+            **{
+                f"{name}_html": figure_html(figure)
+                for name, figure in charts.metric_page_charts(page).items()
+            },
+        )
 
     table = MetricValueTable(metric_values(area=area, metric=metric))
     RequestConfig(request, paginate={"per_page": 24}).configure(table)
@@ -198,16 +181,6 @@ def metric_detail(request: HttpRequest, code: str) -> HttpResponse:
         can_recalculate=permissions.may_mark_recalculations(request.user, area),
     )
     return render(request, "metrics/metric_detail.html", context)
-
-
-def _month_from(request: HttpRequest, *, default):
-    text = request.GET.get("month")
-    if not text:
-        return default
-    try:
-        return parse_month(text)
-    except PeriodError:
-        return default
 
 
 @require_POST

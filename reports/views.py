@@ -19,12 +19,14 @@ from django_tables2.export import TableExport
 from bettercare.charts import ChartRenderingUnavailable
 from bettercare.models import Scheme
 from bettercare.permissions import require
+from bettercare.pickers import pick_period
+from bettercare.selectors import reportable_quarters
 from bettercare.views import area_required
 
 from . import permissions
 from .assembly import FULL, PUBLIC, SCREEN, PackAssembly, pack_pdfs_build, version_label
 from .drawing import shared_renderer
-from .forms import BuildForm, FinaliseForm, PackCreateForm, PackTextForm, QuarterForm, RatingFormSet
+from .forms import BuildForm, FinaliseForm, PackCreateForm, PackTextForm, RatingFormSet
 from .models import Pack
 from .progress import progress_response
 from .selectors import (
@@ -93,7 +95,11 @@ def index(request: HttpRequest) -> HttpResponse:
         "You do not have access to board packs.",
     )
     return _index_page(
-        request, PackCreateForm(initial={"quarter": request.area.reporting_quarter()})
+        request,
+        PackCreateForm(
+            initial={"quarter": request.area.reporting_quarter()},
+            quarters=reportable_quarters(area=request.area),
+        ),
     )
 
 
@@ -123,7 +129,7 @@ def pack_create_view(request: HttpRequest) -> HttpResponse:
         permissions.may_create_packs(request.user, request.area),
         "Only board secretaries can start a board pack.",
     )
-    form = PackCreateForm(request.POST)
+    form = PackCreateForm(request.POST, quarters=reportable_quarters(area=request.area))
     if form.is_valid():
         try:
             pack = pack_create(
@@ -452,8 +458,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         permissions.may_see_portfolio(request.user, request.area),
         "You do not have access to the portfolio.",
     )
-    form = QuarterForm(request.GET or {"quarter": str(request.area.reporting_quarter())})
-    quarter = form.cleaned_data["quarter"] if form.is_valid() else None
+    quarter, form = _pick_quarter(request)
     table = None
     if quarter is not None:
         table = PortfolioTable(portfolio_rows(area=request.area, quarter=quarter), quarter=quarter)
@@ -471,7 +476,17 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             "table": table,
             "may_rate": permissions.may_rate_schemes(request.user, request.area),
         },
-        status=200 if form.is_valid() else 400,
+        status=400 if form.errors else 200,
+    )
+
+
+def _pick_quarter(request: HttpRequest):
+    return pick_period(
+        request,
+        name="quarter",
+        label="Quarter",
+        periods=reportable_quarters(area=request.area),
+        default=request.area.reporting_quarter(),
     )
 
 
@@ -482,17 +497,14 @@ def portfolio_edit(request: HttpRequest) -> HttpResponse:
         permissions.may_rate_schemes(request.user, request.area),
         "Only analysts can set portfolio ratings.",
     )
-    quarter_form = QuarterForm(
-        {"quarter": request.GET.get("quarter") or str(request.area.reporting_quarter())}
-    )
-    if not quarter_form.is_valid():
+    quarter, quarter_form = _pick_quarter(request)
+    if quarter is None:
         return render(
             request,
             "reports/portfolio.html",
             {"form": quarter_form, "may_rate": True},
             status=400,
         )
-    quarter = quarter_form.cleaned_data["quarter"]
     rows = portfolio_rows(area=request.area, quarter=quarter)
     rows_by_number = {row.number: row for row in rows}
     initial = [

@@ -28,9 +28,7 @@ class World:
     def answers(self, check) -> dict[str, str]:
         """{person: "YYN"}: `check(user, scheme)` for each person and record."""
         return {
-            person: "".join(
-                "Y" if check(user, self.schemes[record]) else "N" for record in RECORDS
-            )
+            person: "".join("Y" if check(user, self.schemes[record]) else "N" for record in RECORDS)
             for person, user in self.people.items()
         }
 
@@ -42,8 +40,7 @@ def world(db) -> World:
         PartnerFactory(area=area)
         CouncilFactory(area=area)
     people = {
-        role.value: UserFactory(username=role.value, role=role, areas=[home])
-        for role in Role
+        role.value: UserFactory(username=role.value, role=role, areas=[home]) for role in Role
     }
     people["no_role"] = UserFactory(username="no-role", areas=[home])
     people["superuser"] = UserFactory(username="root", areas=[home], is_superuser=True)
