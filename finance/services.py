@@ -10,7 +10,7 @@ from django.db import transaction
 
 from bettercare.changes import model_update
 from bettercare.funding import FundingSource
-from bettercare.models import Area, Partner, StagedImport
+from bettercare.models import Area, Partner
 from bettercare.periods import FinancialYear
 from bettercare.permissions import require
 
@@ -33,17 +33,6 @@ def finance_file_import(
     With `area`, every row must be for it. A person importing must be allowed to import into
     every area the rows name (the command line, given no user, may import into any)."""
     return FINANCE_FILE.apply(content=data, file_name=file_name, user=user, only_area=area)
-
-
-def finance_staged_import_apply(
-    *, staged: StagedImport, user, expected_fingerprint: str
-) -> FinancePlan:
-    """Apply an upload the analyst has previewed. It is checked again (schemes or partners may
-    have changed since it was uploaded), and refused with `PreviewOutdated` when what it would
-    change is no longer what the preview showed (`expected_fingerprint`)."""
-    return FINANCE_FILE.apply_staged(
-        staged=staged, user=user, expected_fingerprint=expected_fingerprint
-    )
 
 
 @transaction.atomic

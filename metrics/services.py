@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bettercare.changes import model_update
-from bettercare.models import Area, StagedImport
+from bettercare.models import Area
 from bettercare.periods import Month
 from bettercare.permissions import require
 
@@ -45,16 +45,6 @@ def metric_file_import(
         via=via,
         illustrative=illustrative,
         description=description,
-    )
-
-
-def metric_staged_import_apply(
-    *, staged: StagedImport, user, expected_fingerprint: str
-) -> ImportResult:
-    """Apply a staged upload after checking it again against the figures held now; only the
-    person who uploaded it may."""
-    return METRIC_FILE.apply_staged(
-        staged=staged, user=user, expected_fingerprint=expected_fingerprint
     )
 
 

@@ -127,10 +127,6 @@ class TypedShare:
         return f"{self.percent}%"
 
 
-class ShareError(ValueError):
-    """Typed shares that do not add up, or do not match their amounts."""
-
-
 def parse_amount_with_share(text: str) -> tuple[Decimal, TypedShare | None]:
     """`£1.240m - 90%` -> (1240000.00, 90%); `£1.240m` -> (1240000.00, None).
 

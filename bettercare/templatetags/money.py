@@ -2,7 +2,6 @@
 the command line and the board pack do. A figure not known yet shows as a dash.
 
     {{ amount|money }}            £1,374,000; (£33,000) when negative
-    {{ amount|money_short }}      £1.374m, £607k, as highlight reports write amounts
     {{ amount|millions }}         £0.14M, as board reports write totals
     {{ amount|board }}            £0.39M, or £4k when it would round to £0.00M
     {{ variance|variance:"board" }}   £0.39M overspend, £0.33M underspend, on budget
@@ -26,7 +25,6 @@ def _known(format_amount):
 
 
 register.filter("money", _known(amounts.format_full))
-register.filter("money_short", _known(amounts.format_short))
 register.filter("millions", _known(amounts.format_millions))
 register.filter("board", _known(amounts.format_board))
 
