@@ -279,8 +279,7 @@ def pack_version_create(
     )
     version.full_clean()
     version.save()
-    pack.status = Pack.Status.FINAL
-    pack.save(update_fields=["status", "updated"])
+    model_update(instance=pack, data={"status": Pack.Status.FINAL}, clean=False)
     return version
 
 
@@ -295,8 +294,7 @@ def pack_correction_start(*, pack: Pack, user=None) -> Pack:
     pack = Pack.objects.select_for_update().get(pk=pack.pk)
     if pack.status != Pack.Status.FINAL:
         raise ValidationError("Only a Final pack can be corrected; this one is still a Draft.")
-    pack.status = Pack.Status.DRAFT
-    pack.save(update_fields=["status", "updated"])
+    pack, _ = model_update(instance=pack, data={"status": Pack.Status.DRAFT}, clean=False)
     return pack
 
 

@@ -7,6 +7,8 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from bettercare.changes import model_update
+
 from .. import permissions
 from ..models import HighlightReport, KeyDevelopment, KeyDevelopmentAim
 from ..workflow import Action, Status
@@ -28,8 +30,7 @@ def highlight_report_correction_start(
     if not reason.strip():
         raise ReportError("Give the reason for the correction.")
     at = at or timezone.now()
-    locked.is_current = False
-    locked.save(update_fields=["is_current"])
+    model_update(instance=locked, data={"is_current": False}, clean=False)
     revision = HighlightReport(
         scheme=locked.scheme,
         quarter=locked.quarter,

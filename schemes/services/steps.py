@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from django.db import transaction
 from django.utils import timezone
 
+from bettercare.changes import model_update
+
 from .. import permissions, workflow
 from ..models import HighlightReport, HighlightReportEvent
 from ..submission import missing_sections
@@ -63,13 +65,15 @@ def step_take(
         raise ReportError("Say why: a comment is needed for this step.")
     at = at or timezone.now()
     from_status = locked.status
-    locked.status = step.target
-    locked.status_changed, locked.status_changed_by = at, user
-    locked.version += 1
+    data = {
+        "status": step.target,
+        "status_changed": at,
+        "status_changed_by": user,
+        "version": locked.version + 1,
+    }
     if step.needs_board_date:
-        setattr(locked, BOARD_DATE_FIELDS[action], board_date)
-    locked.full_clean()
-    locked.save()
+        data[BOARD_DATE_FIELDS[action]] = board_date
+    model_update(instance=locked, data=data)
     event_record(
         report=locked,
         action=action,
