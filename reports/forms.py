@@ -6,10 +6,10 @@ from django.utils.html import format_html
 
 from bettercare.periods import parse_quarter
 from bettercare.pickers import PeriodChoiceField
-from bettercare.ratings import RAG_CHOICES, Rag
+from bettercare.ratings import RAG_CHOICES
 from metrics.models import Metric
 
-from .models import Board, Pack, PackMetric, Priority
+from .models import NARRATIVE_LENGTH, Board, Pack, PackMetric, Priority, narrative_problem
 from .sections import exemptable_sections
 from .services import METRIC_COMMENTARY_LENGTH, TEXT_FIELDS, MetricText
 
@@ -241,16 +241,15 @@ class RatingForm(forms.Form):
     narrative = forms.CharField(
         label="Narrative",
         required=False,
-        max_length=300,
+        max_length=NARRATIVE_LENGTH,
         help_text="One line for the board. Needed for Amber and Red.",
     )
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("rag") in (Rag.AMBER, Rag.RED) and not cleaned.get("narrative", "").strip():
-            self.add_error(
-                "narrative", f"Say why the scheme is {Rag(cleaned['rag']).label.lower()}."
-            )
+        problem = narrative_problem(cleaned.get("rag", ""), cleaned.get("narrative", ""))
+        if problem:
+            self.add_error("narrative", f"{problem[:1].upper()}{problem[1:]}.")
         return cleaned
 
 

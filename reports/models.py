@@ -294,6 +294,20 @@ RAG_MEANINGS = {
 }
 
 
+NARRATIVE_LENGTH = 300  # characters: one line of the board's portfolio view
+
+
+def narrative_problem(rag: str, narrative: str) -> str | None:
+    """What is wrong with a rating's narrative, or None: a scheme rated Amber or Red needs one
+    saying why, and it is one line."""
+    narrative = narrative.strip()
+    if rag in (Rag.AMBER, Rag.RED) and not narrative:
+        return f"say in the narrative why it is {Rag(rag).label.lower()}"
+    if len(narrative) > NARRATIVE_LENGTH:
+        return f"keep the narrative to {NARRATIVE_LENGTH} characters"
+    return None
+
+
 class PortfolioRating(models.Model):
     """An analyst's overall RAG rating of a scheme for a quarter, with a one-line narrative."""
 
@@ -301,7 +315,9 @@ class PortfolioRating(models.Model):
     quarter = QuarterField()
     rag = models.CharField("RAG rating", max_length=5, choices=RAG_CHOICES)
     narrative = models.CharField(
-        max_length=300, blank=True, help_text="One line on why, for the board's portfolio view."
+        max_length=NARRATIVE_LENGTH,
+        blank=True,
+        help_text="One line on why, for the board's portfolio view.",
     )
     updated = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(

@@ -15,7 +15,7 @@ from bettercare.changes import model_update
 from bettercare.models import Area, Scheme
 from bettercare.periods import Quarter
 from bettercare.permissions import require
-from bettercare.ratings import RAG_VALUES, Rag
+from bettercare.ratings import RAG_VALUES
 from metrics.models import Metric
 
 from . import permissions
@@ -30,6 +30,7 @@ from .models import (
     PackVersion,
     PortfolioRating,
     Priority,
+    narrative_problem,
 )
 from .pdf import PdfResult
 from .sections import PACK_SECTIONS, exemptable_sections
@@ -324,13 +325,9 @@ def portfolio_ratings_save(
             errors.append(f"Scheme {entry.scheme.number} is not a scheme of {area.name}.")
         if entry.rag and entry.rag not in RAG_VALUES:
             errors.append(f"Scheme {entry.scheme.number}: {entry.rag!r} is not a RAG rating.")
-        if entry.rag in (Rag.AMBER, Rag.RED) and not entry.narrative.strip():
-            errors.append(
-                f"Scheme {entry.scheme.number}: say in the narrative why it is "
-                f"{Rag(entry.rag).label.lower()}."
-            )
-        if len(entry.narrative.strip()) > 300:
-            errors.append(f"Scheme {entry.scheme.number}: keep the narrative to 300 characters.")
+        problem = narrative_problem(entry.rag, entry.narrative)
+        if problem:
+            errors.append(f"Scheme {entry.scheme.number}: {problem}.")
     if errors:
         raise ValidationError(errors)
     saved = []
