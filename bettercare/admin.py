@@ -3,8 +3,9 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Area, AreaMembership, Partner
+from .models import Area, AreaMembership, Partner, Scheme, SchemeYearName
 
 admin.site.site_header = "Better Care reporting administration"
 admin.site.site_title = "Better Care administration"
@@ -70,6 +71,21 @@ class PartnerAdmin(AreaScopedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "area"]
     list_filter = ["kind", "area"]
     search_fields = ["code", "name"]
+
+
+class SchemeYearNameInline(admin.TabularInline):
+    model = SchemeYearName
+    extra = 0
+
+
+@admin.register(Scheme)
+class SchemeAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["number", "name", "area", "host", "pooled", "first_year", "last_year"]
+    list_display_links = ["number", "name"]
+    list_filter = ["area", "pooled"]
+    search_fields = ["name", "short_name"]
+    filter_horizontal = ["leads"]
+    inlines = [SchemeYearNameInline]
 
 
 class UserAreaInline(admin.TabularInline):

@@ -30,13 +30,23 @@ class BettercareConfig(AppConfig):
             "bettercare.change_areamembership",
             "bettercare.delete_areamembership",
             "bettercare.view_areamembership",
+            # The register of schemes and their names by year (the admin site keeps it).
+            "bettercare.add_scheme",
+            "bettercare.change_scheme",
+            "bettercare.view_scheme",
+            "bettercare.add_schemeyearname",
+            "bettercare.change_schemeyearname",
+            "bettercare.delete_schemeyearname",
+            "bettercare.view_schemeyearname",
             "auth.add_user",
             "auth.change_user",
             "auth.view_user",
             "auth.view_group",
         },
+        "analyst": {"bettercare.view_scheme"},
+        "board_secretary": {"bettercare.view_scheme"},
+        "scheme_lead": {"bettercare.view_scheme"},
     }
 
     def ready(self) -> None:
         post_migrate.connect(_sync_roles, dispatch_uid="bettercare.roles_sync")
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .permissions import remember_areas
 from .selectors import areas_for_user
 
 SESSION_KEY = "bettercare_area"
@@ -20,6 +21,7 @@ class CurrentAreaMiddleware:
         request.area = None
         if request.user.is_authenticated:
             request.areas = areas_for_user(request.user)
+            remember_areas(request.user, request.areas)
             chosen = request.session.get(SESSION_KEY)
             request.area = next(
                 (area for area in request.areas if area.code == chosen),

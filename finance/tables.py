@@ -11,10 +11,9 @@ from decimal import Decimal
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from bettercare.money import format_millions, format_percent, round_half_up
+from bettercare.money import format_board, format_millions, format_percent, round_half_up
 
 from .variance import Figures, FinancePosition
-from .wording import amount_words
 
 ALL_PARTNERS = "All partners"
 ALL_SCHEMES = "All schemes"
@@ -82,7 +81,7 @@ class VarianceColumn(MoneyColumn):
         if value == 0:
             return "on budget"
         kind = "overspend" if value > 0 else "underspend"
-        return format_html('{} <span class="bc-variance-kind">{}</span>', amount_words(value), kind)
+        return format_html('{} <span class="bc-variance-kind">{}</span>', format_board(value), kind)
 
 
 class PositionTable(tables.Table):
@@ -123,7 +122,7 @@ class PositionTable(tables.Table):
             return "no change"
         return format_html(
             '{} <span class="bc-variance-kind">{}</span>',
-            amount_words(value),
+            format_board(value),
             "worse" if value > 0 else "better",
         )
 

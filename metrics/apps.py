@@ -15,6 +15,8 @@ _READ = {
 class MetricsConfig(AppConfig):
     name = "metrics"
     verbose_name = "Metrics"
+    url_prefix = "metrics/"
+    navigation = ("Metrics", "metrics:index")
     # What each role may do with this app's records (see bettercare.roles). Administrators keep
     # the catalogue; analysts load the figures and populations, mark SPC recalculation points
     # and choose each metric's SPC options and commentary lines; everyone else reads.
@@ -31,3 +33,13 @@ class MetricsConfig(AppConfig):
         "board_secretary": _READ,
         "scheme_lead": _READ,
     }
+
+    def home_tasks(self, *, user, area, quarter):
+        from .selectors import home_tasks
+
+        return home_tasks(user=user, area=area, quarter=quarter)
+
+    def load_demo(self, *, area, log):
+        from .demo import load
+
+        load(area=area, log=log)

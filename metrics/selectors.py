@@ -19,10 +19,9 @@ from django.urls import reverse
 
 from bettercare.models import Area
 from bettercare.periods import Month, Quarter
-from bettercare.roles import Role, user_roles
 from bettercare.selectors import Task
 
-from . import rag, spc
+from . import permissions, rag, spc
 from .commentary import Part, breakdown_lines
 from .models import (
     Metric,
@@ -646,6 +645,54 @@ def metric_get(*, code: str) -> Metric | None:
     return Metric.objects.filter(code=code).first()
 
 
+# --- A metric's page ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MetricPage:
+    """What a metric's page shows for an area at a month: its row of the RAG summary (None
+    when it has no figure that month), the financial year month by month, its SPC reading up to
+    the month, and the parts of one kind of breakdown (`kind`, among the `kinds` held)."""
+
+    metric: Metric
+    month: Month
+    breakdown: str
+    row: RagRow | None
+    series: MetricSeries
+    spc: spc.SpcResult
+    kinds: list[str]
+    kind: str | None
+    parts: BreakdownSeries | None
+    breakdown_lines: list[str]  # as the board pack's commentary opens with them
+
+
+def metric_page(
+    *, area: Area, metric: Metric, month: Month, breakdown: str = "", kind: str | None = None
+) -> MetricPage:
+    """The metric's figures for its page; `kind` is the breakdown to draw (the first held when
+    it is not one of them)."""
+    summary = rag_summary(area=area, month=month, breakdown=breakdown)
+    months = month.financial_year.months()
+    kinds = breakdown_kinds_for(area=area, metric=metric)
+    kind = kind if kind in kinds else (kinds[0] if kinds else None)
+    return MetricPage(
+        metric=metric,
+        month=month,
+        breakdown=breakdown,
+        row=next((row for row in summary.rows if row.code == metric.code), None),
+        series=metric_series(area=area, metric=metric, months=months, breakdown=breakdown),
+        spc=metric_spc(area=area, metric=metric, up_to=month, breakdown=breakdown),
+        kinds=kinds,
+        kind=kind,
+        parts=breakdown_series(area=area, metric=metric, months=months, kind=kind)
+        if kind
+        else None,
+        breakdown_lines=breakdown_commentary(area=area, month=month, metrics=[metric]).get(
+            metric.pk, []
+        ),
+    )
+
+
 # --- Home page -----------------------------------------------------------------------------
 
 
@@ -653,14 +700,14 @@ def home_tasks(*, user, area: Area, quarter: Quarter) -> list[Task]:
     """Analysts load the monthly figures the quarter's report needs (hospital data lags a
     month, so a quarter's report runs to its second month); board secretaries see whether the
     figures are in."""
-    roles = user_roles(user)
-    if not {Role.ANALYST, Role.BOARD_SECRETARY} & set(roles):
+    loads = permissions.may_import_metrics(user, area)
+    if not (loads or permissions.waits_for_the_figures(user, area)):
         return []
     needed = quarter.last_month.previous()
     latest = latest_data_month(area=area, quarter=quarter)
     loaded = f"Figures are loaded up to {latest.data_label}." if latest else "No figures yet."
     done = latest is not None and latest >= needed
-    if Role.ANALYST in roles:
+    if loads:
         return [
             Task(
                 title=f"Monthly metrics for {quarter.short_label}",

@@ -8,8 +8,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 
+from bettercare.imports import Change
+
 from .filters import breakdown_label
-from .imports import Change
 from .models import MetricValue
 from .units import format_value
 

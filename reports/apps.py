@@ -4,6 +4,8 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = "Board packs"
+    url_prefix = "reports/"
+    navigation = ("Reports", "reports:index")
     # What each role may do with board packs (see bettercare.roles):
     # - board secretaries manage packs: create them, edit their text and exemptions, build the
     #   PDFs, make them Final and start corrections; they see the portfolio ratings;
@@ -47,3 +49,13 @@ class ReportsConfig(AppConfig):
             "reports.view_packversion",
         },
     }
+
+    def home_tasks(self, *, user, area, quarter):
+        from .selectors import home_tasks
+
+        return home_tasks(user=user, area=area, quarter=quarter)
+
+    def load_demo(self, *, area, log):
+        from .demo import load
+
+        load(area=area, log=log)

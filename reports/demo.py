@@ -13,9 +13,9 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 
 from bettercare.demo import read_fixture
+from bettercare.models import Scheme
 from bettercare.periods import parse_quarter
 from metrics.models import Metric
-from schemes.models import Scheme
 
 from .models import Pack
 from .selectors import pack_find

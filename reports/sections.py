@@ -26,16 +26,18 @@ from typing import Any, ClassVar
 import django_tables2 as tables
 import plotly.graph_objects as go
 
+from bettercare.money import BOARD, format_variance
+from bettercare.ratings import Rag
 from finance.charts import position_variance_chart
 from finance.tables import PositionTable, position_rows
 from finance.variance import FinancePosition, PooledFund
-from finance.wording import describe_position, variance_phrase
+from finance.wording import describe_position
 from metrics.charts import spc_chart, trend_chart
 from metrics.rag import DEFAULT_THRESHOLDS, json_number
 from metrics.tables import comparison_words, spc_words
 from metrics.units import format_value
 
-from .models import RAG_MEANINGS, Pack, Rag
+from .models import RAG_MEANINGS, Pack
 from .selectors import (
     Headline,
     pack_finance,
@@ -227,8 +229,7 @@ class PerformanceSection(PackSection):
             "rows": rows,
             "notes": notes,
             "group_tables": [
-                PerformanceTable(group_rows, caption=label)
-                for label, group_rows in groups.items()
+                PerformanceTable(group_rows, caption=label) for label, group_rows in groups.items()
             ],
             "legend": rag_legend(),
             "own_thresholds": sorted(own.items()),
@@ -339,8 +340,7 @@ def _trend_chart(headline: Headline, month) -> PackChart:
         figure=legend_above(trend_chart(series, title="", height=300, width=680)),
         description=(
             f"Line chart of {metric.name} ({metric.unit_label.lower()}) for each month of "
-            f"{year.label}: the actual figure, the plan and the same month a year before."
-            + detail
+            f"{year.label}: the actual figure, the plan and the same month a year before." + detail
         ),
         width=680,
         height=300,
@@ -453,7 +453,8 @@ class ResourcesSection(PackSection):
             return []
         latest = position.monthly[-1]
         by_partner = "; ".join(
-            f"{partner.code} {variance_phrase(amount)}" for partner, amount in latest.by_partner
+            f"{partner.code} {format_variance(amount, BOARD)}"
+            for partner, amount in latest.by_partner
         )
         return [
             PackChart(
@@ -467,7 +468,7 @@ class ResourcesSection(PackSection):
                     f"Bar chart of the forecast year end variance at each month of "
                     f"{position.financial_year.label} with forecasts, a bar for each partner and "
                     f"a line for the total; overspends are above zero. At Month "
-                    f"{latest.month.number} the total is {variance_phrase(latest.total)} "
+                    f"{latest.month.number} the total is {format_variance(latest.total, BOARD)} "
                     f"({by_partner})."
                 ),
                 width=680,

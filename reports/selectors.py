@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 
-from bettercare.models import Area
+from bettercare.models import Area, Scheme
 from bettercare.periods import FinancialYear, Month, Quarter
 from bettercare.selectors import Task
 from finance.selectors import finance_position, forecast_months, pooled_fund
@@ -30,10 +30,11 @@ from metrics.selectors import (
     rag_summary,
 )
 from metrics.spc import SpcResult
-from schemes.models import HighlightReport, Scheme
+from schemes.models import HighlightReport
 from schemes.selectors import highlight_reports_for_pack
 from schemes.workflow import BOARD_READY
 
+from . import permissions
 from .models import (
     Board,
     ChartDrawing,
@@ -58,7 +59,7 @@ def pack_list(*, area: Area, user) -> QuerySet[Pack]:
             "versions", queryset=PackVersion.objects.only("pk", "pack_id", "number", "created")
         )
     )
-    if not user.has_perm("reports.view_full_pack"):
+    if not permissions.may_see_full_packs(user, area):
         packs = packs.filter(versions__isnull=False).distinct()
     return packs.order_by("-quarter", "board")
 
@@ -187,7 +188,7 @@ def portfolio_rows(*, area: Area, quarter: Quarter) -> list[PortfolioRow]:
 def home_tasks(*, user, area: Area, quarter: Quarter) -> list[Task]:
     """Board secretaries: this quarter's packs; analysts: this quarter's portfolio ratings."""
     tasks: list[Task] = []
-    if user.has_perm("reports.change_pack"):
+    if permissions.may_edit_packs(user, area):
         packs = {pack.board: pack for pack in Pack.objects.filter(area=area, quarter=quarter)}
         for board in Board:
             pack = packs.get(board.value)
@@ -209,7 +210,7 @@ def home_tasks(*, user, area: Area, quarter: Quarter) -> list[Task]:
                         status="done" if final else "todo",
                     )
                 )
-    if user.has_perm("reports.change_portfoliorating"):
+    if permissions.may_rate_schemes(user, area):
         schemes = Scheme.objects.in_area(area).active_in(quarter.year)
         rated = PortfolioRating.objects.filter(scheme__in=schemes, quarter=quarter).count()
         total = schemes.count()
@@ -435,6 +436,7 @@ def headline_metrics_to_start_with(
 
 # --- Highlight reports (appendix 1) ---------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class SchemeReport:
     """A scheme of the quarter with its highlight report (the current revision) or None."""
@@ -470,4 +472,3 @@ def pack_highlight_reports(*, pack: Pack) -> list[SchemeReport]:
 def chart_drawings_kept(*, keys: list[str]) -> dict[str, str]:
     """The SVG drawings kept from earlier builds, by key, of those asked for (one query)."""
     return dict(ChartDrawing.objects.filter(key__in=keys).values_list("key", "svg"))
-

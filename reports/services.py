@@ -11,11 +11,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from bettercare.models import Area
+from bettercare.changes import model_update
+from bettercare.models import Area, Scheme
 from bettercare.periods import Quarter
+from bettercare.permissions import require
+from bettercare.ratings import RAG_VALUES
 from metrics.models import Metric
-from schemes.models import Scheme
 
+from . import permissions
 from .defaults import CARRIED_FORWARD_FIELDS, default_text
 from .models import (
     Board,
@@ -27,7 +30,7 @@ from .models import (
     PackVersion,
     PortfolioRating,
     Priority,
-    Rag,
+    narrative_problem,
 )
 from .pdf import PdfResult
 from .sections import PACK_SECTIONS, exemptable_sections
@@ -80,9 +83,7 @@ def priority_save(*, area: Area, number: int, title: str, description: str = "")
     priority = Priority.objects.filter(area=area, number=number).first() or Priority(
         area=area, number=number
     )
-    priority.title, priority.description = title, description
-    priority.full_clean()
-    priority.save()
+    priority, _ = model_update(instance=priority, data={"title": title, "description": description})
     return priority
 
 
@@ -98,6 +99,10 @@ def pack_create(
     Its performance headlines are the metrics the previous pack chose (with the same SPC
     charts), else the national metrics of the year; their commentary, like the commentary of
     the performance table, starts empty: it is about this quarter's figures."""
+    require(
+        user is None or permissions.may_create_packs(user, area),
+        "Only board secretaries can start a board pack.",
+    )
     if board not in Board.values:
         raise ValidationError({"board": f"The board must be one of {', '.join(Board.values)}."})
     if Pack.objects.filter(area=area, board=board, quarter=quarter).exists():
@@ -125,9 +130,7 @@ def pack_create(
         PackHighlight(pack=pack, priority=priority, text="")
         for priority in priorities_for(area=area)
     )
-    for metric, show_spc in headline_metrics_to_start_with(
-        area=area, board=board, quarter=quarter
-    ):
+    for metric, show_spc in headline_metrics_to_start_with(area=area, board=board, quarter=quarter):
         # Saved one by one, not in bulk: each is the first entry of its history.
         PackMetric.objects.create(pack=pack, metric=metric, headline=True, show_spc=show_spc)
     return pack
@@ -149,19 +152,22 @@ def pack_text_save(
     highlights: Mapping[int, str] | None = None,
     exempt_sections: Iterable[str] | None = None,
     metric_texts: Mapping[int, MetricText] | None = None,
+    user=None,
 ) -> Pack:
     """Save a Draft pack's editable text (its data month among it: see `TEXT_FIELDS`), its key
     highlights (priority id -> text), the sections exempt from publication and its text about
     metrics (metric id -> `MetricText`), all or nothing. A data month outside the quarter's
     financial year, or after the quarter, is refused."""
+    require(
+        user is None or permissions.may_edit_packs(user, pack.area),
+        "Only board secretaries can edit a board pack.",
+    )
     pack = Pack.objects.select_for_update().get(pk=pack.pk)
     _check_draft(pack)
     unknown = set(text) - set(TEXT_FIELDS)
     if unknown:
         raise ValidationError(f"Not editable text of a pack: {', '.join(sorted(unknown))}.")
-    before = {name: getattr(pack, name) for name in (*TEXT_FIELDS, "exempt_sections")}
-    for name, value in text.items():
-        setattr(pack, name, value)
+    data = dict(text)
     if exempt_sections is not None:
         allowed = {section.id for section in exemptable_sections()}
         chosen = list(dict.fromkeys(exempt_sections))
@@ -171,10 +177,8 @@ def pack_text_save(
                 {"exempt_sections": f"These sections cannot be exempt: {', '.join(refused)}."}
             )
         order = [section.id for section in PACK_SECTIONS]
-        pack.exempt_sections = sorted(chosen, key=order.index)
-    pack.full_clean()
-    if any(getattr(pack, name) != value for name, value in before.items()):
-        pack.save()  # only real changes: each save is an entry in the pack's history
+        data["exempt_sections"] = sorted(chosen, key=order.index)
+    pack, _ = model_update(instance=pack, data=data)
     if highlights is not None:
         priorities = {priority.pk: priority for priority in priorities_for(area=pack.area)}
         strangers = set(highlights) - set(priorities)
@@ -185,9 +189,7 @@ def pack_text_save(
             highlight = existing.get(priority_id) or PackHighlight(
                 pack=pack, priority=priorities[priority_id]
             )
-            if highlight.pk is None or highlight.text != value.strip():
-                highlight.text = value.strip()
-                highlight.save()
+            model_update(instance=highlight, data={"text": value.strip()}, clean=False)
     if metric_texts is not None:
         _metric_texts_save(pack, metric_texts)
     return pack
@@ -221,12 +223,7 @@ def _metric_texts_save(pack: Pack, texts: Mapping[int, MetricText]) -> None:
             if wanted == asdict(MetricText()):
                 continue  # nothing said about it: no record needed
             item = PackMetric(pack=pack, metric=metrics[metric_id])
-        elif all(getattr(item, name) == value for name, value in wanted.items()):
-            continue  # only real changes: each save is an entry in the history
-        for name, value in wanted.items():
-            setattr(item, name, value)
-        item.full_clean()
-        item.save()
+        model_update(instance=item, data=wanted)
 
 
 @transaction.atomic
@@ -234,6 +231,10 @@ def pack_build_save(
     *, pack: Pack, user, public: bool, file_name: str, result: PdfResult
 ) -> PackBuild:
     """Keep a draft PDF for its builder to download; builds older than a day are dropped."""
+    require(
+        permissions.may_see_full_packs(user, pack.area),
+        "You can download the published versions only.",
+    )
     PackBuild.objects.filter(created__lt=timezone.now() - BUILDS_KEPT_FOR).delete()
     return PackBuild.objects.create(
         pack=pack,
@@ -253,6 +254,10 @@ def pack_version_create(
     """Make the pack Final: store version `number` (the number the PDFs were built with) with
     its checksums. Refused if the pack is no longer a Draft or the number has been taken
     meanwhile (someone else made it Final first)."""
+    require(
+        permissions.may_finalise_packs(user, pack.area),
+        "Only board secretaries can make a pack Final.",
+    )
     pack = Pack.objects.select_for_update().get(pk=pack.pk)
     _check_draft(pack)
     expected = pack_next_version_number(pack=pack)
@@ -275,20 +280,22 @@ def pack_version_create(
     )
     version.full_clean()
     version.save()
-    pack.status = Pack.Status.FINAL
-    pack.save(update_fields=["status", "updated"])
+    model_update(instance=pack, data={"status": Pack.Status.FINAL}, clean=False)
     return version
 
 
 @transaction.atomic
-def pack_correction_start(*, pack: Pack) -> Pack:
+def pack_correction_start(*, pack: Pack, user=None) -> Pack:
     """Reopen a Final pack as a Draft for a correction. Its versions stay as they are; making
     it Final again stores the next version."""
+    require(
+        user is None or permissions.may_finalise_packs(user, pack.area),
+        "Only board secretaries can correct a pack.",
+    )
     pack = Pack.objects.select_for_update().get(pk=pack.pk)
     if pack.status != Pack.Status.FINAL:
         raise ValidationError("Only a Final pack can be corrected; this one is still a Draft.")
-    pack.status = Pack.Status.DRAFT
-    pack.save(update_fields=["status", "updated"])
+    pack, _ = model_update(instance=pack, data={"status": Pack.Status.DRAFT}, clean=False)
     return pack
 
 
@@ -307,20 +314,20 @@ def portfolio_ratings_save(
 ) -> list[PortfolioRating]:
     """Set the quarter's portfolio ratings of the area's schemes, all or nothing. A scheme
     rated Amber or Red needs a narrative saying why."""
+    require(
+        user is None or permissions.may_rate_schemes(user, area),
+        "Only analysts can set portfolio ratings.",
+    )
     entries = list(entries)
     errors = []
     for entry in entries:
         if entry.scheme.area_id != area.pk:
             errors.append(f"Scheme {entry.scheme.number} is not a scheme of {area.name}.")
-        if entry.rag and entry.rag not in Rag.values:
+        if entry.rag and entry.rag not in RAG_VALUES:
             errors.append(f"Scheme {entry.scheme.number}: {entry.rag!r} is not a RAG rating.")
-        if entry.rag in (Rag.AMBER, Rag.RED) and not entry.narrative.strip():
-            errors.append(
-                f"Scheme {entry.scheme.number}: say in the narrative why it is "
-                f"{Rag(entry.rag).label.lower()}."
-            )
-        if len(entry.narrative.strip()) > 300:
-            errors.append(f"Scheme {entry.scheme.number}: keep the narrative to 300 characters.")
+        problem = narrative_problem(entry.rag, entry.narrative)
+        if problem:
+            errors.append(f"Scheme {entry.scheme.number}: {problem}.")
     if errors:
         raise ValidationError(errors)
     saved = []
@@ -330,15 +337,11 @@ def portfolio_ratings_save(
             continue
         rating = PortfolioRating.objects.filter(scheme=entry.scheme, quarter=quarter).first()
         rating = rating or PortfolioRating(scheme=entry.scheme, quarter=quarter)
-        unchanged = (
-            rating.pk and rating.rag == entry.rag and rating.narrative == entry.narrative.strip()
+        rating, _ = model_update(
+            instance=rating,
+            data={"rag": entry.rag, "narrative": entry.narrative.strip()},
+            stamp={"updated_by": user},
         )
-        if unchanged:
-            saved.append(rating)
-            continue
-        rating.rag, rating.narrative, rating.updated_by = entry.rag, entry.narrative.strip(), user
-        rating.full_clean()
-        rating.save()
         saved.append(rating)
     return saved
 
@@ -364,4 +367,3 @@ def chart_drawings_keep(*, drawings: Mapping[str, str]) -> None:
         [ChartDrawing(key=key, svg=svg, created=now, used=now) for key, svg in drawings.items()],
         ignore_conflicts=True,
     )
-

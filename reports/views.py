@@ -8,7 +8,7 @@ import contextlib
 import hashlib
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,12 +17,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_tables2.export import TableExport
 
 from bettercare.charts import ChartRenderingUnavailable
+from bettercare.models import Scheme
+from bettercare.permissions import require
+from bettercare.pickers import pick_period
+from bettercare.selectors import reportable_quarters
 from bettercare.views import area_required
-from schemes.models import Scheme
 
+from . import permissions
 from .assembly import FULL, PUBLIC, SCREEN, PackAssembly, pack_pdfs_build, version_label
 from .drawing import shared_renderer
-from .forms import BuildForm, FinaliseForm, PackCreateForm, PackTextForm, QuarterForm, RatingFormSet
+from .forms import BuildForm, FinaliseForm, PackCreateForm, PackTextForm, RatingFormSet
 from .models import Pack
 from .progress import progress_response
 from .selectors import (
@@ -50,11 +54,6 @@ from .services import (
 from .tables import PortfolioTable
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _require(request: HttpRequest, permission: str, message: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied(message)
 
 
 def _pack_or_404(request: HttpRequest, pk: int) -> Pack:
@@ -91,9 +90,16 @@ def _attachment(
 @require_GET
 @area_required
 def index(request: HttpRequest) -> HttpResponse:
-    _require(request, "reports.view_pack", "You do not have access to board packs.")
+    require(
+        permissions.may_see_packs(request.user, request.area),
+        "You do not have access to board packs.",
+    )
     return _index_page(
-        request, PackCreateForm(initial={"quarter": request.area.reporting_quarter()})
+        request,
+        PackCreateForm(
+            initial={"quarter": request.area.reporting_quarter()},
+            quarters=reportable_quarters(area=request.area),
+        ),
     )
 
 
@@ -104,8 +110,12 @@ def _index_page(request: HttpRequest, form: PackCreateForm, *, status: int = 200
         "reports/index.html",
         {
             "packs": packs,
-            "create_form": form if request.user.has_perm("reports.add_pack") else None,
-            "full_access": request.user.has_perm("reports.view_full_pack"),
+            "create_form": form
+            if permissions.may_create_packs(request.user, request.area)
+            else None,
+            "full_access": permissions.may_see_full_packs(request.user, request.area),
+            "may_see_portfolio": permissions.may_see_portfolio(request.user, request.area),
+            "may_rate": permissions.may_rate_schemes(request.user, request.area),
             "quarter": request.area.reporting_quarter(),
         },
         status=status,
@@ -115,8 +125,11 @@ def _index_page(request: HttpRequest, form: PackCreateForm, *, status: int = 200
 @require_POST
 @area_required
 def pack_create_view(request: HttpRequest) -> HttpResponse:
-    _require(request, "reports.add_pack", "Only board secretaries can start a board pack.")
-    form = PackCreateForm(request.POST)
+    require(
+        permissions.may_create_packs(request.user, request.area),
+        "Only board secretaries can start a board pack.",
+    )
+    form = PackCreateForm(request.POST, quarters=reportable_quarters(area=request.area))
     if form.is_valid():
         try:
             pack = pack_create(
@@ -137,7 +150,10 @@ def pack_create_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 @area_required
 def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "reports.view_full_pack", "You can download the published versions only.")
+    require(
+        permissions.may_see_full_packs(request.user, request.area),
+        "You can download the published versions only.",
+    )
     pack = _pack_or_404(request, pk)
     public = request.GET.get("version") == PUBLIC
     assembly = PackAssembly(pack, version_label=_screen_label(pack))
@@ -158,6 +174,8 @@ def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "has_charts": bool(assembly.charts),
             "versions": pack_versions(pack=pack),
             "next_version": pack_next_version_number(pack=pack),
+            "may_edit": permissions.may_edit_packs(request.user, request.area),
+            "may_finalise": permissions.may_finalise_packs(request.user, request.area),
         },
     )
 
@@ -165,7 +183,10 @@ def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @area_required
 def pack_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "reports.change_pack", "Only board secretaries can edit a board pack.")
+    require(
+        permissions.may_edit_packs(request.user, request.area),
+        "Only board secretaries can edit a board pack.",
+    )
     pack = _pack_or_404(request, pk)
     if not pack.is_draft:
         messages.info(request, "This pack is Final. Start a correction to change its text.")
@@ -191,6 +212,7 @@ def pack_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 highlights=form.highlights(),
                 exempt_sections=form.cleaned_data["exempt_sections"],
                 metric_texts=form.metric_texts(),
+                user=request.user,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -215,6 +237,7 @@ def _preview(request: HttpRequest, pack: Pack, form: PackTextForm) -> HttpRespon
             highlights=form.highlights(),
             exempt_sections=form.cleaned_data["exempt_sections"],
             metric_texts=form.metric_texts(),
+            user=request.user,
         )
         assembly = PackAssembly(preview_pack, version_label=_draft_label(preview_pack))
         sections_html = assembly.render_sections(medium=SCREEN, public=False)
@@ -235,7 +258,10 @@ def _preview(request: HttpRequest, pack: Pack, form: PackTextForm) -> HttpRespon
 @area_required
 def pack_build(request: HttpRequest, pk: int):
     """Build a draft PDF (full or public), showing progress; then offer its download."""
-    _require(request, "reports.view_full_pack", "You can download the published versions only.")
+    require(
+        permissions.may_see_full_packs(request.user, request.area),
+        "You can download the published versions only.",
+    )
     pack = _pack_or_404(request, pk)
     if not pack.is_draft:
         messages.info(request, "This pack is Final: download its stored versions below.")
@@ -279,7 +305,10 @@ def pack_build(request: HttpRequest, pk: int):
 @require_GET
 @area_required
 def pack_build_download(request: HttpRequest, pk: int, build_pk: int) -> HttpResponse:
-    _require(request, "reports.view_full_pack", "You can download the published versions only.")
+    require(
+        permissions.may_see_full_packs(request.user, request.area),
+        "You can download the published versions only.",
+    )
     pack = _pack_or_404(request, pk)
     build = pack_build_get(pack=pack, pk=build_pk, user=request.user)
     if build is None:
@@ -295,7 +324,10 @@ def pack_build_download(request: HttpRequest, pk: int, build_pk: int) -> HttpRes
 @require_http_methods(["GET", "POST"])
 @area_required
 def pack_finalise(request: HttpRequest, pk: int):
-    _require(request, "reports.finalise_pack", "Only board secretaries can make a pack Final.")
+    require(
+        permissions.may_finalise_packs(request.user, request.area),
+        "Only board secretaries can make a pack Final.",
+    )
     pack = _pack_or_404(request, pk)
     if not pack.is_draft:
         messages.info(request, "This pack is already Final.")
@@ -338,10 +370,13 @@ def pack_finalise(request: HttpRequest, pk: int):
 @require_POST
 @area_required
 def pack_correction(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "reports.finalise_pack", "Only board secretaries can correct a pack.")
+    require(
+        permissions.may_finalise_packs(request.user, request.area),
+        "Only board secretaries can correct a pack.",
+    )
     pack = _pack_or_404(request, pk)
     try:
-        pack_correction_start(pack=pack)
+        pack_correction_start(pack=pack, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -367,12 +402,18 @@ VERSION_FILES = {
 def pack_version_download(request: HttpRequest, pk: int, number: int, kind: str) -> HttpResponse:
     """A stored file of a Final version, byte for byte as it was stored, after checking it
     against its checksum."""
-    _require(request, "reports.view_packversion", "You do not have access to board packs.")
+    require(
+        permissions.may_download_versions(request.user, request.area, full=False),
+        "You do not have access to board packs.",
+    )
     if kind not in VERSION_FILES:
         raise Http404("There is no such file of a version.")
     field, checksum_field, suffix, content_type, full_access = VERSION_FILES[kind]
     if full_access:
-        _require(request, "reports.view_full_pack", "You can download the public version only.")
+        require(
+            permissions.may_download_versions(request.user, request.area, full=True),
+            "You can download the public version only.",
+        )
     pack = _pack_or_404(request, pk)
     version = pack_version_get(pack=pack, number=number)
     if version is None:
@@ -395,7 +436,10 @@ def pack_version_download(request: HttpRequest, pk: int, number: int, kind: str)
 @area_required
 def pack_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The pack's tables as one XLSX workbook, a sheet per table, read live like the page."""
-    _require(request, "reports.view_full_pack", "You can download the published versions only.")
+    require(
+        permissions.may_see_full_packs(request.user, request.area),
+        "You can download the published versions only.",
+    )
     pack = _pack_or_404(request, pk)
     public = request.GET.get("version") == PUBLIC
     assembly = PackAssembly(pack, version_label=_screen_label(pack))
@@ -410,9 +454,11 @@ def pack_export(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @area_required
 def portfolio(request: HttpRequest) -> HttpResponse:
-    _require(request, "reports.view_portfoliorating", "You do not have access to the portfolio.")
-    form = QuarterForm(request.GET or {"quarter": str(request.area.reporting_quarter())})
-    quarter = form.cleaned_data["quarter"] if form.is_valid() else None
+    require(
+        permissions.may_see_portfolio(request.user, request.area),
+        "You do not have access to the portfolio.",
+    )
+    quarter, form = _pick_quarter(request)
     table = None
     if quarter is not None:
         table = PortfolioTable(portfolio_rows(area=request.area, quarter=quarter), quarter=quarter)
@@ -424,21 +470,41 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reports/portfolio.html",
-        {"form": form, "quarter": quarter, "table": table},
-        status=200 if form.is_valid() else 400,
+        {
+            "form": form,
+            "quarter": quarter,
+            "table": table,
+            "may_rate": permissions.may_rate_schemes(request.user, request.area),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _pick_quarter(request: HttpRequest):
+    return pick_period(
+        request,
+        name="quarter",
+        label="Quarter",
+        periods=reportable_quarters(area=request.area),
+        default=request.area.reporting_quarter(),
     )
 
 
 @require_http_methods(["GET", "POST"])
 @area_required
 def portfolio_edit(request: HttpRequest) -> HttpResponse:
-    _require(request, "reports.change_portfoliorating", "Only analysts can set portfolio ratings.")
-    quarter_form = QuarterForm(
-        {"quarter": request.GET.get("quarter") or str(request.area.reporting_quarter())}
+    require(
+        permissions.may_rate_schemes(request.user, request.area),
+        "Only analysts can set portfolio ratings.",
     )
-    if not quarter_form.is_valid():
-        return render(request, "reports/portfolio.html", {"form": quarter_form}, status=400)
-    quarter = quarter_form.cleaned_data["quarter"]
+    quarter, quarter_form = _pick_quarter(request)
+    if quarter is None:
+        return render(
+            request,
+            "reports/portfolio.html",
+            {"form": quarter_form, "may_rate": True},
+            status=400,
+        )
     rows = portfolio_rows(area=request.area, quarter=quarter)
     rows_by_number = {row.number: row for row in rows}
     initial = [

@@ -17,12 +17,13 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
+from bettercare.contributions import scheme_funding
+from bettercare.models import Scheme
 from bettercare.periods import Quarter
-from bettercare.roles import Role, has_role, user_roles
+from bettercare.permissions import require, sees_every_scheme
 from bettercare.views import AreaRequiredMixin, area_required
-from finance.selectors import scheme_finance_for_quarter
 
-from . import services
+from . import permissions, services
 from .filters import QuarterOverviewFilter
 from .forms import (
     ROW_FORMSETS,
@@ -34,10 +35,8 @@ from .forms import (
     report_forms,
     with_extra_row,
 )
-from .models import Scheme
 from .report_finance import summarise
 from .selectors import (
-    AREA_WIDE_ROLES,
     highlight_report_for_user,
     highlight_report_history,
     highlight_report_latest_return,
@@ -50,7 +49,7 @@ from .selectors import (
     scheme_list,
 )
 from .tables import LeadReportTable, QuarterOverviewTable, SchemeTable
-from .workflow import STEPS, Action, Status, steps_available
+from .workflow import Action, Status
 
 
 @require_GET
@@ -60,7 +59,7 @@ def index(request):
     table = SchemeTable(scheme_list(user=request.user, area=request.area))
     RequestConfig(request, paginate=False).configure(table)
     lead_table = None
-    if has_role(request.user, Role.SCHEME_LEAD):
+    if permissions.has_reports_to_write(request.user):
         lead_table = LeadReportTable(reports_of_lead(user=request.user, area=request.area))
     return render(
         request,
@@ -68,7 +67,7 @@ def index(request):
         {
             "table": table,
             "lead_table": lead_table,
-            "area_wide": bool(AREA_WIDE_ROLES.intersection(user_roles(request.user))),
+            "area_wide": sees_every_scheme(request.user),
             "quarter": request.area.reporting_quarter(),
         },
     )
@@ -86,8 +85,9 @@ def _not_found(number: int, quarter: Quarter) -> Http404:
 
 
 def _report(request, number: int, quarter: Quarter, revision: int | None = None):
-    if not request.user.has_perm("schemes.view_highlightreport"):
-        raise PermissionDenied("Your role does not include highlight reports.")
+    require(
+        permissions.may_see_reports(request.user), "Your role does not include highlight reports."
+    )
     report = highlight_report_for_user(
         user=request.user, area=request.area, number=number, quarter=quarter, revision=revision
     )
@@ -96,27 +96,19 @@ def _report(request, number: int, quarter: Quarter, revision: int | None = None)
     return report
 
 
-def _is_lead_of(user, scheme: Scheme) -> bool:
-    return any(lead.pk == user.pk for lead in scheme.leads.all())
-
-
 # --- Reading ----------------------------------------------------------------------------------
 
 
 def _read_page(request, report, *, status=200, **bound_forms):
     """The report laid out like the template, with the steps this person may take."""
-    roles = {role.value for role in user_roles(request.user)}
-    actions = {step.action for step in steps_available(report.status, roles)}
-    if not report.is_current:
-        actions = set()
+    actions = permissions.steps_open_to(request.user, report)
     context = {
         "report": report,
         "revisions": highlight_report_revisions(report=report),
         "latest_return": highlight_report_latest_return(report=report),
         "can_edit": report.is_current
         and report.is_editable
-        and request.user.has_perm("schemes.change_highlightreport")
-        and _is_lead_of(request.user, report.scheme),
+        and permissions.may_write_report(request.user, report),
         "return_form": bound_forms.get("return_form")
         or (ReturnForm() if Action.RETURN in actions else None),
         "accept_form": bound_forms.get("accept_form")
@@ -136,8 +128,9 @@ def _read_page(request, report, *, status=200, **bound_forms):
 @require_GET
 @area_required
 def report_detail(request, number: int, quarter: Quarter):
-    if not request.user.has_perm("schemes.view_highlightreport"):
-        raise PermissionDenied("Your role does not include highlight reports.")
+    require(
+        permissions.may_see_reports(request.user), "Your role does not include highlight reports."
+    )
     report = highlight_report_for_user(
         user=request.user, area=request.area, number=number, quarter=quarter
     )
@@ -152,8 +145,7 @@ def report_detail(request, number: int, quarter: Quarter):
                 "scheme": scheme,
                 "quarter": quarter,
                 "scheme_name": scheme.name_in(quarter.year),
-                "is_lead": request.user.has_perm("schemes.add_highlightreport")
-                and _is_lead_of(request.user, scheme),
+                "is_lead": permissions.may_start_report(request.user, scheme),
                 "is_due": quarter <= request.area.reporting_quarter(),
             },
         )
@@ -206,13 +198,13 @@ def report_start(request, number: int, quarter: Quarter):
     except services.ReportError as error:
         messages.error(request, str(error))
         return redirect(report_url(scheme, quarter))
-    finance = scheme_finance_for_quarter(scheme=scheme, quarter=quarter)
+    funding = scheme_funding(scheme=scheme, quarter=quarter)
     filled = services.highlight_report_finance_prefill(
-        report=report, user=request.user, scheme_finance=finance
+        report=report, user=request.user, funding=funding
     )
     started = f"Your {quarter.short_label} report is started"
     if filled:
-        started += f", its finance figures filled in from Finance's {finance.month.label} position"
+        started += f", its finance figures filled in from Finance's {funding.month.label} position"
     messages.success(request, f"{started}: fill it in below.")
     return redirect(report_url(scheme, quarter, "report_edit"))
 
@@ -222,18 +214,14 @@ def report_start(request, number: int, quarter: Quarter):
 def report_finance_fill(request, number: int, quarter: Quarter):
     """Replace the funding lines with Finance's latest figures for the quarter."""
     report = _report(request, number, quarter)
-    if not (
-        request.user.has_perm("schemes.change_highlightreport")
-        and _is_lead_of(request.user, report.scheme)
-        and report.is_editable
-    ):
-        raise PermissionDenied("Only the scheme's lead can change this report's figures.")
-    finance = scheme_finance_for_quarter(scheme=report.scheme, quarter=quarter)
-    if services.highlight_report_finance_prefill(
-        report=report, user=request.user, scheme_finance=finance
-    ):
+    require(
+        permissions.may_write_report(request.user, report) and report.is_editable,
+        "Only the scheme's lead can change this report's figures.",
+    )
+    funding = scheme_funding(scheme=report.scheme, quarter=quarter)
+    if services.highlight_report_finance_prefill(report=report, user=request.user, funding=funding):
         messages.success(
-            request, f"Finance figures filled in from Finance's {finance.month.label} position."
+            request, f"Finance figures filled in from Finance's {funding.month.label} position."
         )
     else:
         messages.error(request, f"Finance has no figures for this scheme in {quarter.year.label}.")
@@ -256,9 +244,7 @@ def _edit_page(request, report, form, formsets, *, missing=(), status=200):
             "missing": missing,
             "missing_by_field": missing_by_field,
             "finance": _finance_preview(report, formsets["financial_lines"]),
-            "finance_position": scheme_finance_for_quarter(
-                scheme=report.scheme, quarter=report.quarter
-            ),
+            "funding": scheme_funding(scheme=report.scheme, quarter=report.quarter),
             "latest_return": highlight_report_latest_return(report=report),
         },
         status=status,
@@ -276,11 +262,10 @@ def _finance_preview(report, formset):
 @area_required
 def report_edit(request, number: int, quarter: Quarter):
     report = _report(request, number, quarter)
-    if not (
-        request.user.has_perm("schemes.change_highlightreport")
-        and _is_lead_of(request.user, report.scheme)
-    ):
-        raise PermissionDenied("Only the scheme's lead can edit its highlight report.")
+    require(
+        permissions.may_write_report(request.user, report),
+        "Only the scheme's lead can edit its highlight report.",
+    )
     if not report.is_editable:
         if request.method == "POST":
             raise PermissionDenied(
@@ -337,8 +322,10 @@ def report_edit(request, number: int, quarter: Quarter):
 def _step_view(request, number, quarter, action, form_class, form_name, apply):
     """A workflow step posted from the report page: errors come back beside the field."""
     report = _report(request, number, quarter)
-    if not request.user.has_perm(f"schemes.{STEPS[action].permission}"):
-        raise PermissionDenied(f"Your role cannot take the step “{action.label}”.")
+    require(
+        permissions.holds_step(request.user, action),
+        f"Your role cannot take the step “{action.label}”.",
+    )
     form = (
         form_class(request.POST, report=report)
         if form_class is BoardDatesForm
@@ -390,11 +377,8 @@ def report_accept(request, number: int, quarter: Quarter):
 @area_required
 def report_board_dates(request, number: int, quarter: Quarter):
     def apply(report, form):
-        dates = form.dates()
-        if not dates:
-            raise services.BoardDatesRefused({Action.RECEIVE_BY_JCB: "Enter a date to record."})
         report = services.highlight_report_board_dates_record(
-            report=report, user=request.user, dates=dates
+            report=report, user=request.user, dates=form.dates()
         )
         return f"Board dates recorded: the report is “{report.status_label}”."
 
@@ -435,9 +419,8 @@ class QuarterOverview(AreaRequiredMixin, ExportMixin, SingleTableMixin, FilterVi
     export_formats = ("csv", "xlsx")
 
     def dispatch(self, request, *args, **kwargs):
-        area_wide = AREA_WIDE_ROLES.intersection(user_roles(request.user))
-        if request.area is not None and not (
-            area_wide and request.user.has_perm("schemes.view_highlightreport")
+        if request.area is not None and not permissions.may_see_overview(
+            request.user, request.area
         ):
             raise PermissionDenied(
                 "The quarter overview is for analysts and board secretaries: your own "

@@ -6,8 +6,7 @@ import pytest
 
 from bettercare.models import Partner
 from bettercare.roles import Role
-from bettercare.services import user_with_role_save
-from schemes.services import scheme_lead_assign
+from bettercare.services import scheme_lead_assign, user_with_role_save
 
 from .factories import AreaFactory, PartnerFactory, SchemeFactory
 

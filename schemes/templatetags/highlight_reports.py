@@ -1,4 +1,5 @@
-"""Filters that show a highlight report's words and figures the way the template writes them.
+"""Filters that show a highlight report's words and figures the way the template writes them
+(money is written by the shared `money` library).
 
 User text is only ever escaped (format_html), never trusted: a `<script>` typed into a report
 is shown as those characters.
@@ -13,9 +14,8 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from bettercare.money import format_full, format_short
 from bettercare.periods import parse_period
-from schemes.report_finance import format_share, variance_label
+from schemes.report_finance import format_share
 
 register = template.Library()
 
@@ -64,24 +64,8 @@ def report_text(text: str) -> SafeString:
 
 
 @register.filter
-def money(amount: Decimal | None) -> str:
-    """£1,374,000; (£33,000) when negative; a dash when not given."""
-    return "—" if amount is None else format_full(amount)
-
-
-@register.filter
-def money_short(amount: Decimal | None) -> str:
-    return "—" if amount is None else format_short(amount)
-
-
-@register.filter
 def share(value: Decimal | None) -> str:
     return format_share(value)
-
-
-@register.filter
-def variance(value: Decimal | None) -> str:
-    return variance_label(value)
 
 
 @register.filter

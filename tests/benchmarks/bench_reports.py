@@ -42,6 +42,7 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bettercare.demo import load_demo, read_fixture  # noqa: E402
+from bettercare.models import Scheme  # noqa: E402
 from reports.assembly import (  # noqa: E402
     FULL,
     PUBLIC,
@@ -54,7 +55,6 @@ from reports.models import ChartDrawing, Pack  # noqa: E402
 from reports.pdf import render_pdf  # noqa: E402
 from reports.selectors import pack_highlight_reports, pack_metrics  # noqa: E402
 from schemes.demo import report_content  # noqa: E402
-from schemes.models import Scheme  # noqa: E402
 from schemes.services import highlight_report_record_paper  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
@@ -71,7 +71,7 @@ def record_quarter_two_reports(area) -> None:
             scheme=scheme,
             quarter=quarter,
             user=analyst,
-            content=report_content(item, aims=scheme.aims, report_date=dt.date(2018, 10, 12)),
+            content=report_content(item, scheme=scheme, report_date=dt.date(2018, 10, 12)),
             board_dates={},
             today=dt.date(2018, 10, 15),
             at=timezone.make_aware(dt.datetime(2018, 10, 12, 17)),

@@ -6,10 +6,11 @@ import pytest
 from django.core.management import call_command
 
 from bettercare.charts import COLOURS
+from bettercare.funding import FundingSource
 from bettercare.models import Area
 from bettercare.periods import FinancialYear, Month
 from finance.charts import position_variance_chart, variance_by_month_chart
-from finance.models import Budget, Contribution, Forecast, FundingSource, PooledFundYear
+from finance.models import Budget, Contribution, Forecast, PooledFundYear
 from finance.selectors import finance_position, pooled_fund
 from finance.wording import describe_position
 from reports.drawing import ChartRenderer, SvgJob

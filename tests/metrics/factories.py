@@ -8,8 +8,15 @@ import factory
 from openpyxl import Workbook
 
 from bettercare.periods import FinancialYear, Month
-from metrics.models import AgeGroup, Metric, MetricValue, Population
-from tests.factories import AreaFactory
+from metrics.models import (
+    AgeGroup,
+    Metric,
+    MetricImport,
+    MetricValue,
+    Population,
+    SpcRecalculation,
+)
+from tests.factories import AreaFactory, UserFactory
 
 HEADER = ["area", "metric", "period", "series", "value", "breakdown", "status", "note"]
 
@@ -101,3 +108,23 @@ def revise_plans(area, metric, plans: dict, *, effective, reason="Reset by natio
             held.value = value
             held.save()
     return revision
+
+
+class MetricImportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MetricImport
+
+    file_name = "figures.csv"
+    sha256 = "0" * 64
+    via = MetricImport.Via.COMMAND
+
+
+class SpcRecalculationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SpcRecalculation
+
+    area = factory.SubFactory(AreaFactory)
+    metric = factory.LazyFunction(lambda: Metric.objects.get(code="nel_admissions"))
+    month = Month(2017, 10)
+    reason = "A provider changed how it counts admissions."
+    created_by = factory.SubFactory(UserFactory)

@@ -6,13 +6,13 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from bettercare.demo import load_demo, read_fixture
+from bettercare.models import Scheme
 from bettercare.periods import Month, parse_quarter
 from bettercare.roles import Role
 from metrics.services import metric_file_import
 from reports.models import Pack
 from reports.services import pack_create, pack_text_save
 from schemes.demo import report_content
-from schemes.models import Scheme
 from schemes.services import ReportContent, highlight_report_record_paper
 from tests.metrics.factories import figures_csv, monthly
 
@@ -75,7 +75,7 @@ def southampton():
         accepted_report(
             scheme,
             analyst=analyst,
-            content=report_content(item, aims=scheme.aims, report_date=dt.date(2018, 10, 12)),
+            content=report_content(item, scheme=scheme, report_date=dt.date(2018, 10, 12)),
         )
     return pack
 
@@ -91,7 +91,8 @@ def accepted_report(scheme, *, analyst, quarter=Q2, content=None, **fields):
             fields={"report_author": "Alex Morgan", **fields},
             financial_lines=[
                 {
-                    "source": "scc",
+                    "partner": "SCC",
+                    "source": "council",
                     "other_source": "",
                     "annual_value": 100000,
                     "projected_spend": 99000,

@@ -17,15 +17,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bettercare.demo import load_demo
-from bettercare.money import format_millions, format_percent
+from bettercare.models import Scheme
+from bettercare.money import format_board, format_millions, format_percent
 from bettercare.periods import Month
 from finance.selectors import finance_position, pooled_fund
 from finance.services import finance_file_import
-from finance.wording import amount_words, describe_position
+from finance.wording import describe_position
 from reports.assembly import FULL, PUBLIC, PackAssembly, pack_pdfs_build, run_to_end
 from reports.models import Pack
 from reports.services import pack_text_save
-from schemes.models import Scheme
 from tests.factories import SchemeFactory
 from tests.finance.conftest import AREA, BUDGETS_2018, MONTH_4, MONTH_5, finance_csv
 
@@ -86,7 +86,7 @@ def test_the_pdf_states_the_finance_position_as_finance_summary_does(demo_pack):
         assert re.search(
             rf"(?m)^\s*{partner.partner.code}\s+{re.escape(format_millions(partner.budget))}\s+"
             rf"{re.escape(format_millions(partner.forecast))}\s+"
-            rf"{re.escape(amount_words(partner.variance))}(\s+\w+)?\s+"
+            rf"{re.escape(format_board(partner.variance))}(\s+\w+)?\s+"
             rf"{re.escape(format_percent(partner.variance_pct, 2))}\s",
             layout,
         ), partner.partner.code
@@ -132,7 +132,7 @@ def test_appendix_2_has_a_row_for_every_pooled_scheme_and_repeats_its_headings(d
         assert "No. Scheme Partner Budget Forecast outturn Variance % of budget" in text
 
     def row(number, name, partner, figures) -> str:
-        variance = "on budget" if figures.variance == 0 else amount_words(figures.variance)
+        variance = "on budget" if figures.variance == 0 else format_board(figures.variance)
         return (
             rf"(?m)^\s*{number}\s+{re.escape(name.split()[0])}\b.*\s{re.escape(partner)}\s+"
             rf"{re.escape(format_millions(figures.budget))}\s+"
