@@ -267,7 +267,9 @@ class TabularImport:
         return self.write(plan, user=user, reason=f"Imported from {file_name}"[:100], **options)
 
     @transaction.atomic
-    def apply_staged(self, *, staged: StagedImport, user, expected_fingerprint: str) -> Any:
+    def apply_staged(
+        self, *, staged: StagedImport, user, expected_fingerprint: str, **options
+    ) -> Any:
         """Apply an upload its uploader has previewed, checking it again against what is held
         now; only the person who uploaded a file may apply it."""
         require(
@@ -284,6 +286,7 @@ class TabularImport:
             only_area=staged.area,
             expected_fingerprint=expected_fingerprint,
             **self.staged_options(),
+            **options,
         )
         staged_import_mark_applied(staged=staged)
         return result

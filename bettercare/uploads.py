@@ -22,6 +22,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -36,9 +37,18 @@ from .views import area_required
 
 
 class ApplyImportForm(forms.Form):
-    """Carries the fingerprint of the preview the person saw."""
+    """Carries the fingerprint of the preview the person saw. An import that asks something
+    more at its apply step subclasses it and gives its answers as `options()`."""
 
     fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, plan=None, **kwargs):
+        self.plan = plan
+        super().__init__(*args, **kwargs)
+
+    def options(self) -> dict:
+        """The answers passed on to the import's `write` (none here)."""
+        return {}
 
 
 class ImportFlow:
@@ -49,6 +59,9 @@ class ImportFlow:
     form_class: type[forms.Form]  # the upload form; its file field is called `file`
     upload_template: str  # context: form, refused (a FileRefused or None)
     preview_template: str  # context: staged, plan, apply_form, and preview_context's
+    apply_form_class: type[ApplyImportForm] = ApplyImportForm
+    url_name = "import"  # its pages are <url_name> and <url_name>_preview in the app's URLs
+    url_path = "import/"
 
     @property
     def kind(self) -> str:
@@ -59,11 +72,12 @@ class ImportFlow:
         `fingerprint`. Raises `FileRefused` naming every bad row."""
         return self.importer.plan(content=data, file_name=file_name, only_area=area)
 
-    def apply(self, *, staged, user, expected_fingerprint: str) -> Any:
+    def apply(self, *, staged, user, expected_fingerprint: str, **options) -> Any:
         """Import the staged file (checking it again) unless its plan no longer has
-        `expected_fingerprint` (`PreviewOutdated`); returns what was done."""
+        `expected_fingerprint` (`PreviewOutdated`); returns what was done. `options` are the
+        apply form's answers."""
         return self.importer.apply_staged(
-            staged=staged, user=user, expected_fingerprint=expected_fingerprint
+            staged=staged, user=user, expected_fingerprint=expected_fingerprint, **options
         )
 
     def applied(self, request: HttpRequest, staged, result) -> HttpResponse:
@@ -90,8 +104,10 @@ class ImportFlow:
             return require_http_methods(["GET", "POST"])(area_required(allowed))
 
         return [
-            path("import/", guarded(self.upload), name="import"),
-            path("import/<int:pk>/", guarded(self.preview), name="import_preview"),
+            path(self.url_path, guarded(self.upload), name=self.url_name),
+            path(
+                f"{self.url_path}<int:pk>/", guarded(self.preview), name=f"{self.url_name}_preview"
+            ),
         ]
 
     def upload(self, request: HttpRequest) -> HttpResponse:
@@ -128,34 +144,42 @@ class ImportFlow:
             raise Http404(
                 "That upload is not yours: only the person who uploaded a file can apply it."
             )
-        if request.method == "POST":
-            apply_form = ApplyImportForm(request.POST)
-            if apply_form.is_valid():
-                try:
-                    result = self.apply(
-                        staged=staged,
-                        user=request.user,
-                        expected_fingerprint=apply_form.cleaned_data["fingerprint"],
-                    )
-                except PreviewOutdated as outdated:
-                    messages.warning(request, str(outdated))
-                    return redirect(self._preview_url(request), pk=staged.pk)
-                except FileRefused as refused:
-                    return self._refused(request, refused)
-                return self.applied(request, staged, result)
         try:
             plan = self.check(
                 data=bytes(staged.content), file_name=staged.file_name, area=request.area
             )
         except FileRefused as refused:  # the data changed since the upload was checked
             return self._refused(request, refused)
+        apply_form = self.apply_form_class(
+            request.POST if request.method == "POST" else None,
+            initial={"fingerprint": plan.fingerprint},
+            plan=plan,
+        )
+        if apply_form.is_bound and apply_form.is_valid():
+            try:
+                result = self.apply(
+                    staged=staged,
+                    user=request.user,
+                    expected_fingerprint=apply_form.cleaned_data["fingerprint"],
+                    **apply_form.options(),
+                )
+            except PreviewOutdated as outdated:
+                messages.warning(request, str(outdated))
+                return redirect(self._preview_url(request), pk=staged.pk)
+            except FileRefused as refused:
+                return self._refused(request, refused)
+            except ValidationError as refused:  # what the import's own rules refuse
+                messages.error(request, " ".join(refused.messages))
+                return redirect(self._preview_url(request), pk=staged.pk)
+            return self.applied(request, staged, result)
         context = {
             "staged": staged,
             "plan": plan,
-            "apply_form": ApplyImportForm(initial={"fingerprint": plan.fingerprint}),
+            "apply_form": apply_form,
             **self.preview_context(request, plan),
         }
-        return render(request, self.preview_template, context)
+        status = 400 if apply_form.is_bound else 200  # the answers are shown with their errors
+        return render(request, self.preview_template, context, status=status)
 
     def _refused(self, request, refused: FileRefused, form=None) -> HttpResponse:
         return render(
@@ -165,6 +189,5 @@ class ImportFlow:
             status=400,
         )
 
-    @staticmethod
-    def _preview_url(request) -> str:
-        return f"{request.resolver_match.namespace}:import_preview"
+    def _preview_url(self, request) -> str:
+        return f"{request.resolver_match.namespace}:{self.url_name}_preview"

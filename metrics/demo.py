@@ -1,25 +1,55 @@
-"""Southampton's demo metric figures, loaded through the same import as an analyst's file."""
+"""Southampton's demo metric figures and populations, loaded through the same imports as an
+analyst's files, and the 2018/19 DTOC plan revised as national guidance revised it."""
 
 from __future__ import annotations
 
+import csv
+import io
+from datetime import date
+
 from bettercare.demo import FIXTURES
 
-from .models import MetricImport
-from .services import metric_catalogue_ensure, metric_file_import
+from .models import MetricImport, PlanRevision
+from .services import metric_catalogue_ensure, metric_file_import, population_file_import
 
 DEMO_FILE = FIXTURES / "metrics.csv"
+REVISION_FILE = FIXTURES / "metrics-dtoc-revision-2018-07.csv"
+POPULATIONS_FILE = FIXTURES / "populations.csv"
 DESCRIPTION = (
     "Illustrative demo data: plans from the Southampton Better Care Plan 2017-19 targets; "
     "actual figures invented (see fixtures/southampton/generate_metrics.py)."
 )
+# As fixtures/southampton/generate_metrics.py writes them.
+REVISION_REASON = (
+    "Reset by national guidance (BCF operating guidance 2018/19, 19 July 2018) from the "
+    "Quarter 3 2017/18 position: average daily delays down from 38.8 to 26.6 by September 2018 "
+    "and held to year end."
+)
+REVISION_TAKES_EFFECT = date(2018, 7, 19)
 
 
 def load(*, area, log) -> None:
     # The migration loads the catalogue; a database flushed since (a test's) has lost it.
     metric_catalogue_ensure()
-    # The file names its area in every row; the demo's is the area being loaded.
+    populations = population_file_import(
+        content=POPULATIONS_FILE.read_bytes(),
+        file_name=POPULATIONS_FILE.name,
+        only_area=area,
+        illustrative=True,
+    )
+    counts = populations.counts
+    log(
+        f"Populations (illustrative): {counts['new']} new, {counts['replaced']} replaced, "
+        f"{counts['unchanged']} unchanged"
+    )
+    revised = PlanRevision.objects.filter(
+        area=area, metric__code="dtoc_avg_daily_delays", effective=REVISION_TAKES_EFFECT
+    ).exists()
+    # Loaded again once the revision is recorded, the plans it replaced are not loaded back
+    # over it: the figures as revised are, so nothing changes and loading stays idempotent.
+    content = _with_revision(DEMO_FILE.read_bytes()) if revised else DEMO_FILE.read_bytes()
     result = metric_file_import(
-        content=DEMO_FILE.read_bytes(),
+        content=content,
         file_name=DEMO_FILE.name,
         via=MetricImport.Via.DEMO,
         only_area=area,
@@ -27,3 +57,34 @@ def load(*, area, log) -> None:
         description=DESCRIPTION,
     )
     log(f"Metric figures (illustrative): {result.summary()}")
+    result = metric_file_import(
+        content=REVISION_FILE.read_bytes(),
+        file_name=REVISION_FILE.name,
+        via=MetricImport.Via.DEMO,
+        only_area=area,
+        illustrative=True,
+        description="The 2018/19 DTOC trajectory as revised by the 2018/19 BCF operating "
+        "guidance (19 July 2018).",
+        revision_reason=REVISION_REASON,
+        revision_effective=REVISION_TAKES_EFFECT,
+    )
+    log(f"Revised DTOC trajectory: {result.summary()}")
+
+
+def _with_revision(content: bytes) -> bytes:
+    """The demo figures with the revised plans in place of those they replaced."""
+
+    def rows(data: bytes) -> list[dict]:
+        return list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+
+    def key(row: dict) -> tuple:
+        return (row["metric"], row["period"], row["series"], row["breakdown"])
+
+    revised = {key(row): row for row in rows(REVISION_FILE.read_bytes())}
+    figures = rows(content)
+    merged = [revised.pop(key(row), row) for row in figures] + list(revised.values())
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(figures[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(merged)
+    return out.getvalue().encode()

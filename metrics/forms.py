@@ -6,6 +6,7 @@ from django import forms
 
 from bettercare.fields import PeriodFormField
 from bettercare.periods import parse_month
+from bettercare.uploads import ApplyImportForm
 
 from .imports import COLUMNS
 from .models import MetricSettings
@@ -29,6 +30,14 @@ class MetricFileForm(forms.Form):
         if upload.size > MAX_FILE_BYTES:
             raise forms.ValidationError("The file is larger than 10 MB: split it into parts.")
         return upload
+
+
+class PopulationFileForm(MetricFileForm):
+    file = forms.FileField(
+        label="Populations file (CSV or XLSX)",
+        help_text="The first row names the columns area,financial_year,age_group,population,"
+        "source. Give each year all three age groups: all, 18+ and 65+.",
+    )
 
 
 class SpcRecalculationForm(forms.Form):
@@ -94,3 +103,48 @@ class MetricSettingsForm(forms.Form):
                 "commentary_leaves_out": settings.commentary_leaves_out,
             }
         return cls(initial=initial, **kwargs)
+
+
+class MetricApplyForm(ApplyImportForm):
+    """The apply step of a metrics upload. A file that changes plans already held asks why,
+    and from when, before it is applied: both are recorded with the plan revision."""
+
+    revision_reason = forms.CharField(
+        label="Why the plans change",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=1000,
+        help_text="As the board will be told it, e.g. “Reset by national guidance from the "
+        "Quarter 3 2017/18 position”. Shown on the metric's page and in the board pack.",
+    )
+    revision_effective = forms.DateField(
+        label="The revised plans take effect from",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Months ending on or after this date are rated against the revised plans; "
+        "earlier months keep the plans in force then. Today if left empty.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.revises:
+            for name in ("revision_reason", "revision_effective"):
+                self.fields[name].widget = forms.HiddenInput()
+
+    @property
+    def revises(self) -> bool:
+        return bool(self.plan is not None and getattr(self.plan, "revisions", None))
+
+    def clean_revision_reason(self):
+        reason = " ".join(self.cleaned_data["revision_reason"].split())
+        if self.revises and not reason:
+            raise forms.ValidationError(
+                "Give the reason the plans change: a plan revision without one is not applied."
+            )
+        return reason
+
+    def options(self) -> dict:
+        return {
+            "revision_reason": self.cleaned_data["revision_reason"],
+            "revision_effective": self.cleaned_data["revision_effective"],
+        }

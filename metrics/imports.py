@@ -8,22 +8,38 @@ already held (old -> new) or unchanged. The upload page shows the plan as its pr
 
 Columns, in any order: area,metric,period,series,value,breakdown,status,note. The last three
 may be left empty (no breakdown, final, no caveat).
+
+A rate worked out from another metric (`Metric.rate_of`) is never loaded: its rows are bad rows.
+Plan rows that change plans already held for a metric's financial year make a plan revision
+(`MetricImportPlan.revisions`): applying the file then needs the revision's reason, and the date
+it takes effect (today unless given), and records what it replaced.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from bettercare.imports import CheckedRow, ImportPlan, Lookups, Problems, Row, TabularImport
+from django.core.exceptions import ValidationError
+
+from bettercare.imports import (
+    Change,
+    CheckedRow,
+    ImportPlan,
+    Lookups,
+    Problems,
+    Row,
+    TabularImport,
+)
 from bettercare.models import Area
 from bettercare.periods import FinancialYear, Month, PeriodError, Quarter, parse_period
 
 from . import permissions, rag
-from .models import Metric, MetricImport, MetricValue
+from .models import Metric, MetricImport, MetricValue, PlanRevision
 from .units import bounds_problem
-from .writes import figures_write
+from .writes import figures_write, revisions_write
 
 COLUMNS = ("area", "metric", "period", "series", "value", "breakdown", "status", "note")
 BREAKDOWN_KINDS = {
@@ -92,6 +108,59 @@ class PlannedValue(CheckedRow):
         return self.held[2] if self.held else ""
 
 
+@dataclass
+class Revision:
+    """The plans a file changes for one metric's financial year in one area: those it replaces
+    (a different figure) and those it adds."""
+
+    area: Area
+    metric: Metric
+    financial_year: FinancialYear
+    rows: list[PlannedValue] = field(default_factory=list)
+
+    @property
+    def replaced(self) -> list[PlannedValue]:
+        return [row for row in self.rows if row.change == Change.REPLACED]
+
+    @property
+    def added(self) -> list[PlannedValue]:
+        return [row for row in self.rows if row.change == Change.NEW]
+
+    @property
+    def words(self) -> str:
+        """'Delayed Transfers of Care: average daily delays, 2018/19: 9 plans changed, 27
+        added'."""
+        parts = [f"{len(self.replaced)} plan{'s' if len(self.replaced) != 1 else ''} changed"]
+        if self.added:
+            parts.append(f"{len(self.added)} added")
+        return f"{self.metric.name}, {self.financial_year.label}: {', '.join(parts)}"
+
+
+class MetricImportPlan(ImportPlan):
+    @property
+    def revisions(self) -> list[Revision]:
+        """The plan revisions applying the file would make: for each area, metric and financial
+        year where a plan held is given a different figure, every plan of that year the file
+        changes or adds."""
+        groups: dict[tuple, Revision] = {}
+        for row in self.rows:
+            if row.series != MetricValue.Series.PLAN or row.change == Change.UNCHANGED:
+                continue
+            key = (row.area_id, row.metric_id, row.end_month.financial_year)
+            if key not in groups:
+                groups[key] = Revision(row.area, row.metric, key[2])
+            groups[key].rows.append(row)
+        return [
+            revision
+            for revision in groups.values()
+            if any(row.value != row.old_value for row in revision.replaced)
+        ]
+
+
+class RevisionRefused(ValidationError):
+    """A file that revises plans cannot be applied this way (no reason, an earlier date)."""
+
+
 _SERIES = frozenset(MetricValue.Series.values)
 _NOT_AVAILABLE = MetricValue.Status.NOT_AVAILABLE.value
 
@@ -103,6 +172,7 @@ class MetricLookups(Lookups):
     def __init__(self, rows, *, only_area, area_column):
         super().__init__(rows, only_area=only_area, area_column=area_column)
         self.metrics = {metric.code: metric for metric in Metric.objects.all()}
+        self.metrics_by_id = {metric.pk: metric for metric in self.metrics.values()}
         self.periods: dict[tuple[str, str], tuple[str, Month, str] | str] = {}
 
     def period(self, row: Row, problems: Problems, metric: Metric | None):
@@ -126,6 +196,7 @@ class MetricFile(TabularImport):
     kind = "metrics"
     columns = COLUMNS
     what = "figures"
+    plan_class = MetricImportPlan
 
     def lookups(self, rows, *, only_area):
         return MetricLookups(rows, only_area=only_area, area_column=self.area_column)
@@ -139,6 +210,16 @@ class MetricFile(TabularImport):
             problems.add(
                 row, f"unknown metric “{row['metric']}” (use a code from the catalogue)", "metric"
             )
+        elif metric.is_worked_out:
+            base = lookups.metrics_by_id[metric.rate_of_id]
+            problems.add(
+                row,
+                f"{metric.code} is worked out from {base.code} and the population "
+                f"{metric.get_age_group_display().lower()}, never loaded: load {base.code} (and "
+                "the populations) instead",
+                "metric",
+            )
+            metric = None
 
         period = lookups.period(row, problems, metric)
 
@@ -212,8 +293,24 @@ class MetricFile(TabularImport):
         ):
             yield (area_id, metric_id, period, series, breakdown), pk, tuple(values)
 
-    def write(self, plan, *, user, reason, via, illustrative=False, description=""):
-        return figures_write(
+    def write(
+        self,
+        plan,
+        *,
+        user,
+        reason,
+        via,
+        illustrative=False,
+        description="",
+        revision_reason: str = "",
+        revision_effective: date | None = None,
+    ):
+        revisions = plan.revisions
+        if revisions:
+            revision_reason = revision_check(
+                revisions, reason=revision_reason, effective=revision_effective
+            )
+        result = figures_write(
             plan,
             via=via,
             user=user,
@@ -221,6 +318,16 @@ class MetricFile(TabularImport):
             illustrative=illustrative,
             description=description,
         )
+        if revisions:
+            records = revisions_write(
+                revisions,
+                reason=revision_reason,
+                effective=revision_effective or date.today(),
+                user=user,
+                file_name=plan.file_name,
+            )
+            result = replace(result, revisions=tuple(records))
+        return result
 
     def may_import(self, user, area) -> bool:
         return permissions.may_import_metrics(user, area)
@@ -230,6 +337,39 @@ class MetricFile(TabularImport):
 
 
 METRIC_FILE = MetricFile()
+
+
+def revision_check(revisions: list[Revision], *, reason: str, effective: date | None) -> str:
+    """The revision's reason, cleaned; refused (RevisionRefused) without one, or when it would
+    take effect before a revision already recorded for the same metric and year."""
+    reason = " ".join(reason.split())
+    if not reason:
+        listed = "; ".join(revision.words for revision in revisions)
+        raise RevisionRefused(
+            f"This file revises plans already held ({listed}). Give the reason for the "
+            "revision (on the command line, --reason), as the board will be told it."
+        )
+    if len(reason) > MAX_NOTE:
+        raise RevisionRefused(f"The reason is longer than {MAX_NOTE} characters.")
+    when = effective or date.today()
+    for revision in revisions:
+        later = (
+            PlanRevision.objects.filter(
+                area=revision.area,
+                metric=revision.metric,
+                financial_year=revision.financial_year,
+                effective__gt=when,
+            )
+            .order_by("-effective")
+            .first()
+        )
+        if later is not None:
+            raise RevisionRefused(
+                f"{revision.metric.name}, {revision.financial_year.label}: a revision taking "
+                f"effect on {later.effective.day} {later.effective:%B %Y} is already recorded; "
+                "a new revision cannot take effect before it."
+            )
+    return reason
 
 
 def metric_file_check(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +17,7 @@ from . import permissions
 from .catalogue import CATALOGUE, catalogue_fields
 from .imports import METRIC_FILE
 from .models import Metric, MetricSettings, SpcRecalculation
+from .populations import POPULATION_FILE
 from .spc import Options
 from .writes import ImportResult
 
@@ -29,14 +32,20 @@ def metric_file_import(
     illustrative: bool = False,
     description: str = "",
     expected_fingerprint: str | None = None,
+    revision_reason: str = "",
+    revision_effective: date | None = None,
 ) -> ImportResult:
     """Check the whole file and, only if every row is good, apply it in one transaction (the
     metrics file as `metrics.imports.MetricFile` declares it, through `bettercare.imports`).
 
+    A file that changes plans already held records a plan revision for each metric and year it
+    changes, taking effect on `revision_effective` (today if not given) for `revision_reason`.
+
     Raises `FileRefused` (listing every bad row) and writes nothing when any row is bad;
-    `PreviewOutdated` when `expected_fingerprint` (from the preview) no longer matches what the
-    file would change; PermissionDenied when the person may not import into an area the file
-    names (the command line, given no user, may import into any)."""
+    `RevisionRefused` when it revises plans without a reason (or before a revision already
+    recorded); `PreviewOutdated` when `expected_fingerprint` (from the preview) no longer
+    matches what the file would change; PermissionDenied when the person may not import into an
+    area the file names (the command line, given no user, may import into any)."""
     return METRIC_FILE.apply(
         content=content,
         file_name=file_name,
@@ -46,6 +55,30 @@ def metric_file_import(
         via=via,
         illustrative=illustrative,
         description=description,
+        revision_reason=revision_reason,
+        revision_effective=revision_effective,
+    )
+
+
+def population_file_import(
+    *,
+    content: bytes,
+    file_name: str,
+    user=None,
+    only_area: Area | None = None,
+    illustrative: bool = False,
+    expected_fingerprint: str | None = None,
+):
+    """Check a populations file whole and, only if every row is good and every year has each
+    age group, write it in one transaction (see `metrics.populations`). Returns the plan
+    applied (its counts say what changed); refuses as `metric_file_import` does."""
+    return POPULATION_FILE.apply(
+        content=content,
+        file_name=file_name,
+        user=user,
+        only_area=only_area,
+        expected_fingerprint=expected_fingerprint,
+        illustrative=illustrative,
     )
 
 

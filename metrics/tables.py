@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from bettercare.imports import Change
 
 from .filters import breakdown_label
-from .models import MetricValue
+from .models import AgeGroup, MetricValue
 from .units import format_value
 
 
@@ -183,3 +183,35 @@ def _figure_words(metric, value, status, note) -> str:
     if note:
         words += f": {note}"
     return words
+
+
+class PopulationChangeTable(tables.Table):
+    """What applying a populations upload would change; rows are `populations.PopulationRow`."""
+
+    line = NumericColumn("Line")
+    change = tables.Column("Change", orderable=False)
+    financial_year = tables.Column("Year", orderable=False)
+    age_group = tables.Column("Age group", orderable=False)
+    old = NumericColumn("Held now", accessor="old_people", empty_values=())
+    people = NumericColumn("In the file", empty_values=())
+    source = tables.Column("Source", orderable=False)
+
+    class Meta:
+        attrs = {"class": "nhsuk-table", "data-testid": "import-changes"}
+        default = "\u2013"
+        empty_text = "Nothing in this file changes the populations held."
+
+    def render_change(self, value, record):
+        return {Change.NEW: "New", Change.REPLACED: "Replaced"}.get(value, "Unchanged")
+
+    def render_financial_year(self, value, record):
+        return value.label
+
+    def render_age_group(self, value, record):
+        return AgeGroup(value).label
+
+    def render_old(self, value, record):
+        return "\u2013" if value is None or record.change == Change.NEW else f"{value:,}"
+
+    def render_people(self, value, record):
+        return f"{value:,}"

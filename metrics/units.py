@@ -43,13 +43,17 @@ def unit_label(unit: Unit | str, population: str = "") -> str:
 def format_value(
     value: Decimal | None, unit: Unit | str, *, missing: str = "\u2013", places: int | None = None
 ) -> str:
-    """'28,534', '4.2%', '16.8', with the unit's decimal places unless `places` says otherwise.
+    """'28,534', '4.2%', '16.8', '2,821', with the unit's decimal places (a rate of 1,000 or
+    more whole) unless `places` says otherwise.
     A count with a fraction (a plan spread over months, say) keeps one decimal place rather
     than being passed off as a whole number."""
     if value is None:
         return missing
     unit = Unit(unit)
-    places = PLACES[unit] if places is None else places
+    if places is None:
+        places = PLACES[unit]
+        if unit == Unit.RATE and abs(value) >= 1000:
+            places = 0  # 2,821 per 100,000, as the plans write it; 809.8 keeps its place
     if places == 0 and value != value.to_integral_value():
         places = 1
     text = f"{round_half_up(value, places):,.{places}f}"

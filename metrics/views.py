@@ -20,9 +20,16 @@ from bettercare.views import AreaRequiredMixin, area_required
 
 from . import charts, permissions
 from .filters import DashboardFilter, breakdown_label
-from .forms import MetricFileForm, MetricSettingsForm, SpcRecalculationForm
+from .forms import (
+    MetricApplyForm,
+    MetricFileForm,
+    MetricSettingsForm,
+    PopulationFileForm,
+    SpcRecalculationForm,
+)
 from .imports import METRIC_FILE
 from .models import Metric, MetricSettings, SpcRecalculation
+from .populations import POPULATION_FILE
 from .selectors import (
     breakdown_kinds_for,
     breakdowns_held,
@@ -37,7 +44,7 @@ from .selectors import (
     populations_for_rate,
 )
 from .services import metric_settings_save, spc_recalculation_add, spc_recalculation_remove
-from .tables import DashboardTable, ImportChangeTable, MetricValueTable
+from .tables import DashboardTable, ImportChangeTable, MetricValueTable, PopulationChangeTable
 
 
 class DashboardView(
@@ -117,6 +124,9 @@ class DashboardView(
                 Metric.Group(group).label for group in self.filterset.chosen_groups or []
             ),
             can_import=permissions.may_import_metrics(self.request.user, self.request.area),
+            can_import_populations=permissions.may_import_populations(
+                self.request.user, self.request.area
+            ),
             illustrative=figures_are_illustrative(area=self.request.area),
             notes=[(row.rag.name, note) for row in self.get_table_data() for note in row.rag.notes],
             export_query=self.request.GET.urlencode(),
@@ -272,6 +282,7 @@ class MetricsImport(ImportFlow):
 
     importer = METRIC_FILE
     form_class = MetricFileForm
+    apply_form_class = MetricApplyForm
     upload_template = "metrics/import_upload.html"
     preview_template = "metrics/import_preview.html"
 
@@ -281,5 +292,30 @@ class MetricsImport(ImportFlow):
 
     def preview_context(self, request, plan):
         table = ImportChangeTable(plan.changes)
+        RequestConfig(request, paginate={"per_page": 50}).configure(table)
+        return {"counts": plan.counts, "table": table, "revisions": plan.revisions}
+
+
+class PopulationsImport(ImportFlow):
+    """Upload the area's populations by year and age group, preview, apply (as the figures)."""
+
+    importer = POPULATION_FILE
+    form_class = PopulationFileForm
+    upload_template = "metrics/populations_upload.html"
+    preview_template = "metrics/populations_preview.html"
+    url_name = "populations_import"
+    url_path = "populations/import/"
+
+    def applied(self, request, staged, plan):
+        counts = plan.counts
+        messages.success(
+            request,
+            f"Imported {staged.file_name}: {counts['new']} new, {counts['replaced']} replaced, "
+            f"{counts['unchanged']} unchanged populations.",
+        )
+        return redirect("metrics:index")
+
+    def preview_context(self, request, plan):
+        table = PopulationChangeTable(plan.changes)
         RequestConfig(request, paginate={"per_page": 50}).configure(table)
         return {"counts": plan.counts, "table": table}

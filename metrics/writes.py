@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from bettercare.imports import Change, ImportPlan
 
-from .models import MetricImport, MetricValue
+from .models import MetricImport, MetricValue, PlanRevision, SupersededPlan
 
 
 @dataclass(frozen=True)
@@ -26,11 +26,16 @@ class ImportResult:
     replaced: int
     unchanged: int
     record: MetricImport | None  # None when the file changed nothing (nothing is recorded)
+    revisions: tuple[PlanRevision, ...] = ()  # the plan revisions it recorded
 
     def summary(self) -> str:
+        revised = ""
+        if self.revisions:
+            count = len(self.revisions)
+            revised = f"; {count} plan revision{'s' if count != 1 else ''} recorded"
         return (
             f"{self.file_name}: {self.new} new, {self.replaced} replaced, "
-            f"{self.unchanged} unchanged."
+            f"{self.unchanged} unchanged{revised}."
         )
 
 
@@ -193,3 +198,31 @@ def _update(cursor, table: str, rows: list[tuple]) -> None:
 
 def _columns(model, names: list[str]) -> list[str]:
     return [model._meta.get_field(name).column for name in names]
+
+
+def revisions_write(revisions, *, reason: str, effective, user, file_name: str) -> list:
+    """Record each plan revision a file makes, with the plans it replaced (None where it added
+    one), so a month before it takes effect is still rated against the plans in force then."""
+    records = []
+    for revision in revisions:
+        record = PlanRevision.objects.create(
+            area=revision.area,
+            metric=revision.metric,
+            financial_year=revision.financial_year,
+            effective=effective,
+            reason=reason,
+            file_name=file_name[:255],
+            created_by=user,
+        )
+        SupersededPlan.objects.bulk_create(
+            SupersededPlan(
+                revision=record,
+                period=row.period,
+                end_month=row.end_month,
+                breakdown=row.breakdown,
+                value=row.old_value if row.change == Change.REPLACED else None,
+            )
+            for row in revision.rows
+        )
+        records.append(record)
+    return records

@@ -14,6 +14,9 @@ from metrics.units import bounds_problem, format_value, unit_label
         (D("4.25"), "percent", "4.3%"),
         (D("90"), "percent", "90.0%"),
         (D("16.781"), "rate", "16.8"),
+        (D("809.79"), "rate", "809.8"),
+        (D("2821"), "rate", "2,821"),  # a rate of 1,000 or more is shown whole
+        (D("28.6129"), "per_day", "28.6"),
         (D("1140"), "days", "1,140"),
         (None, "count", "\u2013"),
     ],

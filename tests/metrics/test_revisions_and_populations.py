@@ -1,0 +1,347 @@
+"""Plan revisions and populations, loaded as every other file is: from the command line and
+the upload pages, checked whole, refused with every bad row named, nothing half written."""
+
+import io
+import re
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from bettercare.models import StagedImport
+from bettercare.periods import FinancialYear, Month
+from bettercare.roles import Role
+from metrics.models import Metric, MetricValue, PlanRevision, Population
+from metrics.selectors import rag_summary
+
+from .factories import figures_csv, monthly
+
+pytestmark = pytest.mark.django_db
+SOTON = "E06000045"
+AUGUST, JUNE = Month(2018, 8), Month(2018, 6)
+POPULATION_HEADER = ["area", "financial_year", "age_group", "population", "source"]
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+def write(tmp_path, name: str, content: bytes):
+    path = tmp_path / name
+    path.write_bytes(content)
+    return str(path)
+
+
+def populations_csv(rows) -> bytes:
+    return figures_csv(rows, header=POPULATION_HEADER)
+
+
+@pytest.fixture
+def planned(area, load):
+    """Average daily delays planned at 23.4 a day for April to September 2018, actuals to
+    August."""
+    rows = monthly(SOTON, "dtoc_avg_daily_delays", Month(2018, 4), ["23.4"] * 6, series="plan")
+    rows += monthly(SOTON, "dtoc_avg_daily_delays", Month(2018, 4), [33, 31, 30, 29.5, 28.6])
+    load(figures_csv(rows))
+    return area
+
+
+REVISED = figures_csv(
+    [
+        (SOTON, "dtoc_avg_daily_delays", "2018-07", "plan", "29.3"),
+        (SOTON, "dtoc_avg_daily_delays", "2018-08", "plan", "28.0"),
+        (SOTON, "dtoc_avg_daily_delays", "2018-09", "plan", "26.6"),
+        (SOTON, "dtoc_avg_daily_delays", "2018-09", "plan", "11.3", "attribution:NHS"),
+        (SOTON, "nel_admissions", "2018-08", "actual", "2400"),  # not a plan: no revision
+    ]
+)
+REASON = "Reset by national guidance from the Quarter 3 2017/18 position"
+
+
+def test_a_revision_from_the_command_line_is_recorded_with_its_reason(planned, tmp_path):
+    out = io.StringIO()
+    call_command(
+        "import_metrics",
+        write(tmp_path, "revised.csv", REVISED),
+        "--reason",
+        REASON,
+        "--effective",
+        "2018-07-19",
+        stdout=out,
+    )
+    printed = out.getvalue()
+    assert "revised.csv: 2 new, 3 replaced, 0 unchanged; 1 plan revision recorded." in printed
+    assert "Target revised from 19 July 2018: Reset by national guidance" in printed
+    (revision,) = PlanRevision.objects.all()
+    assert (revision.metric.code, revision.financial_year) == (
+        "dtoc_avg_daily_delays",
+        FinancialYear(2018),
+    )
+    assert revision.effective == date(2018, 7, 19) and revision.reason == REASON
+    assert revision.created_by is None and revision.file_name == "revised.csv"
+    replaced = {(p.period, p.breakdown): p.value for p in revision.superseded.all()}
+    assert replaced == {
+        ("2018-07", ""): D("23.4"),
+        ("2018-08", ""): D("23.4"),
+        ("2018-09", ""): D("23.4"),
+        ("2018-09", "attribution:NHS"): None,  # there was no plan before
+    }
+
+    def rated(month):
+        return next(
+            row
+            for row in rag_summary(area=planned, month=month).rows
+            if row.code == "dtoc_avg_daily_delays"
+        )
+
+    assert rated(AUGUST).vs_plan.phrase == "Slightly Off Track (28.6 vs. 28.0 target)"
+    assert rated(JUNE).vs_plan.phrase == "Off Track (30.0 vs. 23.4 target)"
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_a_revision_without_a_reason_is_refused_and_nothing_is_written(planned, tmp_path, reason):
+    before = sorted(MetricValue.objects.values_list("period", "series", "breakdown", "value"))
+    with pytest.raises(CommandError) as refused:
+        call_command("import_metrics", write(tmp_path, "revised.csv", REVISED), "--reason", reason)
+    message = str(refused.value)
+    assert message.startswith("revised.csv was not imported: This file revises plans")
+    assert "Delayed Transfers of Care: average daily delays, 2018/19: 3 plans changed" in message
+    assert "--reason" in message
+    assert sorted(MetricValue.objects.values_list("period", "series", "breakdown", "value")) == (
+        before
+    )
+    assert not PlanRevision.objects.exists()
+
+
+def test_plans_added_or_unchanged_are_not_revisions(planned, tmp_path, load):
+    extended = figures_csv(
+        [
+            (SOTON, "dtoc_avg_daily_delays", "2018-08", "plan", "23.4"),  # unchanged
+            (SOTON, "dtoc_avg_daily_delays", "2018-10", "plan", "23.4"),  # added
+            (SOTON, "dtoc_avg_daily_delays", "2018-08", "plan", "4", "attribution:NHS"),  # added
+        ]
+    )
+    call_command("import_metrics", write(tmp_path, "more.csv", extended), stdout=io.StringIO())
+    assert not PlanRevision.objects.exists()
+    # a caveat added to a plan does not change the plan
+    noted = figures_csv(
+        [(SOTON, "dtoc_avg_daily_delays", "2018-08", "plan", "23.4", "", "", "Agreed in May")]
+    )
+    call_command("import_metrics", write(tmp_path, "noted.csv", noted), stdout=io.StringIO())
+    assert not PlanRevision.objects.exists()
+
+
+def test_a_revision_cannot_take_effect_before_one_recorded(planned, tmp_path):
+    path = write(tmp_path, "revised.csv", REVISED)
+    call_command("import_metrics", path, "--reason", REASON, "--effective", "2018-07-19")
+    again = figures_csv([(SOTON, "dtoc_avg_daily_delays", "2018-08", "plan", "27")])
+    with pytest.raises(CommandError, match="a revision taking effect on 19 July 2018 is already"):
+        call_command(
+            "import_metrics",
+            write(tmp_path, "again.csv", again),
+            "--reason",
+            "Second thoughts",
+            "--effective",
+            "2018-07-01",
+        )
+    with pytest.raises(CommandError, match="--effective must be a date like 2018-07-19"):
+        call_command("import_metrics", path, "--reason", "x", "--effective", "19/07/2018")
+    assert PlanRevision.objects.count() == 1
+
+
+def test_a_rate_worked_out_from_a_count_is_never_loaded(area, refusal):
+    refused = refusal(
+        figures_csv(
+            [
+                (SOTON, "dtoc_delays_per_100k_18", "2018-08", "actual", "14.2"),
+                (SOTON, "res_admissions_65_rate", "2018-08", "plan", "60"),
+            ]
+        )
+    )
+    report = refused.report()
+    assert (
+        "Line 2: dtoc_delays_per_100k_18 is worked out from dtoc_avg_daily_delays and the "
+        "population aged 18+, never loaded: load dtoc_avg_daily_delays (and the populations) "
+        "instead" in report
+    )
+    assert "Line 3: res_admissions_65_rate is worked out from res_admissions_65" in report
+
+
+def test_the_upload_page_asks_why_the_plans_change_and_keeps_what_was_typed(
+    login, analyst, planned
+):
+    client = login(analyst)
+    upload = io.BytesIO(REVISED)
+    upload.name = "revised.csv"
+    response = client.post(reverse("metrics:import"), {"file": upload})
+    url = response["Location"]
+    page = client.get(url).content.decode()
+    revisions = text_of(page.split('data-testid="plan-revisions"')[1].split("</div>")[0])
+    assert "This file revises plans already held" in revisions
+    assert "Delayed Transfers of Care: average daily delays, 2018/19: 3 plans changed, 1 added" in (
+        revisions
+    )
+    assert 'name="revision_reason"' in page and 'type="date"' in page
+    fingerprint = re.search(r'name="fingerprint" value="([0-9a-f]+)"', page).group(1)
+
+    # no reason: refused with a message, the date kept, nothing applied
+    refused = client.post(
+        url, {"fingerprint": fingerprint, "revision_reason": "", "revision_effective": "2018-07-19"}
+    )
+    assert refused.status_code == 400
+    shown = refused.content.decode()
+    assert "Give the reason the plans change" in shown
+    assert 'value="2018-07-19"' in shown
+    assert not PlanRevision.objects.exists() and StagedImport.objects.get().applied is None
+
+    applied = client.post(
+        url,
+        {"fingerprint": fingerprint, "revision_reason": REASON, "revision_effective": "2018-07-19"},
+        follow=True,
+    )
+    assert "1 plan revision recorded" in applied.content.decode()
+    revision = PlanRevision.objects.get()
+    assert revision.created_by == analyst and revision.effective == date(2018, 7, 19)
+    # the metric page lists it
+    metric = client.get(reverse("metrics:metric", args=["dtoc_avg_daily_delays"]))
+    assert REASON in metric.content.decode()
+
+
+def test_an_upload_that_revises_nothing_asks_nothing(login, analyst, planned):
+    client = login(analyst)
+    upload = io.BytesIO(figures_csv([(SOTON, "nel_admissions", "2018-08", "actual", "1")]))
+    upload.name = "a.csv"
+    url = client.post(reverse("metrics:import"), {"file": upload})["Location"]
+    page = client.get(url).content.decode()
+    assert 'data-testid="plan-revisions"' not in page
+    assert 'type="hidden" name="revision_reason"' in page
+    fingerprint = re.search(r'name="fingerprint" value="([0-9a-f]+)"', page).group(1)
+    assert client.post(url, {"fingerprint": fingerprint}).status_code == 302
+
+
+# --- Populations ---------------------------------------------------------------------------
+
+GOOD = populations_csv(
+    [
+        (SOTON, "2018-19", "all", "252,800", "ONS mid-2018 estimates"),
+        (SOTON, "2018/19", "18+", "200800", "ONS mid-2018 estimates"),
+        (SOTON, "2018-19", "Aged 65+", "34134", "ONS mid-2018 estimates"),
+    ]
+)
+
+
+def test_populations_from_the_command_line_and_the_rates_they_give(area, tmp_path, load):
+    out = io.StringIO()
+    call_command("import_populations", write(tmp_path, "people.csv", GOOD), stdout=out)
+    assert "Imported people.csv: 3 new, 0 replaced, 0 unchanged." in out.getvalue()
+    held = {p.age_group: p for p in Population.objects.all()}
+    assert held["all"].people == 252_800 and held["65+"].source == "ONS mid-2018 estimates"
+    assert not held["18+"].illustrative
+    load(figures_csv([(SOTON, "res_admissions_65", "2018-04", "actual", "20")]))
+    (row,) = [
+        r for r in rag_summary(area=area, month=Month(2018, 4)).rows if r.code.endswith("rate")
+    ]
+    assert row.actual == D(20) * 100_000 / 34_134
+    # loaded again with one figure changed: replaced, and the old one kept in its history
+    changed = GOOD.replace(b"34134", b"34200")
+    call_command("import_populations", write(tmp_path, "people.csv", changed), stdout=out)
+    assert "0 new, 1 replaced, 2 unchanged" in out.getvalue()
+    older = Population.objects.get(age_group="65+")
+    assert older.people == 34_200
+    assert [record.people for record in older.history.order_by("history_date")] == [34_134, 34_200]
+
+
+def test_a_bad_populations_file_is_refused_whole_with_every_row_named(area, tmp_path):
+    bad = populations_csv(
+        [
+            (SOTON, "2018-19", "all", "252800", "ONS"),
+            (SOTON, "2018-19", "", "200800", "ONS"),  # no age group
+            (SOTON, "2018-19", "65+", "-34134", "ONS"),  # negative
+            (SOTON, "2018-19", "over 75", "20000", "ONS"),
+            (SOTON, "2018-13", "18+", "200800", "ONS"),
+            (SOTON, "2017-18", "18+", "2.5", ""),
+            ("E06000999", "2018-19", "18+", "1", "ONS"),
+            (SOTON, "2018-19", "all", "252801", "ONS"),  # repeats line 2
+        ]
+    )
+    with pytest.raises(CommandError) as refused:
+        call_command("import_populations", write(tmp_path, "bad.csv", bad))
+    report = str(refused.value)
+    assert report.startswith("bad.csv was not imported: 7 rows have problems.")
+    for expected in (
+        "Line 3: the age group is empty: give all, 18+ or 65+",
+        "Line 4: the population -34134 is not a positive number of people",
+        "Line 5: the age group must be all, 18+ or 65+, not “over 75”",
+        "Line 7: the population “2.5” is not a whole number",
+        "Line 7: the source is empty",
+        "Line 8: unknown area “E06000999”",
+        "Line 9: repeats line 2",
+    ):
+        assert expected in report, expected
+    assert not Population.objects.exists()
+
+
+def test_a_year_without_every_age_group_is_refused_unless_the_rest_are_held(area, tmp_path):
+    partial = populations_csv(
+        [
+            (SOTON, "2018-19", "all", "252800", "ONS"),
+            (SOTON, "2018-19", "65+", "34134", "ONS"),
+        ]
+    )
+    with pytest.raises(CommandError) as refused:
+        call_command("import_populations", write(tmp_path, "partial.csv", partial))
+    report = str(refused.value)
+    assert "Line 2: E06000045 2018/19 has no population aged 18+ (lines 2, 3 give the others" in (
+        report
+    )
+    assert "Line 3:" in report and not Population.objects.exists()
+    # once a year is held whole, one age group can be corrected alone
+    call_command("import_populations", write(tmp_path, "good.csv", GOOD), stdout=io.StringIO())
+    one = populations_csv([(SOTON, "2018-19", "65+", "34200", "ONS mid-2018, revised")])
+    call_command("import_populations", write(tmp_path, "one.csv", one), stdout=io.StringIO())
+    assert Population.objects.get(age_group="65+").people == 34_200
+
+
+def test_populations_upload_preview_apply_for_the_analysts_area_only(
+    login, analyst, secretary, area, other_area
+):
+    client = login(analyst)
+    upload = io.BytesIO(GOOD)
+    upload.name = "people.csv"
+    response = client.post(reverse("metrics:populations_import"), {"file": upload})
+    assert response.status_code == 302
+    url = response["Location"]
+    assert url == reverse(
+        "metrics:populations_import_preview", args=[StagedImport.objects.get().pk]
+    )
+    page = client.get(url).content.decode()
+    changes = text_of(page.split('data-testid="import-changes"')[1].split("</table>")[0])
+    assert "New 2018/19 Aged 65+ \u2013 34,134 ONS mid-2018 estimates" in changes
+    fingerprint = re.search(r'name="fingerprint" value="([0-9a-f]+)"', page).group(1)
+    applied = client.post(url, {"fingerprint": fingerprint}, follow=True)
+    assert "Imported people.csv: 3 new, 0 replaced, 0 unchanged populations." in (
+        applied.content.decode()
+    )
+    assert Population.objects.filter(area=area).count() == 3
+
+    # a row for another area is a bad row
+    theirs = io.BytesIO(GOOD.replace(SOTON.encode(), other_area.code.encode()))
+    theirs.name = "theirs.csv"
+    refused = client.post(reverse("metrics:populations_import"), {"file": theirs})
+    assert refused.status_code == 400 and "but this upload is for Southampton" in (
+        refused.content.decode()
+    )
+    # secretaries read, but do not load
+    assert login(secretary).get(reverse("metrics:populations_import")).status_code == 403
+    assert not Population.objects.filter(area=other_area).exists()
+
+
+def test_only_analysts_see_the_populations_button(login, analyst, secretary, area):
+    assert "Upload populations" in login(analyst).get(reverse("metrics:index")).content.decode()
+    assert "Upload populations" not in (
+        login(secretary).get(reverse("metrics:index")).content.decode()
+    )
+    assert Metric.objects.filter(rate_of__isnull=False).count() == 2
+    assert Role.ANALYST
