@@ -172,14 +172,20 @@ class ImportFlow:
                 messages.error(request, " ".join(refused.messages))
                 return redirect(self._preview_url(request), pk=staged.pk)
             return self.applied(request, staged, result)
+        # Answers with errors are shown again with their messages; a post without the
+        # preview's fingerprint (tampered with, or stale) just shows the preview again.
+        answered = apply_form.is_bound and set(apply_form.errors) - {"fingerprint"}
+        if apply_form.is_bound and not answered:
+            apply_form = self.apply_form_class(
+                initial={"fingerprint": plan.fingerprint}, plan=plan
+            )
         context = {
             "staged": staged,
             "plan": plan,
             "apply_form": apply_form,
             **self.preview_context(request, plan),
         }
-        status = 400 if apply_form.is_bound else 200  # the answers are shown with their errors
-        return render(request, self.preview_template, context, status=status)
+        return render(request, self.preview_template, context, status=400 if answered else 200)
 
     def _refused(self, request, refused: FileRefused, form=None) -> HttpResponse:
         return render(
