@@ -82,6 +82,12 @@ def change_words(pct: Decimal | None) -> str:
 
 
 def year_on_year_words(part: Part) -> str:
+    """'Older People: 3% increase year on year'; 'data not available' when this year's figure
+    is missing (a provider that did not submit a month of the year to date)."""
+    if part.vs_last_year.pct is None:
+        if part.actual_display in {"", "\u2013"}:
+            return f"{part.label}: data not available"
+        return f"{part.label}: no figure for last year to compare with"
     return f"{part.label}: {change_words(part.vs_last_year.pct)}"
 
 

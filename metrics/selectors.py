@@ -318,7 +318,7 @@ def _rag_row(
 
 
 def breakdown_commentary(
-    *, area: Area, month: Month, metrics: Sequence[Metric]
+    *, area: Area, month: Month, metrics: Sequence[Metric], reader: Reader | None = None
 ) -> dict[int, list[str]]:
     """The lines that open each metric's commentary at `month`, by metric id, from the
     breakdowns held: providers against their own plans (year on year when no provider has a
@@ -326,8 +326,8 @@ def breakdown_commentary(
     own row is (`_rag_row`), leaving out the kinds the analyst chose to. Three to five queries
     however many metrics or breakdowns."""
     by_breakdown: dict[str, list[Reading]] = defaultdict(list)
-    for reading in readings(
-        area=area,
+    reader = reader or Reader(area)
+    for reading in reader.readings(
         metrics=metrics,
         breakdown=EVERY_BREAKDOWN,
         start=month.financial_year.previous().months()[0],
@@ -508,17 +508,23 @@ def metric_series(
 
 
 def metric_series_for(
-    *, area: Area, metrics: Sequence[Metric], months: Sequence[Month], breakdown: str = ""
+    *,
+    area: Area,
+    metrics: Sequence[Metric],
+    months: Sequence[Month],
+    breakdown: str = "",
+    reader: Reader | None = None,
 ) -> dict[int, MetricSeries]:
     """`metric_series` of several metrics at once, by metric id: one query however many
     (the board pack's headline charts)."""
     months = tuple(months)
     wanted = {*months, *(month.same_period_last_year() for month in months)}
     # Each month's plan as it was in force then: a revision shows as a step in the plan line.
+    reader = reader or Reader(area)
     found = {
         (reading.metric_id, reading.series, reading.end_month): reading.value
-        for reading in readings(
-            area=area, metrics=metrics, breakdown=breakdown, months=wanted, plans_at=EACH_MONTH
+        for reading in reader.readings(
+            metrics=metrics, breakdown=breakdown, months=wanted, plans_at=EACH_MONTH
         )
     }
 
@@ -545,13 +551,19 @@ def metric_spc(*, area: Area, metric: Metric, up_to: Month, breakdown: str = "")
 
 
 def metric_spc_for(
-    *, area: Area, metrics: Sequence[Metric], up_to: Month, breakdown: str = ""
+    *,
+    area: Area,
+    metrics: Sequence[Metric],
+    up_to: Month,
+    breakdown: str = "",
+    reader: Reader | None = None,
 ) -> dict[int, spc.SpcResult]:
     """`metric_spc` of several metrics at once, by metric id: up to five queries however many
     (the figures, populations and replaced plans they need, recalculation points, options)."""
     points: dict[int, list[tuple[Month, Decimal]]] = defaultdict(list)
     targets: dict[int, Decimal | None] = {}
-    found = readings(area=area, metrics=metrics, breakdown=breakdown, end=up_to, plans_at=up_to)
+    reader = reader or Reader(area)
+    found = reader.readings(metrics=metrics, breakdown=breakdown, end=up_to, plans_at=up_to)
     for reading in sorted(found, key=lambda reading: (reading.metric_id, reading.end_month)):
         if reading.series == ACTUAL and reading.value is not None:
             points[reading.metric_id].append((reading.end_month, reading.value))

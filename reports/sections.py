@@ -214,7 +214,8 @@ class PerformanceSection(PackSection):
 
     def get_context(self, pack: Pack) -> dict[str, Any]:
         metrics = pack_metrics(pack=pack)
-        commentary = {metric_id: text.commentary for metric_id, text in metrics.texts.items()}
+        ids = [row.metric.pk for row in metrics.summary.rows]
+        commentary = {metric_id: metrics.commentary(metric_id) for metric_id in ids}
         rows, notes = performance_rows(metrics.summary, commentary)
         groups: dict[str, list] = {}
         for row in rows:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from django.contrib.auth import get_user_model
@@ -19,10 +19,12 @@ from bettercare.selectors import Task
 from finance.selectors import finance_position, forecast_months, pooled_fund
 from finance.variance import FinancePosition, PooledFund
 from metrics.models import Metric
+from metrics.readings import Reader
 from metrics.selectors import (
     MetricSeries,
     RagRow,
     RagSummary,
+    breakdown_commentary,
     figures_are_illustrative,
     latest_data_month,
     metric_series_for,
@@ -343,6 +345,14 @@ class PackMetrics:
     # The latest month with figures up to the quarter's end: named when the data month has none.
     latest_month: Month | None
     illustrative: bool
+    # The lines each metric's commentary opens with, from its breakdowns (metric id -> lines).
+    breakdown_lines: dict[int, list[str]] = field(default_factory=dict)
+
+    def commentary(self, metric_id: int) -> str:
+        """The performance table's commentary on a metric: the lines from its breakdowns,
+        then the pack's own text."""
+        own = self.texts[metric_id].commentary if metric_id in self.texts else ""
+        return "\n".join([*self.breakdown_lines.get(metric_id, []), *([own] if own else [])])
 
     @property
     def has_figures(self) -> bool:
@@ -368,14 +378,17 @@ def pack_metrics(*, pack: Pack) -> PackMetrics:
 
 def _read_pack_metrics(pack: Pack) -> PackMetrics:
     area, month = pack.area, pack.data_month
-    summary = rag_summary(area=area, month=month)
+    reader = Reader(area)  # the area's populations and replaced plans, read once for the pack
+    summary = rag_summary(area=area, month=month, reader=reader)
     texts = pack_metric_texts(pack=pack)
     chosen = [text for text in texts.values() if text.headline]
     metrics = [text.metric for text in chosen]
     headlines = []
     if metrics:
-        series = metric_series_for(area=area, metrics=metrics, months=month.financial_year.months())
-        readings = metric_spc_for(area=area, metrics=metrics, up_to=month)
+        series = metric_series_for(
+            area=area, metrics=metrics, months=month.financial_year.months(), reader=reader
+        )
+        readings = metric_spc_for(area=area, metrics=metrics, up_to=month, reader=reader)
         rows = {row.metric.pk: row for row in summary.rows}
         headlines = [
             Headline(
@@ -395,6 +408,9 @@ def _read_pack_metrics(pack: Pack) -> PackMetrics:
         headlines=headlines,
         latest_month=latest_data_month(area=area, quarter=pack.quarter),
         illustrative=figures_are_illustrative(area=area),
+        breakdown_lines=breakdown_commentary(
+            area=area, month=month, metrics=[row.metric for row in summary.rows], reader=reader
+        ),
     )
 
 
@@ -417,7 +433,8 @@ def headline_metrics_to_start_with(
 ) -> list[tuple[Metric, bool]]:
     """The headlines a new pack starts with, as (metric, show its SPC chart): the choice made
     on the same board's previous pack when there is one; else the national metrics reported in
-    the quarter's financial year, without SPC charts."""
+    the quarter's financial year, without SPC charts (a rate worked out from a count, which is
+    rated as its count is, is not one of them: the secretary can add it)."""
     previous = pack_previous(area=area, board=board, quarter=quarter)
     if previous is not None:
         return [
@@ -427,9 +444,9 @@ def headline_metrics_to_start_with(
         ]
     return [
         (metric, False)
-        for metric in Metric.objects.filter(scope=Metric.Scope.NATIONAL).order_by(
-            "display_order", "code"
-        )
+        for metric in Metric.objects.filter(
+            scope=Metric.Scope.NATIONAL, rate_of__isnull=True
+        ).order_by("display_order", "code")
         if metric.is_valid_in(quarter.year)
     ]
 

@@ -98,7 +98,7 @@ def test_providers_without_any_plan_are_compared_year_on_year():
         (D("-2.5"), "3% decrease year on year"),
         (D("0.3"), "less than 1% increase year on year"),
         (D(0), "no change year on year"),
-        (None, "no figure to compare with last year"),
+        (None, "no figure to compare with last year"),  # as change_words alone words it
     ],
 )
 def test_change_words(pct, words):
