@@ -1,10 +1,13 @@
-"""Shared fixtures: an area with its partners, one person per role, and logged-in clients."""
+"""Shared fixtures: an area with its partners, one person per role, and logged-in clients; and
+the whole Southampton demo, loaded once for each module whose tests ask for it (`demo`)."""
 
 import sys
 
 import pytest
+from django.db import transaction
 
-from bettercare.models import Partner
+from bettercare.demo import load_demo
+from bettercare.models import Area, Partner
 from bettercare.roles import Role
 from bettercare.services import scheme_lead_assign, user_with_role_save
 
@@ -93,3 +96,44 @@ def _close_the_shared_chart_renderer():
     if drawing is not None and drawing._shared is not None:
         drawing._shared.close()
 
+
+
+# --- The demo, loaded once per module ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_database(django_db_setup, django_db_blocker):
+    """The Southampton demo in the test database for the tests of one module: loaded once, in a
+    transaction each test runs inside (rolled back after each test as usual) and that is rolled
+    back when the module's last test is done. Tests that ask for it run after the module's
+    other tests (see `pytest_collection_modifyitems`), so no other test ever sees it."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            load_demo(log=lambda line: None)
+        except BaseException:
+            outer.__exit__(None, None, None)
+            raise
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo(demo_database, db) -> Area:
+    """Southampton, with the whole demo loaded (users, schemes, reports, metrics, finance, the
+    Draft JCB pack for Q2 2018/19)."""
+    return Area.objects.get(code="E06000045")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Within each module, the tests on the demo run last: the module's demo stays loaded from
+    its first such test to the module's end (`demo_database`)."""
+    module_order = {}
+    for index, item in enumerate(items):
+        module_order.setdefault(item.module, index)
+    items.sort(
+        key=lambda item: (module_order[item.module], "demo_database" in item.fixturenames)
+    )

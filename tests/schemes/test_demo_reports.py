@@ -54,11 +54,6 @@ def _snapshot():
     )
 
 
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
 def test_loading_twice_leaves_the_same_reports(demo):
     first = _snapshot()
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
