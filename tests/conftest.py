@@ -134,6 +134,19 @@ def pytest_collection_modifyitems(session, config, items):
     module_order = {}
     for index, item in enumerate(items):
         module_order.setdefault(item.module, index)
+
+    def transactional(item) -> bool:
+        # pytest-django runs these last because they empty the database when they end (the
+        # catalogue the migrations loaded included): sorting by module must not undo that.
+        marker = item.get_closest_marker("django_db")
+        return "transactional_db" in item.fixturenames or bool(
+            marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))
+        )
+
     items.sort(
-        key=lambda item: (module_order[item.module], "demo_database" in item.fixturenames)
+        key=lambda item: (
+            transactional(item),
+            module_order[item.module],
+            "demo_database" in item.fixturenames,
+        )
     )
