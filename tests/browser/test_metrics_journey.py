@@ -50,7 +50,7 @@ def test_analyst_uploads_previews_applies_filters_and_downloads(page, demo, log_
     changes = page.get_by_test_id("import-changes")
     replaced = changes.get_by_role("row").filter(has_text="Replaced")
     expect(replaced).to_contain_text("2018-08")
-    expect(replaced).to_contain_text("2,442 (provisional)")
+    expect(replaced).to_contain_text("2,406 (provisional)")
     expect(replaced).to_contain_text("2,450: Refreshed after SUS freeze.")
 
     page.get_by_role("button", name="Apply these changes").click()
@@ -64,7 +64,7 @@ def test_analyst_uploads_previews_applies_filters_and_downloads(page, demo, log_
     page.get_by_role("button", name="Show").click()
     expect(page).to_have_url(re.compile(r"month=2018-08.*group=urgent_care_demand"))
     table = page.get_by_test_id("dashboard-table")
-    expect(table.locator("tbody tr")).to_have_count(3)
+    expect(table.locator("tbody tr")).to_have_count(4)  # super-stranded is urgent care too
     nel = table.locator("tbody tr").filter(has_text="Non Elective Admissions")
     expect(nel).to_contain_text("2,450")
     expect(nel.locator(".bc-rag").first).to_have_text("Slightly Off Track")
@@ -83,6 +83,7 @@ def test_analyst_uploads_previews_applies_filters_and_downloads(page, demo, log_
         "A&E Attendances (Type 1, Main ED)",
         "Non Elective Admissions",
         "Non Elective Short Stay Admissions (length of stay 0 days)",
+        "Non Elective Super Stranded Admissions (length of stay 21 days or more)",
     ]
     exported = dict(zip(rows[0], rows[2], strict=True))
     assert exported["YTD"] == shown_ytd
