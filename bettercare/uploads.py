@@ -50,6 +50,11 @@ class ApplyImportForm(forms.Form):
         """The answers passed on to the import's `write` (none here)."""
         return {}
 
+    def refused(self, error: ValidationError) -> None:
+        """The import's own rules refused these answers: say so on the form (a subclass puts
+        the message on the answer it concerns)."""
+        self.add_error(None, error)
+
 
 class ImportFlow:
     """One app's import pages. Subclasses set the attributes and provide `applied` (and
@@ -169,9 +174,10 @@ class ImportFlow:
             except FileRefused as refused:
                 return self._refused(request, refused)
             except ValidationError as refused:  # what the import's own rules refuse
-                messages.error(request, " ".join(refused.messages))
-                return redirect(self._preview_url(request), pk=staged.pk)
-            return self.applied(request, staged, result)
+                # shown on the answers it concerns, which keep what was typed
+                apply_form.refused(refused)
+            else:
+                return self.applied(request, staged, result)
         # Answers with errors are shown again with their messages; a post without the
         # preview's fingerprint (tampered with, or stale) just shows the preview again.
         answered = apply_form.is_bound and set(apply_form.errors) - {"fingerprint"}

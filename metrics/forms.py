@@ -143,6 +143,11 @@ class MetricApplyForm(ApplyImportForm):
             )
         return reason
 
+    def refused(self, error) -> None:
+        answer = getattr(error, "answer", None)
+        field = {"reason": "revision_reason", "effective": "revision_effective"}.get(answer)
+        self.add_error(field, error)
+
     def options(self) -> dict:
         return {
             "revision_reason": self.cleaned_data["revision_reason"],

@@ -158,7 +158,12 @@ class MetricImportPlan(ImportPlan):
 
 
 class RevisionRefused(ValidationError):
-    """A file that revises plans cannot be applied this way (no reason, an earlier date)."""
+    """A file that revises plans cannot be applied this way (no reason, a date that cannot be
+    right). `answer` names what to give again: "reason" or "effective" (the date)."""
+
+    def __init__(self, message: str, *, answer: str):
+        super().__init__(message)
+        self.answer = answer
 
 
 _SERIES = frozenset(MetricValue.Series.values)
@@ -340,19 +345,35 @@ METRIC_FILE = MetricFile()
 
 
 def revision_check(revisions: list[Revision], *, reason: str, effective: date | None) -> str:
-    """The revision's reason, cleaned; refused (RevisionRefused) without one, or when it would
-    take effect before a revision already recorded for the same metric and year."""
+    """The revision's reason, cleaned; refused (RevisionRefused) without one, when it would
+    take effect after the year it revises has ended, or before a revision already recorded for
+    the same metric and year."""
     reason = " ".join(reason.split())
     if not reason:
         listed = "; ".join(revision.words for revision in revisions)
         raise RevisionRefused(
             f"This file revises plans already held ({listed}). Give the reason for the "
-            "revision (on the command line, --reason), as the board will be told it."
+            "revision (on the command line, --reason), as the board will be told it.",
+            answer="reason",
         )
     if len(reason) > MAX_NOTE:
-        raise RevisionRefused(f"The reason is longer than {MAX_NOTE} characters.")
+        raise RevisionRefused(f"The reason is longer than {MAX_NOTE} characters.", answer="reason")
     when = effective or date.today()
     for revision in revisions:
+        # Every month of the year ends by its last day: a revision taking effect after it
+        # would rate none of them against the revised plans (loading last year's revised
+        # plans today, without a date, would do just that), so it cannot be what was meant.
+        year = revision.financial_year
+        if when > year.end:
+            raise RevisionRefused(
+                f"{revision.metric.name}, {year.label}: the revision would take effect on "
+                f"{when.day} {when:%B %Y}, after {year.label} ends ({year.end.day} "
+                f"{year.end:%B %Y}), so no month of {year.label} would be rated against the "
+                "revised plans. Give the date the revision takes effect (on the command line, "
+                f"--effective YYYY-MM-DD); {year.start:%Y-%m-%d} makes it apply to the whole "
+                "year.",
+                answer="effective",
+            )
         later = (
             PlanRevision.objects.filter(
                 area=revision.area,
@@ -367,7 +388,8 @@ def revision_check(revisions: list[Revision], *, reason: str, effective: date | 
             raise RevisionRefused(
                 f"{revision.metric.name}, {revision.financial_year.label}: a revision taking "
                 f"effect on {later.effective.day} {later.effective:%B %Y} is already recorded; "
-                "a new revision cannot take effect before it."
+                "a new revision cannot take effect before it.",
+                answer="effective",
             )
     return reason
 

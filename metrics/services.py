@@ -42,8 +42,8 @@ def metric_file_import(
     changes, taking effect on `revision_effective` (today if not given) for `revision_reason`.
 
     Raises `FileRefused` (listing every bad row) and writes nothing when any row is bad;
-    `RevisionRefused` when it revises plans without a reason (or before a revision already
-    recorded); `PreviewOutdated` when `expected_fingerprint` (from the preview) no longer
+    `RevisionRefused` when it revises plans without a reason, after the revised year has ended
+    or before a revision already recorded; `PreviewOutdated` when `expected_fingerprint` (from the preview) no longer
     matches what the file would change; PermissionDenied when the person may not import into an
     area the file names (the command line, given no user, may import into any)."""
     return METRIC_FILE.apply(

@@ -428,6 +428,27 @@ def pack_metric_choices(*, pack: Pack) -> list[Metric]:
     ]
 
 
+@dataclass(frozen=True)
+class CitedRevision:
+    """A plan revision in force at a pack's data month, as the pack's reasons may cite it."""
+
+    metric_name: str
+    note: str  # "Target revised from 19 July 2018: <reason>"
+
+
+def pack_plan_revisions(*, pack: Pack) -> list[CitedRevision]:
+    """The plan revisions of the pack's financial year in force at its data month, in catalogue
+    order: the performance table notes each where it rates against it, and the secretary may
+    tell the board in the reasons that the targets follow them. Two queries."""
+    metrics = list(Metric.objects.filter(rate_of__isnull=True).order_by("display_order", "code"))
+    in_force = Reader(pack.area).revisions_in_force(metrics=metrics, month=pack.data_month)
+    return [
+        CitedRevision(metric_name=metric.name, note=revision.note)
+        for metric in metrics
+        for revision in in_force.get(metric.pk, ())
+    ]
+
+
 def headline_metrics_to_start_with(
     *, area: Area, board: str, quarter: Quarter
 ) -> list[tuple[Metric, bool]]:

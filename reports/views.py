@@ -37,6 +37,7 @@ from .selectors import (
     pack_metric_choices,
     pack_metric_texts,
     pack_next_version_number,
+    pack_plan_revisions,
     pack_version_get,
     pack_versions,
     portfolio_rows,
@@ -222,7 +223,7 @@ def pack_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reports/pack_edit.html",
-        {"pack": pack, "form": form},
+        {"pack": pack, "form": form, "plan_revisions": pack_plan_revisions(pack=pack)},
         status=400 if form.is_bound and form.errors else 200,
     )
 

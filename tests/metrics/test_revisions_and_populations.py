@@ -342,3 +342,307 @@ def test_only_analysts_see_the_populations_button(login, analyst, secretary, are
     assert "Upload populations" not in (
         login(secretary).get(reverse("metrics:index")).content.decode()
     )
+
+
+# --- Plan revisions: what else a user would notice ----------------------------------------
+
+
+def test_a_revision_records_who_and_when_and_the_plans_it_left(planned, tmp_path, analyst):
+    """The command line records no user and the time it ran; the upload records its analyst.
+    Held plans the file does not mention are left as they were, and the history says why."""
+    from django.utils import timezone
+
+    before = timezone.now()
+    call_command(
+        "import_metrics",
+        write(tmp_path, "revised.csv", REVISED),
+        "--reason",
+        REASON,
+        "--effective",
+        "2018-07-19",
+        stdout=io.StringIO(),
+    )
+    revision = PlanRevision.objects.get()
+    assert before <= revision.created <= timezone.now()
+    assert revision.area == planned and revision.created_by is None
+    plans = dict(
+        MetricValue.objects.filter(
+            metric__code="dtoc_avg_daily_delays", series="plan", breakdown=""
+        ).values_list("period", "value")
+    )
+    # April to June untouched, July to September as revised
+    assert [plans[f"2018-0{month}"] for month in range(4, 10)] == [
+        D("23.4"),
+        D("23.4"),
+        D("23.4"),
+        D("29.3"),
+        D("28.0"),
+        D("26.6"),
+    ]
+
+
+def test_a_year_to_date_count_is_rated_against_the_plans_in_force_at_the_month(
+    area, load, tmp_path
+):
+    """A revision that resets a whole year's plan of a summed count: a month before it takes
+    effect is rated against the year's plans as they were; a month after, against the revised
+    plans of every month so far (the board is told the targets now follow the revision)."""
+    rows = monthly(SOTON, "nel_admissions", Month(2018, 4), [2370] * 12, series="plan")
+    rows += monthly(SOTON, "nel_admissions", Month(2018, 4), [2400, 2350, 2420, 2460, 2390])
+    load(figures_csv(rows))
+    reset = monthly(SOTON, "nel_admissions", Month(2018, 4), [2450] * 12, series="plan")
+    call_command(
+        "import_metrics",
+        write(tmp_path, "reset.csv", figures_csv(reset)),
+        "--reason",
+        "Plan reset at the half year review",
+        "--effective",
+        "2018-07-19",
+        stdout=io.StringIO(),
+    )
+
+    def row(month):
+        return next(
+            r for r in rag_summary(area=area, month=month).rows if r.code == "nel_admissions"
+        )
+
+    june, august = row(JUNE), row(AUGUST)
+    assert june.plan == 3 * 2370 and june.revisions == ()
+    assert june.vs_plan.phrase == "Slightly Off Track (1% higher than target)"
+    assert august.plan == 5 * 2450 and len(august.revisions) == 1
+    assert august.vs_plan.phrase == "On Track (2% lower than target)"
+    assert august.notes[-1] == (
+        "Target revised from 19 July 2018: Plan reset at the half year review"
+    )
+
+
+def test_one_file_revising_two_metrics_records_a_revision_for_each(planned, tmp_path, load):
+    load(figures_csv(monthly(SOTON, "nel_admissions", Month(2018, 4), [2370] * 6, "plan")))
+    both = REVISED + b"\n".join([b"", b"E06000045,nel_admissions,2018-08,plan,2300,,,"]).lstrip(
+        b"\n"
+    )
+    out = io.StringIO()
+    call_command(
+        "import_metrics",
+        write(tmp_path, "both.csv", both),
+        "--reason",
+        REASON,
+        "--effective",
+        "2018-07-19",
+        stdout=out,
+    )
+    assert "2 plan revisions recorded" in out.getvalue()
+    assert sorted(PlanRevision.objects.values_list("metric__code", flat=True)) == [
+        "dtoc_avg_daily_delays",
+        "nel_admissions",
+    ]
+    nel = PlanRevision.objects.get(metric__code="nel_admissions")
+    assert [(p.period, p.value) for p in nel.superseded.all()] == [("2018-08", D(2370))]
+
+
+def test_a_revision_taking_effect_after_its_year_has_ended_is_refused(planned, tmp_path):
+    """Every month of 2018/19 ends before 1 April 2019: a revision taking effect then (or
+    today, the default) would rate no month against the revised plans. The analyst is told to
+    give the date, and nothing is written."""
+    before = sorted(MetricValue.objects.values_list("period", "series", "value"))
+    path = write(tmp_path, "revised.csv", REVISED)
+    for effective in (["--effective", "2019-04-01"], []):  # [] : today
+        with pytest.raises(CommandError) as refused:
+            call_command("import_metrics", path, "--reason", REASON, *effective)
+        message = str(refused.value)
+        assert message.startswith("revised.csv was not imported: ")
+        assert "after 2018/19 ends (31 March 2019)" in message
+        assert "no month of 2018/19 would be rated against the revised plans" in message
+        assert "--effective" in message
+    assert sorted(MetricValue.objects.values_list("period", "series", "value")) == before
+    assert not PlanRevision.objects.exists()
+    # the year's first day makes the revision apply to every month of the year
+    call_command(
+        "import_metrics", path, "--reason", REASON, "--effective", "2018-04-01",
+        stdout=io.StringIO(),
+    )  # fmt: skip
+    assert PlanRevision.objects.get().effective == date(2018, 4, 1)
+
+
+def test_the_current_years_revision_takes_effect_today_by_default(area, load, tmp_path):
+    today = date.today()
+    this_month = Month(today.year, today.month)
+    load(figures_csv([(SOTON, "res_admissions_65", str(this_month), "plan", "21")]))
+    revised = figures_csv([(SOTON, "res_admissions_65", str(this_month), "plan", "20")])
+    call_command(
+        "import_metrics",
+        write(tmp_path, "now.csv", revised),
+        "--reason",
+        "Agreed at this month's board",
+        stdout=io.StringIO(),
+    )
+    assert PlanRevision.objects.get().effective == today
+
+
+def test_the_upload_refuses_an_earlier_revision_and_keeps_what_was_typed(
+    login, analyst, planned, tmp_path
+):
+    call_command(
+        "import_metrics",
+        write(tmp_path, "revised.csv", REVISED),
+        "--reason",
+        REASON,
+        "--effective",
+        "2018-07-19",
+        stdout=io.StringIO(),
+    )
+    client = login(analyst)
+    upload = io.BytesIO(figures_csv([(SOTON, "dtoc_avg_daily_delays", "2018-08", "plan", "27")]))
+    upload.name = "again.csv"
+    url = client.post(reverse("metrics:import"), {"file": upload})["Location"]
+    page = client.get(url).content.decode()
+    fingerprint = re.search(r'name="fingerprint" value="([0-9a-f]+)"', page).group(1)
+    typed = "Second thoughts at the July board"
+    for effective, message in (
+        ("2018-07-01", "a revision taking effect on 19 July 2018 is already recorded"),
+        ("2018-02-31", "Enter a valid date"),
+        ("2019-05-01", "after 2018/19 ends (31 March 2019)"),
+    ):
+        refused = client.post(
+            url,
+            {"fingerprint": fingerprint, "revision_reason": typed, "revision_effective": effective},
+        )
+        assert refused.status_code == 400, effective
+        shown = refused.content.decode()
+        assert message in shown, effective
+        assert typed in shown and f'value="{effective}"' in shown, effective
+    assert PlanRevision.objects.count() == 1
+    assert MetricValue.objects.get(
+        metric__code="dtoc_avg_daily_delays", period="2018-08", series="plan", breakdown=""
+    ).value == D("28.0")
+    assert StagedImport.objects.get(file_name="again.csv").applied is None
+
+
+def test_only_the_uploader_applies_and_only_an_analyst_uploads(
+    login, analyst, secretary, make_user, planned
+):
+    from bettercare.roles import Role
+
+    client = login(analyst)
+    upload = io.BytesIO(REVISED)
+    upload.name = "revised.csv"
+    url = client.post(reverse("metrics:import"), {"file": upload})["Location"]
+    fingerprint = re.search(
+        r'name="fingerprint" value="([0-9a-f]+)"', client.get(url).content.decode()
+    ).group(1)
+    answers = {"fingerprint": fingerprint, "revision_reason": REASON}
+    answers["revision_effective"] = "2018-07-19"
+    colleague = make_user("analyst-2", Role.ANALYST, [planned])
+    assert login(colleague).post(url, answers).status_code == 404
+    assert login(secretary).post(url, answers).status_code == 403
+    assert not PlanRevision.objects.exists()
+
+
+# --- Populations: what else a user would notice --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "header,message",
+    [
+        (
+            ["area", "financial_year", "age_group", "population"],
+            "the header row (line 1) has missing column source",
+        ),
+        (
+            ["area", "year", "age_group", "population", "source"],
+            "missing column financial_year and unknown column year",
+        ),
+        (
+            [*POPULATION_HEADER, "notes"],
+            "unknown column notes",
+        ),
+    ],
+)
+def test_a_populations_file_without_its_columns_is_refused_whole(area, tmp_path, header, message):
+    content = figures_csv(
+        [(SOTON, "2018-19", "all", "252800", "ONS"), (SOTON, "2018-19", "18+", "200800", "ONS")],
+        header=header,
+    )
+    with pytest.raises(CommandError) as refused:
+        call_command("import_populations", write(tmp_path, "cols.csv", content))
+    report = str(refused.value)
+    assert message in report
+    assert "The columns are: area,financial_year,age_group,population,source." in report
+    assert not Population.objects.exists()
+
+
+def test_populations_columns_in_any_case_and_order_and_from_xlsx(area, tmp_path):
+    from .factories import figures_xlsx
+
+    shuffled = ["Source", " AGE_GROUP ", "Population", "Financial_Year", "Area"]
+    rows = [
+        ("ONS mid-2018", "all", "252800", "2018-19", SOTON),
+        ("ONS mid-2018", "18+", "200800", "2018-19", SOTON),
+        ("ONS mid-2018", "65+", "34134", "2018-19", SOTON),
+    ]
+    call_command(
+        "import_populations",
+        write(tmp_path, "people.xlsx", figures_xlsx(rows, header=shuffled)),
+        stdout=io.StringIO(),
+    )
+    assert dict(Population.objects.values_list("age_group", "people")) == {
+        "all": 252_800,
+        "18+": 200_800,
+        "65+": 34_134,
+    }
+
+
+def test_a_bad_row_leaves_every_population_held_as_it_was(area, tmp_path):
+    call_command("import_populations", write(tmp_path, "good.csv", GOOD), stdout=io.StringIO())
+    held = sorted(Population.objects.values_list("age_group", "people", "source"))
+    histories = Population.history.count()
+    mixed = populations_csv(
+        [
+            (SOTON, "2018-19", "all", "260000", "ONS mid-2019"),  # good: would replace
+            (SOTON, "2019-20", "all", "253000", "ONS mid-2019"),  # good: would be new
+            (SOTON, "2019-20", "18+", "201000", "ONS mid-2019"),
+            (SOTON, "2019-20", "65+", "0", "ONS mid-2019"),  # bad
+        ]
+    )
+    with pytest.raises(CommandError) as refused:
+        call_command("import_populations", write(tmp_path, "mixed.csv", mixed))
+    assert str(refused.value).startswith("mixed.csv was not imported: 1 row has problems.")
+    assert "Line 5: the population 0 is not a positive number of people" in str(refused.value)
+    assert sorted(Population.objects.values_list("age_group", "people", "source")) == held
+    assert Population.history.count() == histories
+
+
+def test_the_populations_upload_names_every_bad_row_and_keeps_nothing(login, analyst, area):
+    client = login(analyst)
+    bad = io.BytesIO(
+        populations_csv(
+            [
+                (SOTON, "2018-19", "all", "252800", "ONS"),
+                (SOTON, "2018-19", "18+", "-5", "ONS"),
+                (SOTON, "2018-19", "65 plus", "34134", "ONS"),
+            ]
+        )
+    )
+    bad.name = "bad.csv"
+    response = client.post(reverse("metrics:populations_import"), {"file": bad})
+    assert response.status_code == 400
+    page = response.content.decode()
+    problems = text_of(page.split('data-testid="import-problems"')[1].split("</table>")[0])
+    assert "3 population The population -5 is not a positive number of people" in problems
+    assert "4 age_group The age group must be all, 18+ or 65+, not “65 plus”" in problems
+    assert "bad.csv was not imported: 2 rows have problems." in text_of(page)
+    assert not Population.objects.exists() and not StagedImport.objects.exists()
+
+
+def test_the_populations_preview_shows_what_a_figure_replaces(login, analyst, area, tmp_path):
+    call_command("import_populations", write(tmp_path, "good.csv", GOOD), stdout=io.StringIO())
+    client = login(analyst)
+    upload = io.BytesIO(
+        populations_csv([(SOTON, "2018-19", "65+", "34200", "ONS mid-2018, revised")])
+    )
+    upload.name = "one.csv"
+    url = client.post(reverse("metrics:populations_import"), {"file": upload})["Location"]
+    page = client.get(url).content.decode()
+    changes = text_of(page.split('data-testid="import-changes"')[1].split("</table>")[0])
+    assert "Replaced 2018/19 Aged 65+ 34,134 34,200 ONS mid-2018, revised" in changes
+    assert Population.objects.get(age_group="65+").people == 34_134  # not until applied
