@@ -43,9 +43,10 @@ def metric_file_import(
 
     Raises `FileRefused` (listing every bad row) and writes nothing when any row is bad;
     `RevisionRefused` when it revises plans without a reason, after the revised year has ended
-    or before a revision already recorded; `PreviewOutdated` when `expected_fingerprint` (from the preview) no longer
-    matches what the file would change; PermissionDenied when the person may not import into an
-    area the file names (the command line, given no user, may import into any)."""
+    or before a revision already recorded; `PreviewOutdated` when `expected_fingerprint` (from
+    the preview) no longer matches what the file would change; PermissionDenied when the
+    person may not import into an area the file names (the command line, given no user, may
+    import into any)."""
     return METRIC_FILE.apply(
         content=content,
         file_name=file_name,

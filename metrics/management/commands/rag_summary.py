@@ -63,6 +63,8 @@ def as_table(summary: RagSummary) -> str:
         cells = zip(cells, widths, strict=True)
         return "  ".join(str(cell).ljust(width) for cell, width in cells).rstrip()
 
+    # The caveats and plan revisions, as the performance table's notes give them.
+    notes = [f"{row.name}: {note}" for row in summary.rows for note in row.notes]
     return "\n".join(
         [
             title,
@@ -70,6 +72,7 @@ def as_table(summary: RagSummary) -> str:
             render(header),
             render(["-" * w for w in widths]),
             *(render(cells) for cells in lines),
+            *(["", "Notes:"] if notes else []),
+            *(f"{number}. {note}" for number, note in enumerate(notes, 1)),
         ]
     )
-
