@@ -1,6 +1,7 @@
 """The Making Data Count icons: drawn by the product as SVG, one shape and colour per reading,
 with the words beside them wherever they are shown."""
 
+import re
 import xml.etree.ElementTree as ET
 from decimal import Decimal as D
 
@@ -97,3 +98,22 @@ def test_the_include_draws_icons_with_their_words():
     assert "Consistently passes the target" in html
     # the old letters-in-circles are gone
     assert '<text x="12"' not in html
+
+
+def test_the_dashboard_and_the_metric_page_draw_the_icons_with_their_words(
+    login, analyst, board_figures
+):
+    """Drawn by the product as SVG, each beside its words: on the dashboard's SPC column and
+    on the metric page (the pack's headlines are read from the PDF in the reports tests)."""
+    from django.urls import reverse
+
+    client = login(analyst)
+    dashboard = client.get(reverse("metrics:index")).content.decode()
+    metric = client.get(reverse("metrics:metric", args=["nel_admissions"])).content.decode()
+    for html in (dashboard, metric):
+        icons = re.findall(r'data-testid="spc-variation">(<svg.*?</svg>)<span>([^<]+)</span>', html)
+        assert icons, "no variation icon drawn"
+        for drawing, words in icons:
+            assert 'aria-hidden="true"' in drawing  # the words beside it are read instead
+            assert words.startswith(("Common cause", "Special cause"))
+        assert '<text x="12"' not in html  # no letters in circles
