@@ -350,7 +350,7 @@ def revision_check(revisions: list[Revision], *, reason: str, effective: date | 
     the same metric and year."""
     reason = " ".join(reason.split())
     if not reason:
-        listed = "; ".join(revision.words for revision in revisions)
+        listed = _revisions_listed(revisions)
         raise RevisionRefused(
             f"This file revises plans already held ({listed}). Give the reason for the "
             "revision (on the command line, --reason), as the board will be told it.",
@@ -392,6 +392,20 @@ def revision_check(revisions: list[Revision], *, reason: str, effective: date | 
                 answer="effective",
             )
     return reason
+
+
+def _revisions_listed(revisions: list[Revision], most: int = 5) -> str:
+    """The revisions a file makes, for a refusal: a national file revises plans for many areas,
+    so each names its area when there are several, and past `most` the rest are counted."""
+    several_areas = len({revision.area.pk for revision in revisions}) > 1
+    words = [
+        f"{revision.area.name}, {revision.words}" if several_areas else revision.words
+        for revision in revisions
+    ]
+    if len(words) > most:
+        areas = len({revision.area.pk for revision in revisions})
+        words = [*words[:most], f"and {len(words) - most:,} more, in {areas:,} areas in all"]
+    return "; ".join(words)
 
 
 def metric_file_check(

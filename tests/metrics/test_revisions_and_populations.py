@@ -646,3 +646,25 @@ def test_the_populations_preview_shows_what_a_figure_replaces(login, analyst, ar
     changes = text_of(page.split('data-testid="import-changes"')[1].split("</table>")[0])
     assert "Replaced 2018/19 Aged 65+ 34,134 34,200 ONS mid-2018, revised" in changes
     assert Population.objects.get(age_group="65+").people == 34_134  # not until applied
+
+
+def test_a_national_file_refused_for_its_reason_names_the_areas_and_counts_the_rest(
+    area, other_area, load, tmp_path
+):
+    """A file for many areas revises plans in each: the refusal stays readable, naming the
+    areas of the first few and counting the rest, instead of one line per area and metric."""
+    metrics = ["nel_admissions", "ae_attendances", "nel_short_stay"]
+    rows = [
+        (code, metric, "2018-08", "plan", "100")
+        for code in (SOTON, other_area.code)
+        for metric in metrics
+    ]
+    load(figures_csv(rows))
+    changed = [(*row[:4], "90") for row in rows]
+    with pytest.raises(CommandError) as refused:
+        call_command("import_metrics", write(tmp_path, "national.csv", figures_csv(changed)))
+    message = str(refused.value)
+    assert "(Southampton, Non Elective Admissions, 2018/19: 1 plan changed;" in message
+    assert "Portsmouth, " in message
+    assert "; and 1 more, in 2 areas in all)" in message
+    assert message.count("plan changed") == 5
