@@ -148,15 +148,20 @@ def demo(demo_database, db) -> Area:
     return Area.objects.get(code="E06000045")
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session, config, items):
-    """Within each module, the tests on data made once per module (`module_data`) run last:
-    that data stays from the first such test to the module's end."""
-    module_order = {}
+    """Within each module's run of tests (pytest-django has already put the database tests
+    first and the transactional ones after them, as Django does), the tests on data made once
+    per module (`module_data`) run last: that data stays from the first such test to the end of
+    the run."""
+    run_start, previous = {}, None
     for index, item in enumerate(items):
-        module_order.setdefault(item.module, index)
+        if item.module is not previous:
+            start, previous = index, item.module
+        run_start[item.nodeid] = start
     items.sort(
         key=lambda item: (
-            module_order[item.module],
+            run_start[item.nodeid],
             bool(MODULE_DATA.intersection(item.fixturenames)),
         )
     )
