@@ -34,12 +34,15 @@ from schemes.models import HighlightReport, Scheme
 from schemes.selectors import highlight_reports_for_pack
 from schemes.workflow import BOARD_READY
 
+from .conditions import conditions_in_force
 from .models import (
     Board,
     ChartDrawing,
+    NationalCondition,
     Pack,
     PackBuild,
     PackMetric,
+    PackRisk,
     PackVersion,
     PortfolioRating,
     Priority,
@@ -373,7 +376,10 @@ def _read_pack_metrics(pack: Pack) -> PackMetrics:
     metrics = [text.metric for text in chosen]
     headlines = []
     if metrics:
-        series = metric_series_for(area=area, metrics=metrics, months=month.financial_year.months())
+        # The data month bounds the charts as it bounds the table: nothing after it is plotted,
+        # even where later figures are held (an early upload of the next month's rows).
+        months = [each for each in month.financial_year.months() if each <= month]
+        series = metric_series_for(area=area, metrics=metrics, months=months)
         readings = metric_spc_for(area=area, metrics=metrics, up_to=month)
         rows = {row.metric.pk: row for row in summary.rows}
         headlines = [
@@ -471,3 +477,119 @@ def chart_drawings_kept(*, keys: list[str]) -> dict[str, str]:
     """The SVG drawings kept from earlier builds, by key, of those asked for (one query)."""
     return dict(ChartDrawing.objects.filter(key__in=keys).values_list("key", "svg"))
 
+
+
+# --- National conditions --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConditionRecord:
+    """A national condition in force for an area's year with the area's compliance: the
+    analyst's record of it, or, before they have recorded one, the condition as the policy
+    framework sets it, not assessed yet."""
+
+    code: str
+    number: int
+    text: str
+    compliance: str
+    note: str
+    recorded: NationalCondition | None
+
+    @property
+    def compliance_label(self) -> str:
+        return NationalCondition.Compliance(self.compliance).label
+
+
+def national_conditions_for(*, area: Area, year: FinancialYear) -> list[ConditionRecord]:
+    """The national conditions of `year` for the area, in their order, with its compliance and
+    note: every condition in force that year (`reports.conditions`), and any other the analyst
+    has recorded for it. One query. The board pack's legal implications and the quarterly
+    return to NHS England both read this."""
+    key = ("national conditions", area.pk, str(year))
+
+    def read() -> list[ConditionRecord]:
+        held = {
+            item.code: item
+            for item in NationalCondition.objects.filter(area=area, financial_year=year)
+        }
+        records = [
+            ConditionRecord(
+                code=condition.code,
+                number=condition.number,
+                text=held[condition.code].text if condition.code in held else condition.text,
+                compliance=(
+                    held[condition.code].compliance
+                    if condition.code in held
+                    else NationalCondition.Compliance.NOT_ASSESSED
+                ),
+                note=held[condition.code].note if condition.code in held else "",
+                recorded=held.get(condition.code),
+            )
+            for condition in conditions_in_force(year)
+        ]
+        known = {record.code for record in records}
+        records += [
+            ConditionRecord(
+                code=item.code,
+                number=item.number,
+                text=item.text,
+                compliance=item.compliance,
+                note=item.note,
+                recorded=item,
+            )
+            for item in held.values()
+            if item.code not in known
+        ]
+        return sorted(records, key=lambda record: record.number)
+
+    return read_once(key, read)
+
+
+# --- Programme risks -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RiskLine:
+    risk: str
+    mitigation: str
+    scheme_number: int | None = None
+    scheme_name: str = ""
+
+
+def pack_risks(*, pack: Pack) -> list[RiskLine]:
+    """The programme's key risks the pack lists, in order (one query)."""
+    return [
+        RiskLine(
+            risk=item.risk,
+            mitigation=item.mitigation,
+            scheme_number=item.scheme.number if item.scheme else None,
+            scheme_name=item.scheme.name if item.scheme else "",
+        )
+        for item in PackRisk.objects.filter(pack=pack).select_related("scheme").order_by("position")
+    ]
+
+
+@dataclass(frozen=True)
+class SchemeRisk:
+    """A risk a scheme's highlight report for the quarter gives, offered to the secretary."""
+
+    key: str  # "<risk id>": how the form names it
+    scheme: Scheme
+    risk: str
+    mitigation: str
+
+
+def quarter_scheme_risks(*, area: Area, quarter: Quarter) -> list[SchemeRisk]:
+    """Every risk in the quarter's highlight reports (the latest revision of each scheme's),
+    by scheme number: what the secretary may choose the programme's key risks from."""
+    risks = []
+    for scheme, report in highlight_reports_for_pack(area=area, quarter=quarter):
+        if report is None:
+            continue
+        for row in report.risks.all():
+            risks.append(
+                SchemeRisk(
+                    key=str(row.pk), scheme=scheme, risk=row.risk, mitigation=row.mitigation
+                )
+            )
+    return risks
