@@ -102,9 +102,8 @@ def _pikepdf_tree(pdf: bytes) -> tuple[Tag, dict]:
         if not isinstance(kids, pikepdf.Array):
             kids = [kids]
         for kid in kids:
-            if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
-                tag.children.append(build(kid))
-            elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            # Structure elements (not marked-content ids, nor link annotations' references).
+            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
                 tag.children.append(build(kid))
         return tag
 
@@ -148,7 +147,7 @@ def _poppler_texts(pdf: bytes) -> list[tuple[str, list[str]]]:
 def tagged_pdf(pdf: bytes) -> TaggedPdf:
     """The PDF's structure tree with the text and alternative text of every element."""
     root, info = _pikepdf_tree(pdf)
-    ours = [tag for tag in root.walk()][1:]  # without the tree's root
+    ours = list(root.walk())[1:]  # without the tree root
     theirs = _poppler_texts(pdf)
     if [tag.type for tag in ours] != [type_ for type_, _ in theirs]:
         raise AssertionError("pikepdf and poppler read different structure trees")

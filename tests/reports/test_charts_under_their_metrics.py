@@ -13,7 +13,6 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from bettercare.demo import load_demo
-
 from metrics.models import Metric
 from reports.assembly import FULL, pack_pdfs_build, run_to_end, version_label
 from reports.drawing import ChartRenderer
