@@ -458,6 +458,24 @@ def complete_data_month(*, area: Area, up_to: Month | None = None) -> DataMonth:
     return DataMonth(month=complete, later=later)
 
 
+def metrics_without_figure(*, area: Area, month: Month) -> list[Metric]:
+    """The monthly metrics reported in the month's financial year with no actual figure for
+    the area as a whole in that month, in catalogue order (two queries)."""
+    year = month.financial_year
+    held = set(
+        MetricValue.objects.filter(
+            area=area, breakdown="", series=ACTUAL, value__isnull=False, end_month=month
+        ).values_list("metric_id", flat=True)
+    )
+    return [
+        metric
+        for metric in Metric.objects.filter(frequency=Metric.Frequency.MONTHLY).order_by(
+            "display_order", "code"
+        )
+        if metric.is_valid_in(year) and metric.pk not in held
+    ]
+
+
 def default_month(*, area: Area) -> Month | None:
     """The month the dashboard opens on: the latest for which every monthly metric has a
     figure (see `complete_data_month`), up to the end of the quarter being reported; else the

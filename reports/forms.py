@@ -5,7 +5,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.html import format_html
 
 from bettercare.fields import PeriodFormField
-from bettercare.periods import parse_quarter
+from bettercare.periods import parse_financial_year, parse_quarter
 from metrics.models import Metric
 
 from .models import Board, Pack, PackMetric, Priority, Rag
@@ -36,6 +36,17 @@ class QuarterForm(forms.Form):
         parser=parse_quarter,
         label="Quarter",
         help_text="For example, 2018-19-Q2 or Q2 2018/19.",
+        widget=_short_input(),
+    )
+
+
+class YearForm(forms.Form):
+    """Which financial year a page shows (a GET form)."""
+
+    year = PeriodFormField(
+        parser=parse_financial_year,
+        label="Financial year",
+        help_text="For example, 2018-19 or 2018/19.",
         widget=_short_input(),
     )
 

@@ -45,6 +45,7 @@ from .selectors import (
     Headline,
     national_conditions_for,
     pack_finance,
+    pack_finance_differences,
     pack_highlight_reports,
     pack_highlights,
     pack_metrics,
@@ -650,7 +651,11 @@ class HighlightReportsAppendix(PackSection):
     numbered = False
 
     def get_context(self, pack: Pack) -> dict[str, Any]:
-        return {"scheme_reports": pack_highlight_reports(pack=pack)}
+        return {
+            "scheme_reports": pack_highlight_reports(pack=pack),
+            "differences": pack_finance_differences(pack=pack),
+            "finance_month": pack_finance(pack=pack).month,
+        }
 
     def figures(self, context):
         return [

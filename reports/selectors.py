@@ -27,14 +27,18 @@ from metrics.selectors import (
     latest_data_month,
     metric_series_for,
     metric_spc_for,
+    metrics_without_figure,
     rag_summary,
 )
 from metrics.spc import SpcResult
 from schemes.models import HighlightReport, Scheme
+from schemes.report_finance import differences_from_finance
 from schemes.selectors import highlight_reports_for_pack
+from schemes.services import finance_source_label
 from schemes.workflow import BOARD_READY
 
 from .conditions import conditions_in_force
+from .defaults import default_text
 from .models import (
     Board,
     ChartDrawing,
@@ -593,3 +597,82 @@ def quarter_scheme_risks(*, area: Area, quarter: Quarter) -> list[SchemeRisk]:
                 )
             )
     return risks
+
+
+# --- What a pack lacks before it is made Final ------------------------------------------
+
+
+def finance_lines_of(position: FinancePosition | None, scheme_number: int) -> dict:
+    """Finance's figures for a scheme at the pack's month as its highlight report's funding
+    lines name them ({"CCG": (budget, forecast or None)}): what leads' typed figures are
+    compared with."""
+    if position is None:
+        return {}
+    figures = position.scheme(scheme_number)
+    if figures is None:
+        return {}
+    return {
+        finance_source_label(line.partner.code, line.source): (
+            line.budget,
+            line.forecast if line.forecast_month is not None else None,
+        )
+        for line in figures.partners
+    }
+
+
+def pack_finance_differences(*, pack: Pack) -> dict[int, list]:
+    """For each scheme whose highlight report's figures differ from Finance's at the pack's
+    month, the differences (see `schemes.report_finance.differences_from_finance`), by scheme
+    number."""
+    position = pack_finance(pack=pack).position
+    found = {}
+    for item in pack_highlight_reports(pack=pack):
+        if item.report is None:
+            continue
+        differences = differences_from_finance(
+            item.report.finance, finance_lines_of(position, item.number)
+        )
+        if differences:
+            found[item.number] = differences
+    return found
+
+
+def pack_lacking(*, pack: Pack) -> list[str]:
+    """What the pack lacks before it can go to the board, in words: schemes without an accepted
+    highlight report for the quarter, metrics without a figure for the data month, finance not
+    loaded to the data month, sections still holding their default text, and leads' figures
+    that differ from Finance's."""
+    lacking: list[str] = []
+    quarter, month = pack.quarter, pack.data_month
+    for item in pack_highlight_reports(pack=pack):
+        if not item.ready:
+            state = item.report.status_label.lower() if item.report else "not started"
+            lacking.append(
+                f"Scheme {item.number}, {item.name}: no accepted highlight report for "
+                f"{quarter.short_label} (it is {state})."
+            )
+    missing = metrics_without_figure(area=pack.area, month=month)
+    for metric in missing:
+        lacking.append(f"{metric.name}: no figure for {month.data_label}.")
+    finance = pack_finance(pack=pack)
+    if finance.position is None:
+        lacking.append(
+            f"Finance: no forecasts loaded for {quarter.year.label} up to {month.label}."
+        )
+    elif finance.before_data_month:
+        lacking.append(
+            f"Finance: loaded to {finance.position.month.data_label} only, not to "
+            f"{month.data_label}."
+        )
+    defaults = default_text(quarter=quarter, board_name=Board(pack.board).label)
+    for name, text in defaults.items():
+        value = getattr(pack, name)
+        if text and value == text:
+            label = Pack._meta.get_field(name).verbose_name
+            lacking.append(f"{label[:1].upper()}{label[1:]}: still the default text.")
+    for number, differences in pack_finance_differences(pack=pack).items():
+        lacking.append(
+            f"Scheme {number}: the lead's figures differ from Finance's at "
+            f"{(finance.month or month).label} ({'; '.join(str(d) for d in differences)})."
+        )
+    return lacking

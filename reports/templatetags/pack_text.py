@@ -32,3 +32,9 @@ def para(parser, token):
     nodelist = parser.parse(("endpara",))
     parser.delete_first_token()
     return _Paragraph(nodelist)
+
+
+@register.filter
+def get_item(mapping, key):
+    """`mapping|get_item:key`: a dictionary's value for a key the template holds."""
+    return mapping.get(key) if mapping else None
