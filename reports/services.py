@@ -118,7 +118,13 @@ def priority_save(*, area: Area, number: int, title: str, description: str = "")
 
 @transaction.atomic
 def pack_create(
-    *, area: Area, board: str, quarter: Quarter, meeting_date: dt.date | None = None, user=None
+    *,
+    area: Area,
+    board: str,
+    quarter: Quarter,
+    meeting_date: dt.date | None = None,
+    user=None,
+    at: dt.datetime | None = None,
 ) -> Pack:
     """A new Draft pack. Its standing text is carried forward from the same board's previous
     pack when there is one, else the defaults; the quarter's own text starts from defaults
@@ -147,6 +153,7 @@ def pack_create(
         data_month=quarter.data_month,
         meeting_date=meeting_date,
         created_by=user,
+        created=at or timezone.now(),
         **text,
     )
     pack.full_clean()
@@ -392,10 +399,16 @@ class RatingEntry:
 
 @transaction.atomic
 def portfolio_ratings_save(
-    *, area: Area, quarter: Quarter, entries: Iterable[RatingEntry], user
+    *,
+    area: Area,
+    quarter: Quarter,
+    entries: Iterable[RatingEntry],
+    user,
+    at: dt.datetime | None = None,
 ) -> list[PortfolioRating]:
     """Set the quarter's portfolio ratings of the area's schemes, all or nothing. A scheme
-    rated Amber or Red needs a narrative saying why."""
+    rated Amber or Red needs a narrative saying why. `at` dates the changes (records brought
+    in from before, like the demo's); by default, now."""
     entries = list(entries)
     errors = []
     for entry in entries:
@@ -428,6 +441,9 @@ def portfolio_ratings_save(
         rating.rag, rating.narrative, rating.updated_by = entry.rag, entry.narrative.strip(), user
         rating.full_clean()
         rating.save()
+        if at is not None:  # `updated` is set on every save: dated afterwards
+            PortfolioRating.objects.filter(pk=rating.pk).update(updated=at)
+            rating.updated = at
         saved.append(rating)
     return saved
 
