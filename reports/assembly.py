@@ -119,9 +119,13 @@ class PackAssembly:
         *,
         version_label: str,
         sections: Sequence[PackSection] = PACK_SECTIONS,
+        final: bool = False,
     ):
         self.pack = pack
         self.version_label = version_label
+        # A Final version's build: no DRAFT mark, the footer says Final. (The pack is still a
+        # Draft while the build that makes it Final runs.)
+        self.final = final
         self.generated = timezone.now()
         self.sections: list[AssembledSection] = []
         # One reading of the data for all the sections: two sections showing the same figures
@@ -158,7 +162,8 @@ class PackAssembly:
             return
         if medium == SCREEN:
             for chart in self.charts:
-                chart.markup = mark_safe(figure_html(chart.figure))  # noqa: S308 (plotly's own output)
+                # plotly's own output; no toolbar: the pack is a document to read.
+                chart.markup = mark_safe(figure_html(chart.figure, toolbar=False))  # noqa: S308
         else:
             drawings = self.drawings or self.start_print_drawings(renderer=renderer)
             svgs = drawings.wait()
@@ -200,7 +205,7 @@ class PackAssembly:
             "pack": self.pack,
             "medium": medium,
             "public": public,
-            "draft": self.pack.is_draft,
+            "draft": not self.final,
             "version_label": self.version_label,
             "generated": self.generated,
             "document_sections": document,
@@ -234,7 +239,7 @@ class PackAssembly:
             {
                 "pack": self.pack,
                 "public": public,
-                "draft": self.pack.is_draft,
+                "draft": not self.final,
                 "version_label": self.version_label,
                 "sections_html": self.render_sections(medium=PRINT, public=public),
             },
@@ -327,6 +332,7 @@ def pack_pdfs_build(
     isolate: bool = True,
     sections: Sequence[PackSection] = PACK_SECTIONS,
     renderer: ChartRenderer | None = None,
+    final: bool = False,
 ) -> Generator[str, None, PackPdfs]:
     """Build the pack's PDFs (`outputs`: "full" and/or "public") from one reading of the data.
 
@@ -335,13 +341,14 @@ def pack_pdfs_build(
     their own (the web application: one process for all the outputs), started first so that
     its start-up overlaps the reading and the drawing; the command line lays out in-process,
     having loaded WeasyPrint meanwhile.
-    Charts are drawn by `renderer`, by default the process's own (kept for the next build)."""
+    Charts are drawn by `renderer`, by default the process's own (kept for the next build).
+    `final`: the build that makes the pack Final (no DRAFT mark; the footer says Final)."""
     worker = PdfWorker() if isolate else None
     if worker is None:
         load_weasyprint_in_background()
     try:
         yield "Reading the pack's text and figures"
-        assembly = PackAssembly(pack, version_label=version_label, sections=sections)
+        assembly = PackAssembly(pack, version_label=version_label, sections=sections, final=final)
         if assembly.charts:
             drawn = assembly.start_print_drawings(renderer=renderer).drawn
             if drawn:

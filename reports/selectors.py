@@ -667,7 +667,8 @@ def pack_lacking(*, pack: Pack) -> list[str]:
     defaults = default_text(quarter=quarter, board_name=Board(pack.board).label)
     for name, text in defaults.items():
         value = getattr(pack, name)
-        if text and value == text:
+        # The short standing answers ("None.", "No.", "All.") are often the right ones.
+        if text and len(text) > 10 and value == text:
             label = Pack._meta.get_field(name).verbose_name
             lacking.append(f"{label[:1].upper()}{label[1:]}: still the default text.")
     for number, differences in pack_finance_differences(pack=pack).items():

@@ -337,7 +337,10 @@ def pack_finalise(request: HttpRequest, pk: int):
 
     def job():
         built = yield from pack_pdfs_build(
-            pack, version_label=version_label(number=number, final=True), outputs=[FULL, PUBLIC]
+            pack,
+            version_label=version_label(number=number, final=True),
+            outputs=[FULL, PUBLIC],
+            final=True,
         )
         yield f"Storing version {number} with its checksums"
         version = pack_version_create(

@@ -35,14 +35,18 @@ def squeezed(text: str) -> str:
 def headline_figures(pdf: bytes) -> dict[str, list]:
     """Each performance headline's heading with the figures under it, up to the next heading,
     in reading order: {metric name: [Figure tags]}."""
-    tags = tagged_pdf(pdf).in_order("H2", "H3", "Figure")
-    start = next(i for i, tag in enumerate(tags) if tag.type == "H2" and "headlines" in tag.text)
+    tags = tagged_pdf(pdf).in_order("H2", "H3", "H4", "Figure")
+    start = next(
+        index
+        for index, tag in enumerate(tags)
+        if tag.type == "H3" and tag.text == "Performance headlines"
+    )
     found: dict[str, list] = {}
     current = None
     for tag in tags[start + 1 :]:
-        if tag.type == "H2":
-            break
-        if tag.type == "H3":
+        if tag.type in ("H2", "H3"):
+            break  # the next part of the report
+        if tag.type == "H4":
             current = tag.text
             found[current] = []
         elif tag.type == "Figure" and current is not None:
