@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, TextField
 from django.urls import reverse
 
 from bettercare.models import Area
@@ -667,9 +667,11 @@ def pack_lacking(*, pack: Pack) -> list[str]:
     defaults = default_text(quarter=quarter, board_name=Board(pack.board).label)
     for name, text in defaults.items():
         value = getattr(pack, name)
-        # The short standing answers ("None.", "No.", "All.") are often the right ones.
-        if text and len(text) > 10 and value == text:
-            label = Pack._meta.get_field(name).verbose_name
+        # The texts of the report's sections; not the cover's one-line answers, nor the short
+        # standing ones ("None.", "No.", "All."), which are often the right ones.
+        field = Pack._meta.get_field(name)
+        if isinstance(field, TextField) and len(text) > 10 and value == text:
+            label = field.verbose_name
             lacking.append(f"{label[:1].upper()}{label[1:]}: still the default text.")
     for number, differences in pack_finance_differences(pack=pack).items():
         lacking.append(
