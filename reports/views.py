@@ -20,30 +20,43 @@ from bettercare.charts import ChartRenderingUnavailable
 from bettercare.models import Scheme
 from bettercare.permissions import require
 from bettercare.pickers import pick_period
-from bettercare.selectors import reportable_quarters
+from bettercare.selectors import reportable_quarters, reportable_years
 from bettercare.views import area_required
 
 from . import permissions
 from .assembly import FULL, PUBLIC, SCREEN, PackAssembly, pack_pdfs_build, version_label
 from .drawing import shared_renderer
-from .forms import BuildForm, FinaliseForm, PackCreateForm, PackTextForm, RatingFormSet
+from .forms import (
+    BuildForm,
+    ConditionFormSet,
+    FinaliseForm,
+    PackCreateForm,
+    PackTextForm,
+    RatingFormSet,
+)
 from .models import Pack
 from .progress import progress_response
 from .selectors import (
+    national_conditions_for,
     pack_build_get,
     pack_get,
     pack_highlights,
+    pack_lacking,
     pack_list,
     pack_metric_choices,
     pack_metric_texts,
     pack_next_version_number,
+    pack_risks,
     pack_version_get,
     pack_versions,
     portfolio_rows,
     priorities_for,
+    quarter_scheme_risks,
 )
 from .services import (
+    ConditionEntry,
     RatingEntry,
+    national_conditions_save,
     pack_build_save,
     pack_correction_start,
     pack_create,
@@ -114,6 +127,12 @@ def _index_page(request: HttpRequest, form: PackCreateForm, *, status: int = 200
             if permissions.may_create_packs(request.user, request.area)
             else None,
             "full_access": permissions.may_see_full_packs(request.user, request.area),
+            "may_see_conditions": permissions.may_see_national_conditions(
+                request.user, request.area
+            ),
+            "may_record_conditions": permissions.may_record_national_conditions(
+                request.user, request.area
+            ),
             "may_see_portfolio": permissions.may_see_portfolio(request.user, request.area),
             "may_rate": permissions.may_rate_schemes(request.user, request.area),
             "quarter": request.area.reporting_quarter(),
@@ -200,6 +219,9 @@ def pack_edit(request: HttpRequest, pk: int) -> HttpResponse:
         highlights=highlights,
         metrics=pack_metric_choices(pack=pack),
         metric_texts=pack_metric_texts(pack=pack),
+        risks=pack_risks(pack=pack),
+        scheme_risks=quarter_scheme_risks(area=pack.area, quarter=pack.quarter),
+        schemes={scheme.number: scheme for scheme in Scheme.objects.in_area(pack.area)},
     )
     action = request.POST.get("action", "save")
     if request.method == "POST" and action != "edit" and form.is_valid():
@@ -212,6 +234,7 @@ def pack_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 highlights=form.highlights(),
                 exempt_sections=form.cleaned_data["exempt_sections"],
                 metric_texts=form.metric_texts(),
+                risks=form.risks(),
                 user=request.user,
             )
         except ValidationError as error:
@@ -237,6 +260,7 @@ def _preview(request: HttpRequest, pack: Pack, form: PackTextForm) -> HttpRespon
             highlights=form.highlights(),
             exempt_sections=form.cleaned_data["exempt_sections"],
             metric_texts=form.metric_texts(),
+            risks=form.risks(),
             user=request.user,
         )
         assembly = PackAssembly(preview_pack, version_label=_draft_label(preview_pack))
@@ -333,19 +357,26 @@ def pack_finalise(request: HttpRequest, pk: int):
         messages.info(request, "This pack is already Final.")
         return redirect("reports:pack_detail", pk=pack.pk)
     number = pack_next_version_number(pack=pack)
-    form = FinaliseForm(request.POST if request.method == "POST" else None)
+    # The check before Final: what the pack lacks, listed; the secretary may still go on,
+    # giving a reason that is kept with the version.
+    lacking = pack_lacking(pack=pack)
+    form = FinaliseForm(request.POST if request.method == "POST" else None, lacking=lacking)
     if request.method == "GET" or not form.is_valid():
         return render(
             request,
             "reports/pack_finalise.html",
-            {"pack": pack, "form": form, "number": number},
+            {"pack": pack, "form": form, "number": number, "lacking": lacking},
             status=400 if form.is_bound else 200,
         )
     user = request.user
+    reason = form.cleaned_data.get("reason", "")
 
     def job():
         built = yield from pack_pdfs_build(
-            pack, version_label=version_label(number=number, final=True), outputs=[FULL, PUBLIC]
+            pack,
+            version_label=version_label(number=number, final=True),
+            outputs=[FULL, PUBLIC],
+            final=True,
         )
         yield f"Storing version {number} with its checksums"
         version = pack_version_create(
@@ -355,6 +386,8 @@ def pack_finalise(request: HttpRequest, pk: int):
             public=built.pdfs[PUBLIC],
             figures_json=built.figures_json,
             number=number,
+            lacking=lacking,
+            reason=reason,
         )
         return {"pack": pack, "version": version}
 
@@ -563,3 +596,67 @@ def _as_number(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+@require_http_methods(["GET", "POST"])
+@area_required
+def conditions_edit(request: HttpRequest) -> HttpResponse:
+    """The analyst's record of the area's compliance with the national conditions of a year,
+    which the pack's legal implications state (and, later, the return to NHS England)."""
+    require(
+        permissions.may_see_national_conditions(request.user, request.area),
+        "You do not have access to this page.",
+    )
+    may_edit = permissions.may_record_national_conditions(request.user, request.area)
+    year, year_form = pick_period(
+        request,
+        name="year",
+        label="Financial year",
+        periods=reportable_years(area=request.area),
+        default=request.area.reporting_quarter().year,
+    )
+    if year is None:
+        return render(request, "reports/conditions.html", {"year_form": year_form}, status=400)
+    conditions = national_conditions_for(area=request.area, year=year)
+    initial = [
+        {"code": item.code, "compliance": item.compliance, "note": item.note}
+        for item in conditions
+    ]
+    require(
+        request.method != "POST" or may_edit, "Only analysts can record the national conditions."
+    )
+    formset = ConditionFormSet(request.POST if request.method == "POST" else None, initial=initial)
+    problems: list[str] = []
+    if request.method == "POST" and formset.is_valid():
+        try:
+            national_conditions_save(
+                area=request.area,
+                year=year,
+                entries=[
+                    ConditionEntry(
+                        code=form.cleaned_data["code"],
+                        compliance=form.cleaned_data["compliance"],
+                        note=form.cleaned_data["note"],
+                    )
+                    for form in formset
+                ],
+                user=request.user,
+            )
+        except ValidationError as error:
+            problems = error.messages
+        else:
+            messages.success(request, f"The national conditions for {year.label} are saved.")
+            return redirect(reverse("reports:conditions") + f"?year={year}")
+    return render(
+        request,
+        "reports/conditions.html",
+        {
+            "year": year,
+            "year_form": year_form,
+            "formset": formset,
+            "rows": list(zip(conditions, formset, strict=False)),
+            "may_edit": may_edit,
+            "problems": problems,
+        },
+        status=400 if formset.is_bound and (problems or not formset.is_valid()) else 200,
+    )

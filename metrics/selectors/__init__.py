@@ -4,6 +4,7 @@ page, its export, `rag_summary` and the PDF print the same number.
 
     summary.py          the RAG summary of an area for a month (`rag_summary`)
     dashboard.py        the analyst's dashboard, its months and breakdowns
+    data_month.py       the month every monthly metric has figures for, and what is missing
     series.py           a metric month by month, and by the parts of a breakdown
     control_charts.py   SPC readings, with recalculation points
     page.py             a metric's page
@@ -22,6 +23,7 @@ from .dashboard import (
     default_month,
     months_with_figures,
 )
+from .data_month import DataMonth, complete_data_month, metrics_without_figure
 from .home import home_tasks
 from .page import MetricPage, figures_are_illustrative, metric_get, metric_page, metric_values
 from .series import (
@@ -39,6 +41,7 @@ __all__ = [
     "PLAN",
     "BreakdownSeries",
     "DashboardRow",
+    "DataMonth",
     "Figure",
     "MetricPage",
     "MetricSeries",
@@ -47,6 +50,7 @@ __all__ = [
     "breakdown_kinds_for",
     "breakdown_series",
     "breakdowns_held",
+    "complete_data_month",
     "dashboard_rows",
     "default_month",
     "figures_are_illustrative",
@@ -59,6 +63,7 @@ __all__ = [
     "metric_spc",
     "metric_spc_for",
     "metric_values",
+    "metrics_without_figure",
     "months_with_figures",
     "rag_summary",
 ]

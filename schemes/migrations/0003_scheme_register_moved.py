@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0006_scheme_register'),
+        ('reports', '0007_scheme_register'),
         ('finance', '0002_scheme_register'),
         ('bettercare', '0003_scheme_register'),
         ('schemes', '0002_highlight_reports'),
