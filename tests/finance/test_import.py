@@ -319,7 +319,7 @@ def test_an_optional_last_column_gives_each_forecast_its_finance_leads_note(
         [AREA, "2018-19", 1, "SCC", "forecast", "2018-08", "134000", ""],
     ]
     plan = finance_file_import(data=finance_csv(rows, header=NOTE_COLUMNS), file_name="f.csv")
-    assert len(plan.new) == 3
+    assert plan.counts == {"new": 3, "replaced": 0, "unchanged": 0}
     clusters = Forecast.objects.get(scheme__number=2, partner__code="CCG", month=Month(2018, 8))
     assert clusters.note == "Home oxygen referrals up."
     page = login(analyst).get("/finance/schemes/2/?month=2018-08").content.decode()
@@ -327,12 +327,12 @@ def test_an_optional_last_column_gives_each_forecast_its_finance_leads_note(
 
     forecast_note_save(forecast=Forecast.objects.get(scheme__number=1), note="Written by hand.")
     again = finance_file_import(data=finance_csv(rows, header=NOTE_COLUMNS), file_name="f.csv")
-    assert (len(again.new), len(again.changed), again.unchanged) == (0, 0, 3)
+    assert again.counts == {"new": 0, "replaced": 0, "unchanged": 3}
     assert Forecast.objects.get(scheme__number=1).note == "Written by hand."  # not wiped
 
     rows[1][7] = "Referrals up; the orthotics pathway is being reviewed."
     changed = finance_file_import(data=finance_csv(rows, header=NOTE_COLUMNS), file_name="f.csv")
-    assert [change.row.describe() for change in changed.changed] == [
+    assert [row.describe() for row in changed.of("replaced")] == [
         "scheme 2, CCG, forecast Month 5 (2018-08)"
     ]
     clusters.refresh_from_db()
