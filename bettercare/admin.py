@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
-from .models import Area, AreaMembership, Partner
+from .models import Area, AreaMembership, Job, Partner
 
 admin.site.site_header = "Better Care reporting administration"
 admin.site.site_title = "Better Care administration"
@@ -88,3 +88,14 @@ class BettercareUserAdmin(UserAdmin):
     inlines = [UserAreaInline]
     list_display = ["username", "first_name", "last_name", "email", "is_active"]
     list_filter = ["groups", "is_active", "area_memberships__area"]
+
+
+@admin.register(Job)
+class JobAdmin(AreaScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Background jobs, for an administrator asking why a build failed. Jobs of no area (the
+    nightly housekeeping) are for superusers only."""
+
+    list_display = ["created", "description", "state", "step", "worker", "finished"]
+    list_filter = ["state", "backend"]
+    search_fields = ["description", "task", "key"]
+    readonly_fields = [field.name for field in Job._meta.fields]

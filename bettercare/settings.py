@@ -11,6 +11,10 @@ Environment:
     ALLOWED_HOSTS  comma-separated host names (default: localhost names).
     HTTPS          `true`/`false` (default true): secure cookies, HSTS and redirect to HTTPS.
     CSRF_TRUSTED_ORIGINS  comma-separated origins, needed behind some proxies.
+    REDIS_URL      `redis://host:port/db`: background jobs go to RQ, run by
+                   `python manage.py rqworker`; unset, they run in a thread of the web process.
+    LOG_FORMAT     `text` (default) or `json`: one log line per request, with its duration.
+    LOG_LEVEL      default WARNING (requests are always logged, at INFO).
 """
 
 import os
@@ -18,6 +22,8 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+
+from .logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -67,6 +73,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "simple_history",
+    "django_rq",
     "bettercare",
     "schemes",
     "metrics",
@@ -75,6 +82,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # One log line per request, with its duration; then /healthz, answered before anything
+    # else looks at the request (a load balancer asks it by the machine's address, with no
+    # login and over plain HTTP).
+    "bettercare.logs.RequestLogMiddleware",
+    "bettercare.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -116,9 +128,17 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Readers must not fail while an import writes: wait for the lock rather than erroring.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Readers must not fail while an import or a background job writes: wait for the lock
+    # rather than erroring. WAL lets pages read while a job stores a PDF; IMMEDIATE takes the
+    # write lock when a transaction starts, so that a transaction that reads and then writes
+    # waits for it (a deferred one would fail at once with "database is locked").
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=20, transaction_mode="IMMEDIATE", init_command="PRAGMA journal_mode=WAL;"
+    )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer fails a request (and /healthz) in seconds, not minutes.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 FORM_RENDERER = "bettercare.forms.NhsukFormRenderer"
 
@@ -186,9 +206,27 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 DJANGO_TABLES2_TEMPLATE = "tables/nhsuk_table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "nhsuk-table"}
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").lower()
+LOGGING = logging_config(log_format=LOG_FORMAT, level=os.environ.get("LOG_LEVEL", "WARNING"))
+
+# Background jobs (see bettercare.jobs): RQ with Redis when REDIS_URL is set, else threads of
+# the web process.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+JOBS = {
+    "BACKEND": "rq" if REDIS_URL else "thread",
+    "QUEUE": os.environ.get("JOBS_QUEUE", "default"),
+    "THREADS": int(os.environ.get("JOBS_THREADS", "2")),  # per web process, without Redis
+    "HEARTBEAT_SECONDS": float(os.environ.get("JOBS_HEARTBEAT_SECONDS", "5")),
+    "STALE_SECONDS": float(os.environ.get("JOBS_STALE_SECONDS", "60")),
+    "TIMEOUT_SECONDS": int(os.environ.get("JOBS_TIMEOUT_SECONDS", "900")),
 }
+RQ_QUEUES = {
+    JOBS["QUEUE"]: {
+        "URL": REDIS_URL or "redis://127.0.0.1:6379/0",
+        "DEFAULT_TIMEOUT": JOBS["TIMEOUT_SECONDS"],
+    }
+}
+RQ = {"WORKER_CLASS": "bettercare.jobs.Worker"}
+# django-rq's dashboard lists every area's jobs: not in the admin. Jobs are in the admin as
+# records of their own (bettercare.admin.JobAdmin), limited to the administrator's areas.
+RQ_SHOW_ADMIN_LINK = False
