@@ -7,6 +7,7 @@ Everything a machine needs to say comes from the environment:
     WEB_CONCURRENCY   worker processes (default 2)
     GUNICORN_THREADS  threads per worker (default 8): pages wait on the database, not the CPU
     GUNICORN_TIMEOUT  seconds a request may take before its worker is restarted (default 60)
+    GUNICORN_KEEPALIVE  seconds an idle connection is kept open (default 75)
     FORWARDED_ALLOW_IPS  proxies trusted to say the request came over HTTPS (default 127.0.0.1)
     LOG_FORMAT        text or json, as the application's own log (see bettercare.logs)
 
@@ -27,7 +28,11 @@ threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 worker_class = "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
-keepalive = 5
+# Longer than a person's pause between pages, and than a load balancer's idle timeout (often
+# 60 s): otherwise the server closes a kept connection just as the client sends on it, and the
+# client sees a dropped request (the load test did, with 5 s). An idle connection costs the
+# threaded worker no thread.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "75"))
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Workers are not recycled after a number of requests: without Redis, a pack build runs in a
 # thread of the web process and would be cut short.

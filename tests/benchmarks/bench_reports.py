@@ -15,7 +15,6 @@ changing load falls on all of them alike.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import statistics
@@ -39,9 +38,8 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
-from bettercare.demo import load_demo, read_fixture  # noqa: E402
+from bettercare.demo import load_demo  # noqa: E402
 from reports.assembly import (  # noqa: E402
     FULL,
     PUBLIC,
@@ -53,29 +51,9 @@ from reports.drawing import ChartRenderer, shared_renderer  # noqa: E402
 from reports.models import ChartDrawing, Pack  # noqa: E402
 from reports.pdf import render_pdf  # noqa: E402
 from reports.selectors import pack_highlight_reports, pack_metrics  # noqa: E402
-from schemes.demo import report_content  # noqa: E402
-from schemes.models import Scheme  # noqa: E402
-from schemes.services import highlight_report_record_paper  # noqa: E402
+from tests.benchmarks.pack_data import record_quarter_two_reports  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
-
-
-def record_quarter_two_reports(area) -> None:
-    """Ten accepted 2018/19 Quarter 2 reports, one per scheme, with their Quarter 4 text."""
-    quarter = Pack.objects.get(board="JCB").quarter
-    analyst = get_user_model().objects.get(username="analyst")
-    schemes = {scheme.number: scheme for scheme in Scheme.objects.in_area(area)}
-    for item in read_fixture("highlight_reports.json")["reports"]:
-        scheme = schemes[item["scheme"]]
-        highlight_report_record_paper(
-            scheme=scheme,
-            quarter=quarter,
-            user=analyst,
-            content=report_content(item, aims=scheme.aims, report_date=dt.date(2018, 10, 12)),
-            board_dates={},
-            today=dt.date(2018, 10, 15),
-            at=timezone.make_aware(dt.datetime(2018, 10, 12, 17)),
-        )
 
 
 def timed(function) -> tuple[float, object]:
