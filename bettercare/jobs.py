@@ -244,12 +244,15 @@ def run(job_id: str) -> Any:
     exception is raised again after the job is failed, so that RQ records it too."""
     try:
         with _Heartbeat(job_id):
-            return _execute(job_id)
+            return execute(job_id)
     finally:
         connections.close_all()  # a forked job process ends with os._exit: close it properly
 
 
-def _execute(job_id) -> Any:
+def execute(job_id) -> Any:
+    """Run a queued job in this thread, now, without a heartbeat of its own: the body of every
+    runner (`run`, the thread runner, `run_now`), and what tests call to run the jobs a request
+    asked for inside their own transaction."""
     now = timezone.now()
     started = Job.objects.filter(pk=job_id, state=Job.State.QUEUED).update(
         state=Job.State.RUNNING, started=now, heartbeat=now, worker=_worker_name()
@@ -378,8 +381,8 @@ class _ThreadRunner:
     def _run(self, job_id) -> None:
         try:
             with _Heartbeat(job_id), self._slots:
-                _execute(job_id)
-        except Exception:  # noqa: S110 (failed and logged by _execute)
+                execute(job_id)
+        except Exception:  # noqa: S110 (failed and logged by execute)
             pass
         finally:
             with self._lock:
@@ -477,9 +480,16 @@ def _rq_worker_class():
             super().__init__(*args, **kwargs)
             # Import every app's jobs (and what they use) once, here, so that each forked job
             # process starts with them loaded.
+            from django.apps import apps
             from django.utils.module_loading import autodiscover_modules
 
             autodiscover_modules("jobs")
+            # And whatever each app's jobs would otherwise load in every job (AppConfig
+            # `prepare_worker`: the board packs read WeasyPrint's fonts).
+            for config in apps.get_app_configs():
+                if getattr(config, "prepare_worker", None):
+                    import_string(config.prepare_worker)()
+            connections.close_all()
 
         def handle_job_failure(self, job, queue, started_job_registry=None, exc_string=""):
             super().handle_job_failure(
@@ -535,8 +545,8 @@ def run_now(task: Callable[..., Any] | str, *, description: str, **kwargs: Any) 
     )
     try:
         with _Heartbeat(job.pk):
-            _execute(job.pk)
-    except Exception:  # noqa: S110 (recorded on the job, logged by _execute)
+            execute(job.pk)
+    except Exception:  # noqa: S110 (recorded on the job, logged by execute)
         pass
     job.refresh_from_db()
     return job

@@ -227,6 +227,8 @@ RQ_QUEUES = {
     }
 }
 RQ = {"WORKER_CLASS": "bettercare.jobs.Worker"}
+# After an import commits, draw the charts its area's draft packs need (reports.jobs).
+REPORTS_DRAW_AHEAD = env_flag("REPORTS_DRAW_AHEAD", True)
 # django-rq's dashboard lists every area's jobs: not in the admin. Jobs are in the admin as
 # records of their own (bettercare.admin.JobAdmin), limited to the administrator's areas.
 RQ_SHOW_ADMIN_LINK = False

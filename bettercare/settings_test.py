@@ -31,6 +31,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Background jobs run in threads of the test process; the queue's tests start a real Redis and
 # worker and switch to RQ themselves (tests/queue).
 JOBS = {**JOBS, "BACKEND": "thread", "STALE_SECONDS": 20}  # noqa: F405
+# Imports would start Chromium in the background of every test that loads figures; the tests
+# of drawing ahead turn it on.
+REPORTS_DRAW_AHEAD = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory, so that a worker process (tests/queue) reads the same test database.
     # Named after this process: several test runs on one machine must not share it.

@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from bettercare.models import Area
+from bettercare.jobs import enqueue
+from bettercare.models import Area, Job
 from bettercare.periods import Quarter
 from metrics.models import Metric
 from schemes.models import Scheme
@@ -33,6 +34,7 @@ from .pdf import PdfResult
 from .sections import PACK_SECTIONS, exemptable_sections
 from .selectors import (
     headline_metrics_to_start_with,
+    pack_job_key,
     pack_next_version_number,
     pack_previous,
     priorities_for,
@@ -243,6 +245,46 @@ def pack_build_save(
         pdf=result.pdf,
         sha256=result.sha256,
         pages=result.pages,
+    )
+
+
+def pack_build_enqueue(*, pack: Pack, output: str, user) -> Job:
+    """Ask for a draft PDF (`output`: full or public) of the pack, built in the background
+    (reports.jobs.pack_build). While one is waiting or running, asking again joins it."""
+    from .jobs import pack_build
+
+    if output not in ("full", "public"):  # reports.assembly's FULL and PUBLIC
+        raise ValidationError(f"A draft is the full or the public version, not {output!r}.")
+    _check_draft(pack)
+    name = f"{output} version"
+    return enqueue(
+        pack_build,
+        description=f"Draft PDF of the {pack.board} {pack.quarter.short_label} pack ({name})",
+        key=pack_job_key(pack, f"draft-{output}"),
+        area=pack.area,
+        user=user,
+        pack_id=pack.pk,
+        output=output,
+        user_id=user.pk,
+    )
+
+
+def pack_finalise_enqueue(*, pack: Pack, number: int, user) -> Job:
+    """Ask for the pack to be made Final as version `number` (the number the secretary was
+    shown), in the background (reports.jobs.pack_finalise); one such job at a time."""
+    from .jobs import pack_finalise
+
+    _check_draft(pack)
+    return enqueue(
+        pack_finalise,
+        description=f"Making version {number} of the {pack.board} {pack.quarter.short_label} "
+        "pack Final",
+        key=pack_job_key(pack, "final"),
+        area=pack.area,
+        user=user,
+        pack_id=pack.pk,
+        number=number,
+        user_id=user.pk,
     )
 
 
