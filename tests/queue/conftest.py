@@ -65,9 +65,14 @@ def database_url() -> str:
 
 @pytest.fixture
 def on_rq(redis_url, transactional_db):
-    """This test process enqueues to RQ, on the session's queue of its own."""
+    """This test process enqueues to RQ, on the session's queue of its own. The metric
+    catalogue, loaded by a migration, is emptied like every table after a test that commits:
+    it is put back first."""
     import redis
 
+    from metrics.services import metric_catalogue_ensure
+
+    metric_catalogue_ensure()
     jobs = {**settings.JOBS, "BACKEND": "rq", "QUEUE": QUEUE}
     with override_settings(REDIS_URL=redis_url, JOBS=jobs):
         yield
@@ -142,3 +147,8 @@ def wait_until(condition, *, timeout: float, interval: float = 0.1, what: str = 
         if time.monotonic() > deadline:
             raise AssertionError(f"Timed out waiting for {what or condition}")
         time.sleep(interval)
+
+
+# The board pack's and the browser's fixtures, for the builds run by a worker.
+from tests.browser.conftest import browser, demo, log_in, page  # noqa: E402, F401
+from tests.reports.conftest import pack, priorities, ratings  # noqa: E402, F401

@@ -1,6 +1,7 @@
 """Jobs on a real Redis, run by real `manage.py rqworker` processes: done, refused, killed."""
 
 import os
+import re
 
 import pytest
 from django.test import override_settings
@@ -25,7 +26,9 @@ def test_a_job_runs_in_the_worker_process_with_its_progress(on_rq, start_worker,
     assert job.worker.startswith("rq ")
     # The health check sees the queue and its worker.
     answer = client.get("/healthz").json()
-    assert answer == {"status": "ok", "database": "ok", "queue": "ok (redis, 1 worker)"}
+    assert answer["status"] == "ok" and answer["database"] == "ok"
+    # At least this one (a worker killed by an earlier test stays listed until its TTL ends).
+    assert re.fullmatch(r"ok \(redis, \d+ workers?\)", answer["queue"]), answer
 
 
 def test_a_refused_job_is_failed_with_its_reason_in_the_record_and_in_rq(on_rq, start_worker):
