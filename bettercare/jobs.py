@@ -367,16 +367,17 @@ class _ThreadRunner:
 
     def __init__(self, threads: int):
         self._slots = threading.BoundedSemaphore(threads)
-        self._held: set[str] = set()
+        self._held: dict[str, threading.Thread] = {}
         self._lock = threading.Lock()
-        atexit.register(self._fail_held)
+        atexit.register(self._finish_or_fail_held)
 
     def start(self, job_id) -> None:
-        with self._lock:
-            self._held.add(str(job_id))
-        threading.Thread(
+        thread = threading.Thread(
             target=self._run, args=(job_id,), name=f"job-{job_id}", daemon=True
-        ).start()
+        )
+        with self._lock:
+            self._held[str(job_id)] = thread
+        thread.start()
 
     def _run(self, job_id) -> None:
         try:
@@ -386,12 +387,19 @@ class _ThreadRunner:
             pass
         finally:
             with self._lock:
-                self._held.discard(str(job_id))
+                self._held.pop(str(job_id), None)
             connections.close_all()
 
-    def _fail_held(self) -> None:
-        """The process is ending (a web server's restart): its jobs will not finish, which the
-        pages should say now rather than once the heartbeat is late."""
+    def _finish_or_fail_held(self) -> None:
+        """The process is ending (a web server's restart, the end of a command that imported
+        figures): its jobs get `JOBS["EXIT_WAIT_SECONDS"]` to finish (gunicorn allows a
+        worker 30 s to stop); those still running then will not finish, which their pages
+        should say now rather than once the heartbeat is late."""
+        deadline = time.monotonic() + settings.JOBS["EXIT_WAIT_SECONDS"]
+        with self._lock:
+            threads = list(self._held.values())
+        for thread in threads:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
         with self._lock:
             held = list(self._held)
         if not held:

@@ -219,6 +219,8 @@ JOBS = {
     "HEARTBEAT_SECONDS": float(os.environ.get("JOBS_HEARTBEAT_SECONDS", "5")),
     "STALE_SECONDS": float(os.environ.get("JOBS_STALE_SECONDS", "60")),
     "TIMEOUT_SECONDS": int(os.environ.get("JOBS_TIMEOUT_SECONDS", "900")),
+    # Without Redis: how long an ending process waits for its jobs (gunicorn allows 30 s).
+    "EXIT_WAIT_SECONDS": float(os.environ.get("JOBS_EXIT_WAIT_SECONDS", "25")),
 }
 RQ_QUEUES = {
     JOBS["QUEUE"]: {

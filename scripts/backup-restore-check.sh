@@ -25,17 +25,14 @@ export DEBUG=false HTTPS=false DATABASE_URL="$base/bettercare_demo"
 unset REDIS_URL  # jobs run here, in-process
 .venv/bin/python manage.py migrate --noinput -v 0
 .venv/bin/python manage.py load_demo >/dev/null
-.venv/bin/python manage.py shell -c "
-from reports.assembly import FULL, PUBLIC, pack_pdfs_build, run_to_end, version_label
-from reports.models import Pack
-from reports.services import pack_version_create
+# Made Final as the pack's page does it, by its job (run here, in this process).
+read -r pack_id user_id < <(.venv/bin/python manage.py shell -v 0 -c "
 from django.contrib.auth import get_user_model
-pack = Pack.objects.get(board='JCB')
-built = run_to_end(pack_pdfs_build(pack, version_label=version_label(number=1, final=True),
-                                   outputs=[FULL, PUBLIC], isolate=False))
-pack_version_create(pack=pack, user=get_user_model().objects.get(username='secretary'), full=built.pdfs[FULL], public=built.pdfs[PUBLIC],
-                    figures_json=built.figures_json, number=1)
-"
+from reports.models import Pack
+print(Pack.objects.get(board='JCB').pk, get_user_model().objects.get(username='secretary').pk)
+")
+.venv/bin/python manage.py run_job reports.jobs.pack_finalise \
+  "pack_id=$pack_id" number=1 "user_id=$user_id" >/dev/null
 .venv/bin/python scripts/restore_fingerprint.py >"$work/before.json"
 
 # The backup, as the README gives it.
