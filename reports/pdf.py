@@ -316,7 +316,10 @@ class InProcessLayout:
         failure: list[BaseException] = []
         handler = _ProgressHandler(lambda step: lines.put(("PROGRESS", step)))
         logger = logging.getLogger("weasyprint.progress")
+        # Its lines are for the person waiting, through the handler, not for the log.
+        saved = logger.level, logger.propagate
         logger.setLevel(logging.INFO)
+        logger.propagate = False
 
         def lay_out() -> None:
             try:
@@ -349,6 +352,8 @@ class InProcessLayout:
             raise PdfRenderingFailed("The PDF took too long to lay out.") from None
         finally:
             logger.removeHandler(handler)
+            logger.setLevel(saved[0])
+            logger.propagate = saved[1]
         thread.join()
         if failure:
             logging.getLogger(__name__).error("Laying out a PDF failed", exc_info=failure[0])
