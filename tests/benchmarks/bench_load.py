@@ -37,7 +37,6 @@ import threading
 import time
 import urllib.parse
 import urllib.request
-from http.cookiejar import CookieJar
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -162,30 +161,41 @@ class Secretary:
 
     def __init__(self, base: str, pack: Pack, sessionid: str):
         self.base, self.pack = base, pack
-        self.cookies = CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
-        self.opener.addheaders = [("Cookie", f"sessionid={sessionid}")]
+        self.cookies = {"sessionid": sessionid}
         self.answers: list[float] = []
         self.builds: list[float] = []
         self.failures: list[str] = []
         self.stopping = threading.Event()
 
+    def open(self, path: str, data: dict | None = None, accept: str = "text/html"):
+        request = urllib.request.Request(  # noqa: S310 (loopback, http)
+            self.base + path,
+            data=urllib.parse.urlencode(data).encode() if data is not None else None,
+            headers={
+                "Accept": accept,
+                "Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items()),
+            },
+        )
+        with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310
+            for header in answer.headers.get_all("Set-Cookie") or []:
+                name, _, rest = header.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+            return answer.read().decode()
+
     def keep_building(self, output: str) -> None:
         while not self.stopping.is_set():
-            page = self.opener.open(f"{self.base}/reports/packs/{self.pack.pk}/").read().decode()
+            page = self.open(f"/reports/packs/{self.pack.pk}/")
             token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-            data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "output": output})
             started = time.perf_counter()
-            answer = self.opener.open(
-                urllib.request.Request(  # noqa: S310 (loopback, http)
-                    f"{self.base}/reports/packs/{self.pack.pk}/pdf/", data=data.encode(),
-                    headers={"Referer": self.base, "Accept": "application/json"},
-                )
+            answer = self.open(
+                f"/reports/packs/{self.pack.pk}/pdf/",
+                {"csrfmiddlewaretoken": token, "output": output},
+                accept="application/json",
             )
             self.answers.append(time.perf_counter() - started)
-            status_url = json.loads(answer.read())["status_url"]
+            status_url = json.loads(answer)["status_url"]
             while True:
-                state = json.loads(self.opener.open(self.base + status_url).read())
+                state = json.loads(self.open(status_url, accept="application/json"))
                 if state["state"] in ("done", "failed"):
                     break
                 time.sleep(1)
