@@ -13,9 +13,8 @@ from metrics.services import metric_file_import
 from reports.models import ChartDrawing, Pack, PackBuild, PackVersion
 from reports.services import pack_text_save
 from tests.metrics.factories import figures_csv, monthly
+from tests.queue_fixtures import wait_until
 from tests.reports.pdf_reading import flat, pdf_pages
-
-from .conftest import wait_until
 
 WAIT = 180  # seconds: a build, with Chromium starting, on a busy 2-core machine
 

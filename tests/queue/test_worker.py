@@ -9,8 +9,7 @@ from django.test import override_settings
 from bettercare import jobs
 from bettercare.models import Job
 from tests import background_jobs
-
-from .conftest import wait_until
+from tests.queue_fixtures import wait_until
 
 WAIT = 60  # seconds: a worker starting on a busy 2-core machine
 
