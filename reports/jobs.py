@@ -101,9 +101,19 @@ def pack_build(progress: Progress, *, pack_id: int, output: str, user_id: int) -
 
 
 @background_job
-def pack_finalise(progress: Progress, *, pack_id: int, number: int, user_id: int) -> dict:
-    """Make the pack Final as version `number`: both PDFs are laid out first, then the version
-    is stored in one transaction (`pack_version_create`), so that a build stopped at any point
+def pack_finalise(
+    progress: Progress,
+    *,
+    pack_id: int,
+    number: int,
+    user_id: int,
+    lacking: list[str] | None = None,
+    reason: str = "",
+) -> dict:
+    """Make the pack Final as version `number`: both PDFs are laid out first (as Final: no
+    DRAFT mark, a Final footer, although the pack is still a Draft while they are built), then
+    the version is stored in one transaction (`pack_version_create`) with what the check before
+    Final showed the secretary as lacking and her reason, so that a build stopped at any point
     leaves no version, half or whole, and the pack a Draft that can be made Final again."""
     pack = _draft_pack(pack_id)
     with chart_renderer() as renderer:
@@ -112,6 +122,7 @@ def pack_finalise(progress: Progress, *, pack_id: int, number: int, user_id: int
             progress,
             version_label=version_label(number=number, final=True),
             outputs=[FULL, PUBLIC],
+            final=True,
             renderer=renderer,
         )
     progress(f"Storing version {number} with its checksums")
@@ -122,6 +133,8 @@ def pack_finalise(progress: Progress, *, pack_id: int, number: int, user_id: int
         public=built.pdfs[PUBLIC],
         figures_json=built.figures_json,
         number=number,
+        lacking=lacking or [],
+        reason=reason,
     )
     return {
         "number": version.number,
@@ -141,8 +154,7 @@ def charts_draw_ahead(progress: Progress, *, area_id: int) -> dict:
     jobs: dict[str, SvgJob] = {}
     packs = list(Pack.objects.filter(area_id=area_id, status=Pack.Status.DRAFT))
     for pack in packs:
-        for chart in PackAssembly(pack, version_label="").charts:
-            job = SvgJob(chart.figure, chart.width, chart.height)
+        for job in PackAssembly(pack, version_label="").print_jobs():
             jobs.setdefault(job.key, job)
     if not jobs:
         return {"packs": len(packs), "charts": 0, "drawn": 0}
