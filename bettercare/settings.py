@@ -10,14 +10,19 @@ Environment:
     DEBUG          `true`/`false` (default false).
     ALLOWED_HOSTS  comma-separated host names (default: localhost names).
     HTTPS          `true`/`false` (default true): secure cookies, HSTS and redirect to HTTPS.
+    TRUSTED_PROXY  `true`/`false` (default false): a reverse proxy in front sets
+                   X-Forwarded-Proto and X-Forwarded-For, and clients cannot reach the app
+                   except through it. Only then are those headers believed.
     CSRF_TRUSTED_ORIGINS  comma-separated origins, needed behind some proxies.
 """
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -50,6 +55,7 @@ def secret_key_from_file(path: Path) -> str:
 
 DEBUG = env_flag("DEBUG", False)
 HTTPS = env_flag("HTTPS", True)
+TRUSTED_PROXY = env_flag("TRUSTED_PROXY", False)
 SECRET_KEY = os.environ.get("SECRET_KEY") or secret_key_from_file(BASE_DIR / ".secret_key")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -67,6 +73,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "simple_history",
+    "axes",
+    "csp",
     "bettercare",
     "schemes",
     "metrics",
@@ -76,6 +84,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -87,6 +96,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Turns a write that met another at the same moment into the conflict page (409).
+    "bettercare.middleware.WriteConflictMiddleware",
+    # Last, so that it sees the login view's answer (see django-axes' documentation).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "bettercare.urls"
@@ -116,14 +129,30 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Readers must not fail while an import writes: wait for the lock rather than erroring.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            # A transaction takes the write lock when it begins. With SQLite's default
+            # (deferred) transactions one that read first and then writes fails at once with
+            # "database is locked" when another writer got there first, and the busy timeout
+            # never applies; begun IMMEDIATE, it waits its turn instead.
+            "transaction_mode": "IMMEDIATE",
+            # Seconds a writer waits for another to finish before giving up (the conflict page).
+            "timeout": 20,
+            # Write-ahead logging: readers never wait for a writer, nor a writer for readers.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 FORM_RENDERER = "bettercare.forms.NhsukFormRenderer"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTHENTICATION_BACKENDS = [
+    # Refuses logins for a username or an address with too many failures (django-axes).
+    "bettercare.auth.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -176,10 +205,41 @@ if HTTPS:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if TRUSTED_PROXY:
+        # Believed only when a proxy in front sets it: otherwise any client could claim HTTPS.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Login throttling (django-axes): five failed logins in a row lock that username, and
+# separately that address, for 15 minutes; an administrator can lift a lock in the admin
+# (Access attempts) or with `manage.py axes_reset_username USERNAME`.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# The address is the connection's, or the one a trusted proxy forwards (bettercare.auth).
+AXES_CLIENT_IP_CALLABLE = "bettercare.auth.client_address"
+
+# Content-Security-Policy (django-csp): no inline script and nothing from other sites. Charts
+# are drawn by a static script from JSON data blocks (see bettercare.charts).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
