@@ -62,8 +62,10 @@ def test_database_url_chooses_the_engine(url, engine):
     assert result.stdout.strip() == engine, result.stderr
 
 
-@pytest.mark.parametrize(("trusted", "expected"), [("", "None"), ("false", "None"),
-                                                    ("true", "('HTTP_X_FORWARDED_PROTO', 'https')")])
+@pytest.mark.parametrize(
+    ("trusted", "expected"),
+    [("", "None"), ("false", "None"), ("true", "('HTTP_X_FORWARDED_PROTO', 'https')")],
+)
 def test_the_forwarded_protocol_is_believed_only_behind_a_trusted_proxy(trusted, expected):
     """With HTTPS on, a client could otherwise claim HTTPS with X-Forwarded-Proto itself."""
     code = (
