@@ -93,3 +93,30 @@ class WriteConflictMiddleware:
             {"typed": typed_values(request), "back": request.get_full_path()},
             status=409,
         )
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses a request body larger than an upload may be (UPLOAD_MAX_BYTES, with room for
+    the form around the file) before anything reads it: Django spools uploaded files to disk
+    whatever their size, and CSRF checking reads the body of every POST."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.UPLOAD_MAX_BYTES + 1024 * 1024
+        if length > limit:
+            request.upload_handlers = []  # nothing of the body is read or kept
+            return render(
+                request,
+                "413.html",
+                {"megabytes": settings.UPLOAD_MAX_BYTES // (1024 * 1024)},
+                status=413,
+            )
+        return self.get_response(request)

@@ -328,3 +328,15 @@ def test_the_error_page_lists_the_first_100_problems_and_says_how_many_there_are
     assert page.count("no_such_metric_") == 100
     assert "no_such_metric_99”" in page and "no_such_metric_100”" not in page
     assert len(response.content) < 200_000
+
+
+@pytest.mark.django_db
+def test_a_request_larger_than_an_upload_may_be_is_refused_before_it_is_read(login, analyst):
+    client = login(analyst)
+    big = SimpleUploadedFile("big.csv", b"x" * (12 * 1024 * 1024))
+    response = client.post("/metrics/import/", {"file": big})
+    assert response.status_code == 413
+    assert "Files of up to 10 MB can be uploaded" in response.content.decode()
+    # A body that says it is larger than it is: refused on what it says, unread.
+    response = client.post("/metrics/import/", {}, CONTENT_LENGTH=str(50 * 1024 * 1024))
+    assert response.status_code == 413
