@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_tables2.export import TableExport
 
 from bettercare.charts import ChartRenderingUnavailable
+from bettercare.exports import SafeTableExport
 from bettercare.views import area_required
 from schemes.models import Scheme
 
@@ -417,7 +418,9 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     if quarter is not None:
         table = PortfolioTable(portfolio_rows(area=request.area, quarter=quarter), quarter=quarter)
         if request.GET.get("_export") == "xlsx":
-            export = TableExport(TableExport.XLSX, table, dataset_kwargs={"title": "Portfolio"})
+            export = SafeTableExport(
+                TableExport.XLSX, table, dataset_kwargs={"title": "Portfolio"}
+            )
             return _attachment(
                 export.export(), file_name=f"portfolio-{quarter}.xlsx", content_type=XLSX
             )
