@@ -264,4 +264,13 @@ class RatingForm(forms.Form):
         return cleaned
 
 
-RatingFormSet = forms.formset_factory(RatingForm, extra=0)
+class EveryRowRequiredFormSet(forms.BaseFormSet):
+    """Each row is a scheme's rating: none is an optional "extra" row that may be left out,
+    whatever the posted management form claims (with INITIAL_FORMS at 0, every row was
+    optional and the view met rows without a scheme)."""
+
+    def _construct_form(self, i, **kwargs):
+        return super()._construct_form(i, **{**kwargs, "empty_permitted": False})
+
+
+RatingFormSet = forms.formset_factory(RatingForm, formset=EveryRowRequiredFormSet, extra=0)
