@@ -22,6 +22,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 
 from .models import Area, AreaMembership, Partner
@@ -260,8 +261,29 @@ class AreaScopedAdminMixin(HistoryGuardMixin):
         return super().has_delete_permission(request, obj)
 
 
+class BoundedInlineFormSet(BaseInlineFormSet):
+    """An inline's rows: those held, and at most NEW_ROWS new ones per save. Django would build
+    as many forms as a posted TOTAL_FORMS asks, up to 1,000 more than the page offers, and
+    render them all again: seconds of the server's time for one request."""
+
+    NEW_ROWS = 50
+
+    def total_form_count(self):
+        total = super().total_form_count()
+        if not self.is_bound:
+            return total
+        return min(total, len(self.get_queryset()) + self.NEW_ROWS)
+
+    def initial_form_count(self):
+        count = super().initial_form_count()
+        return min(count, len(self.get_queryset())) if self.is_bound else count
+
+
 class AreaScopedInlineMixin:
-    """Inline rows whose pickers offer only the person's areas' records."""
+    """Inline rows whose pickers offer only the person's areas' records, and no more new rows
+    at once than a person would add (see BoundedInlineFormSet)."""
+
+    formset = BoundedInlineFormSet
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         _scope_formfield(db_field, request, kwargs)
@@ -311,9 +333,12 @@ class PartnerInline(AreaScopedInlineMixin, admin.TabularInline):
 
 
 class AreaMembershipInline(AreaScopedInlineMixin, admin.TabularInline):
+    """The people of the area. A plain list of the administrator's areas' people rather than
+    Django's autocomplete, whose widget fails with a server error on an id that is not a
+    number (and the list is short)."""
+
     model = AreaMembership
     extra = 0
-    autocomplete_fields = ["user"]
 
 
 @admin.register(Area)

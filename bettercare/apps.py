@@ -41,5 +41,7 @@ class BettercareConfig(AppConfig):
     }
 
     def ready(self) -> None:
+        from . import lookups  # noqa: F401 (registers the integer __in lookup)
+
         post_migrate.connect(_sync_roles, dispatch_uid="bettercare.roles_sync")
 

@@ -273,4 +273,12 @@ class EveryRowRequiredFormSet(forms.BaseFormSet):
         return super()._construct_form(i, **{**kwargs, "empty_permitted": False})
 
 
-RatingFormSet = forms.formset_factory(RatingForm, formset=EveryRowRequiredFormSet, extra=0)
+# A row per scheme; far more than an area has, and no more forms than that are ever built.
+RatingFormSet = forms.formset_factory(
+    RatingForm,
+    formset=EveryRowRequiredFormSet,
+    extra=0,
+    max_num=100,
+    absolute_max=100,
+    validate_max=True,
+)
