@@ -66,13 +66,14 @@ def house_style(
 _JSON_IN_HTML = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
-def figure_html(figure: go.Figure) -> str:
+def figure_html(figure: go.Figure, *, toolbar: bool = True) -> str:
     """The figure as an HTML fragment: an empty element, and the figure as JSON data beside it
     for `bettercare/charts.js` to draw. No inline script: the Content-Security-Policy allows
-    none. The page must load `includes/plotly_js.html` once."""
+    none. The page must load `includes/plotly_js.html` once. `toolbar=False` leaves out
+    plotly's zoom-and-download bar (a board pack is read, not explored)."""
     element_id = f"chart-{uuid.uuid4().hex[:12]}"
     payload = figure.to_plotly_json()
-    payload["config"] = {"displaylogo": False, "responsive": True}
+    payload["config"] = {"displaylogo": False, "responsive": True, "displayModeBar": toolbar}
     data = json.dumps(payload, cls=PlotlyJSONEncoder, separators=(",", ":"))
     return (
         f'<div class="bc-chart" id="{element_id}"></div>'

@@ -78,3 +78,20 @@ def test_a_portfolio_formset_claiming_no_initial_rows_is_refused_not_a_server_er
     response = login(analyst).post("/reports/portfolio/edit/?quarter=2018-19-Q2", data)
     assert response.status_code in (200, 400)
     assert not PortfolioRating.objects.exists()
+
+
+@pytest.mark.parametrize("initial", ["0", "-1"])
+def test_a_conditions_formset_claiming_no_initial_rows_is_refused_not_a_server_error(
+    login, analyst, area, initial
+):
+    from reports.models import NationalCondition
+
+    data = {
+        "form-TOTAL_FORMS": "2",
+        "form-INITIAL_FORMS": initial,
+        "form-0-code": "", "form-0-compliance": "", "form-0-note": "",
+        "form-1-code": "", "form-1-compliance": "", "form-1-note": "",
+    }
+    response = login(analyst).post("/reports/national-conditions/?year=2018-19", data)
+    assert response.status_code in (200, 400)
+    assert not NationalCondition.objects.exists()
