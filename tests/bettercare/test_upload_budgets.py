@@ -205,6 +205,7 @@ def test_each_hostile_file_is_refused_quickly_with_little_memory_and_a_clear_mes
     path, name, message = bombs[bomb]
     assert path.stat().st_size < 10 * 1024 * 1024  # all under the upload limit
     measured = measure(path, name)
+    print(f"\n{bomb}: {measured['seconds']:.2f} s, +{measured['growth_mb']:.0f} MB")
     assert message in measured["outcome"], measured
     assert measured["seconds"] < SECONDS, measured
     assert measured["growth_mb"] < MEGABYTES, measured
