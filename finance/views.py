@@ -14,6 +14,7 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from bettercare.charts import figure_html
+from bettercare.exports import SafeTableExport
 from bettercare.periods import PeriodError, parse_financial_year
 from bettercare.uploads import ImportFlow
 from bettercare.views import AreaRequiredMixin, area_required
@@ -82,6 +83,7 @@ class PositionView(
     table_class = PositionTable
     table_pagination = False
     export_formats = ("csv", "xlsx")
+    export_class = SafeTableExport  # cells that cannot run, text that is not HTML
 
     def get(self, request, *args, **kwargs):
         months = selectors.forecast_months(area=request.area)

@@ -14,6 +14,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from bettercare.charts import figure_html
+from bettercare.exports import SafeTableExport
 from bettercare.periods import PeriodError, parse_month
 from bettercare.uploads import ImportFlow
 from bettercare.views import AreaRequiredMixin, area_required
@@ -61,6 +62,7 @@ class DashboardView(
     template_name = "metrics/dashboard.html"
     table_pagination = False
     export_formats = ("csv", "xlsx")
+    export_class = SafeTableExport  # cells that cannot run, text that is not HTML
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)

@@ -23,6 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django_tables2.export import TableExport
 
 from bettercare.charts import figure_html
+from bettercare.exports import SafeTableExport, dataset_neutralised
 
 from .drawing import ChartDrawings, ChartRenderer, SvgJob, accessible_text, shared_renderer
 from .models import Pack
@@ -266,10 +267,10 @@ class PackAssembly:
             ("Figures", f"read {date_format(timezone.localtime(self.generated), 'j F Y, H:i')}"),
         ):
             about.append(row)
-        book.add_sheet(about)
+        book.add_sheet(dataset_neutralised(about))
         for item in self.document_sections(public=public):
             for table in item.section.tables(item.context):
-                dataset = TableExport(TableExport.XLSX, table).dataset
+                dataset = SafeTableExport(TableExport.XLSX, table).dataset
                 dataset.title = getattr(table, "export_title", item.title)[:31]
                 book.add_sheet(dataset)
         return book.export("xlsx")

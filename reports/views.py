@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2.export import TableExport
 
+from bettercare.exports import SafeTableExport
 from bettercare.models import Job
 from bettercare.views import area_required
 from schemes.models import Scheme
@@ -154,6 +155,7 @@ def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "reports.view_full_pack", "You can download the published versions only.")
     pack = _pack_or_404(request, pk)
     public = request.GET.get("version") == PUBLIC
+    # Opening the page starts no Chromium (about 1 GB) in the web process: only a build does.
     assembly = PackAssembly(pack, version_label=_screen_label(pack))
     # No Chromium here: builds run as jobs (reports.jobs), in a worker, which draws the charts.
     return render(
@@ -465,7 +467,9 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     if quarter is not None:
         table = PortfolioTable(portfolio_rows(area=request.area, quarter=quarter), quarter=quarter)
         if request.GET.get("_export") == "xlsx":
-            export = TableExport(TableExport.XLSX, table, dataset_kwargs={"title": "Portfolio"})
+            export = SafeTableExport(
+                TableExport.XLSX, table, dataset_kwargs={"title": "Portfolio"}
+            )
             return _attachment(
                 export.export(), file_name=f"portfolio-{quarter}.xlsx", content_type=XLSX
             )

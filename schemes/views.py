@@ -17,6 +17,7 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
+from bettercare.exports import SafeTableExport
 from bettercare.periods import Quarter
 from bettercare.roles import Role, has_role, user_roles
 from bettercare.views import AreaRequiredMixin, area_required
@@ -460,6 +461,7 @@ class QuarterOverview(AreaRequiredMixin, ExportMixin, SingleTableMixin, FilterVi
     table_class = QuarterOverviewTable
     table_pagination = False
     export_formats = ("csv", "xlsx")
+    export_class = SafeTableExport  # cells that cannot run, text that is not HTML
 
     def dispatch(self, request, *args, **kwargs):
         area_wide = AREA_WIDE_ROLES.intersection(user_roles(request.user))
