@@ -13,6 +13,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from bettercare.charts import figure_html
+from bettercare.exports import SafeTableExport
 from bettercare.permissions import require
 from bettercare.pickers import pick_period
 from bettercare.uploads import ImportFlow
@@ -50,6 +51,7 @@ class DashboardView(
     template_name = "metrics/dashboard.html"
     table_pagination = False
     export_formats = ("csv", "xlsx")
+    export_class = SafeTableExport  # cells that cannot run, text that is not HTML
 
     def has_permission(self):
         return permissions.may_view_metrics(self.request.user, self.request.area)

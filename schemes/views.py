@@ -18,6 +18,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from bettercare.contributions import scheme_funding
+from bettercare.exports import SafeTableExport
 from bettercare.models import Scheme
 from bettercare.periods import Quarter
 from bettercare.permissions import require, sees_every_scheme
@@ -439,6 +440,7 @@ class QuarterOverview(AreaRequiredMixin, ExportMixin, SingleTableMixin, FilterVi
     table_class = QuarterOverviewTable
     table_pagination = False
     export_formats = ("csv", "xlsx")
+    export_class = SafeTableExport  # cells that cannot run, text that is not HTML
 
     def dispatch(self, request, *args, **kwargs):
         if request.area is not None and not permissions.may_see_overview(

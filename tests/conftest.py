@@ -13,6 +13,9 @@ from bettercare.services import scheme_lead_assign, user_with_role_save
 
 from .factories import AreaFactory, PartnerFactory, SchemeFactory
 
+# A real Redis and RQ workers, for the tests that run jobs through the queue.
+pytest_plugins = ["tests.queue_fixtures"]
+
 
 @pytest.fixture
 def area(db):
