@@ -17,9 +17,11 @@ def _sync_roles(app_config, **kwargs) -> None:
 class BettercareConfig(AppConfig):
     name = "bettercare"
     verbose_name = "Areas and people"
+    # Recurring jobs (see bettercare.jobs and bettercare.cron): job name -> cron expression, UTC.
+    scheduled_jobs = {"bettercare.jobs.housekeeping": "30 2 * * *"}
     role_permissions = {
+        # No bettercare.add_area: a new area is national, for superusers.
         "administrator": {
-            "bettercare.add_area",
             "bettercare.change_area",
             "bettercare.view_area",
             "bettercare.add_partner",
@@ -38,10 +40,14 @@ class BettercareConfig(AppConfig):
             "bettercare.change_schemeyearname",
             "bettercare.delete_schemeyearname",
             "bettercare.view_schemeyearname",
+            "bettercare.view_job",
             "auth.add_user",
             "auth.change_user",
             "auth.view_user",
             "auth.view_group",
+            # Failed logins of their people, and unlocking them (deleting the attempt).
+            "axes.view_accessattempt",
+            "axes.delete_accessattempt",
         },
         "analyst": {"bettercare.view_scheme"},
         "board_secretary": {"bettercare.view_scheme"},
@@ -49,4 +55,6 @@ class BettercareConfig(AppConfig):
     }
 
     def ready(self) -> None:
+        from . import lookups  # noqa: F401 (registers the integer __in lookup)
+
         post_migrate.connect(_sync_roles, dispatch_uid="bettercare.roles_sync")

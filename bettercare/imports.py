@@ -32,7 +32,8 @@ What the engine does, in order:
    or is unchanged; the `ImportPlan` is the preview, with a fingerprint of what it would change;
 4. applies the plan in one transaction, after checking the file again, refusing
    (`PreviewOutdated`) if what it would change moved since the preview was shown, and refusing
-   a person the app's permissions refuse (a call without a person is the command line).
+   a person the app's permissions refuse (a call without a person is the command line); then
+   tells the apps that listen that the areas' figures changed (`bettercare.events`).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from typing import Any, ClassVar
 
 from django.db import transaction
 
+from .events import figures_changed
 from .models import Area, StagedImport
 from .permissions import require
 from .services import staged_import_mark_applied
@@ -264,7 +266,15 @@ class TabularImport:
                 f"What is held changed after the preview of {file_name} was shown. Check the "
                 "new preview before applying it."
             )
-        return self.write(plan, user=user, reason=f"Imported from {file_name}"[:100], **options)
+        result = self.write(
+            plan, user=user, reason=f"Imported from {file_name}"[:100], **options
+        )
+        # The apps that keep something made from the figures (the board packs' charts) hear of
+        # it; they enqueue their work, which starts once this transaction commits.
+        changed = {row.area.pk for row in plan.rows if row.change != Change.UNCHANGED}
+        if changed:
+            figures_changed(area_ids=changed, source=self.kind)
+        return result
 
     @transaction.atomic
     def apply_staged(

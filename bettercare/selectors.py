@@ -8,7 +8,7 @@ from django.db.models import Min, QuerySet
 
 from . import contributions
 from .models import Area, Scheme, StagedImport
-from .periods import Quarter
+from .periods import FinancialYear, Quarter
 from .permissions import is_member, is_scheme_lead, sees_every_scheme
 
 
@@ -57,6 +57,11 @@ def reportable_quarters(*, area: Area) -> list[Quarter]:
         quarters.append(quarter)
         quarter = quarter.next()
     return quarters[::-1]
+
+
+def reportable_years(*, area: Area) -> list[FinancialYear]:
+    """The financial years of `reportable_quarters`, newest first."""
+    return list(dict.fromkeys(quarter.year for quarter in reportable_quarters(area=area)))
 
 
 def home_tasks(*, user, area: Area, quarter: Quarter) -> list[Task]:

@@ -63,19 +63,23 @@ def user_with_role_save(
     existing password alone and gives a new user an unusable one (they must be sent a reset)."""
     User = get_user_model()
     user = User.objects.filter(username=username).first() or User(username=username)
-    data = {
-        "first_name": first_name,
-        "last_name": last_name,
-        "email": email,
-        "is_staff": may_use_admin_site(role),
-    }
+    data = {"first_name": first_name, "last_name": last_name, "email": email}
     if password is not None or user._state.adding:
         data["password"] = make_password(password)  # None gives an unusable password
     user, _ = model_update(instance=user, data=data, clean=False)
-    user.groups.set([Group.objects.get_or_create(name=GROUP_NAMES[Role(role)])[0]])
+    user_role_set(user=user, role=role)
     for area in areas:
         area_membership_add(user=user, area=area)
     return user
+
+
+@transaction.atomic
+def user_role_set(*, user, role: Role) -> None:
+    """Give the person exactly this role: its group (no other), and the admin site (staff
+    status) only for administrators. Superuser status is never given or taken here."""
+    user.groups.set([Group.objects.get_or_create(name=GROUP_NAMES[Role(role)])[0]])
+    model_update(instance=user, data={"is_staff": may_use_admin_site(role)}, clean=False)
+    user._bettercare_roles = None  # the cached roles (bettercare.roles.user_roles) are stale
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 """Reading a finance file of budgets and forecasts, and what importing it would change.
 
-The file has exactly the columns `area,financial_year,scheme,partner,kind,month,amount`:
+The file has exactly the columns `area,financial_year,scheme,partner,kind,month,amount`, and
+may end with a `note` column:
 
     area            the area's ONS code, e.g. E06000045
     financial_year  2018-19 (or 2018/19)
@@ -9,6 +10,8 @@ The file has exactly the columns `area,financial_year,scheme,partner,kind,month,
     kind            budget (month empty) or forecast
     month           for a forecast, the month it was made in: 2018-08 (Month 5)
     amount          pounds: 1300000.00, £1.3m, £1,300,000
+    note            optional: the finance lead's reason for a forecast (empty for a budget); an
+                    empty note leaves the note already held as it is
 
 This module declares the file for the import engine (`bettercare.imports`): its columns, the
 checks of each row, what is held and how budgets and forecasts are written. The engine checks
@@ -34,6 +37,8 @@ from . import permissions
 from .models import Budget, Forecast
 
 COLUMNS = ("area", "financial_year", "scheme", "partner", "kind", "month", "amount")
+OPTIONAL_COLUMNS = ("note",)
+NOTE_LENGTH = 2000  # characters: a reason, not a report
 BUDGET, FORECAST = "budget", "forecast"
 
 
@@ -50,6 +55,7 @@ class FinanceRow(CheckedRow):
     kind: str
     month: Month | None
     amount: Decimal
+    note: str = ""
 
     @property
     def period_label(self) -> str:
@@ -116,6 +122,7 @@ class FinanceFile(TabularImport):
 
     kind = "finance"
     columns = COLUMNS
+    optional = OPTIONAL_COLUMNS
     what = "budgets or forecasts"
     plan_class = FinancePlan
 
@@ -129,7 +136,9 @@ class FinanceFile(TabularImport):
         return row.describe()
 
     def held(self, rows):
-        """Two queries, whatever the file's size."""
+        """Two queries, whatever the file's size. A forecast's note is compared only where the
+        row gives one: an empty note leaves the note held as it is, so it changes nothing."""
+        noted = {row.key for row in rows if row.note}
         budget_filter = Q()
         for area_id, year in {
             (row.area.pk, str(row.financial_year)) for row in rows if row.kind == BUDGET
@@ -149,7 +158,8 @@ class FinanceFile(TabularImport):
         if forecast_filter:
             for forecast in Forecast.objects.filter(forecast_filter):
                 key = (FORECAST, forecast.scheme_id, forecast.partner_id, str(forecast.month))
-                yield key, forecast, (forecast.amount,)
+                held = (forecast.amount, forecast.note) if key in noted else (forecast.amount,)
+                yield key, forecast, held
 
     def write(self, plan, *, user, reason):
         return finance_plan_write(plan, user=user, reason=reason)
@@ -242,6 +252,14 @@ def _check_row(row, problems, lookups: FinanceLookups) -> FinanceRow | None:
                     "amount",
                 )
 
+    note = row["note"]
+    if note and kind == BUDGET:
+        problems.add(
+            row, "a note gives the reason for a forecast: leave note empty for a budget.", "note"
+        )
+    elif len(note) > NOTE_LENGTH:
+        problems.add(row, f"note is longer than {NOTE_LENGTH} characters.", "note")
+
     if any(part is None for part in (area, year, scheme, partner, amount)) or (
         kind == FORECAST and month is None
     ):
@@ -250,7 +268,8 @@ def _check_row(row, problems, lookups: FinanceLookups) -> FinanceRow | None:
     return FinanceRow(
         line=row.line,
         key=(kind, scheme.pk, partner.pk, str(period)),
-        values=(amount,),
+        # What the row writes: its amount, and its note when it gives one (see `held`).
+        values=(amount, note) if note else (amount,),
         area=area,
         financial_year=year,
         scheme=scheme,
@@ -258,13 +277,16 @@ def _check_row(row, problems, lookups: FinanceLookups) -> FinanceRow | None:
         kind=kind,
         month=month,
         amount=amount,
+        note=note,
     )
 
 
 def finance_plan_write(plan: FinancePlan, *, user, reason: str) -> FinancePlan:
     """Write the plan: new budgets and forecasts are added, changed amounts replace the stored
-    ones (the old amount stays in their history), unchanged ones are left alone. A forecast's
-    note survives a new amount: notes are not part of the file."""
+    ones (the old amount stays in their history), unchanged ones are left alone. A forecast
+    takes the note of its row (the file's optional last column); a row without a note leaves
+    the forecast's note as it is, so a file without notes never wipes one written on the
+    Finance pages."""
     history = {"default_user": user, "default_change_reason": reason[:100] or None}
     new = plan.of(Change.NEW)
     new_budgets = [
@@ -287,6 +309,7 @@ def finance_plan_write(plan: FinancePlan, *, user, reason: str) -> FinancePlan:
             scheme=row.scheme,
             partner=row.partner,
             amount=row.amount,
+            note=row.note,
         )
         for row in new
         if row.kind != BUDGET
@@ -294,6 +317,8 @@ def finance_plan_write(plan: FinancePlan, *, user, reason: str) -> FinancePlan:
     changed: dict[type, list] = {Budget: [], Forecast: []}
     for row in plan.of(Change.REPLACED):
         row.existing.amount = row.amount
+        if row.note:
+            row.existing.note = row.note
         changed[type(row.existing)].append(row.existing)
 
     if new_budgets:
@@ -302,7 +327,8 @@ def finance_plan_write(plan: FinancePlan, *, user, reason: str) -> FinancePlan:
         bulk_create_with_history(new_forecasts, Forecast, batch_size=500, **history)
     for model, objects in changed.items():
         if objects:
-            bulk_update_with_history(objects, model, ["amount"], batch_size=500, **history)
+            fields = ["amount", "note"] if model is Forecast else ["amount"]
+            bulk_update_with_history(objects, model, fields, batch_size=500, **history)
     return plan
 
 

@@ -13,6 +13,7 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from bettercare.charts import figure_html
+from bettercare.exports import SafeTableExport
 from bettercare.periods import PeriodError, parse_financial_year
 from bettercare.permissions import require
 from bettercare.pickers import pick_period
@@ -75,6 +76,7 @@ class PositionView(
     table_class = PositionTable
     table_pagination = False
     export_formats = ("csv", "xlsx")
+    export_class = SafeTableExport  # cells that cannot run, text that is not HTML
 
     def has_permission(self):
         return permissions.may_view_finance(self.request.user, self.request.area)

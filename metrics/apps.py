@@ -1,4 +1,22 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _catalogue_ensure(sender, using="default", **kwargs) -> None:
+    # The catalogue is set-up data, loaded by a migration: a database emptied since (`flush`,
+    # as after a transactional test) gets it back, as the role groups come back. Metrics already
+    # there, edited or not, are left alone. Only once this app's migrations are all applied:
+    # the catalogue fills today's tables.
+    from django.db import connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    from .services import metric_catalogue_ensure
+
+    executor = MigrationExecutor(connections[using])
+    latest = [node for node in executor.loader.graph.leaf_nodes() if node[0] == sender.label]
+    if not executor.migration_plan(latest):
+        metric_catalogue_ensure()
+
 
 _READ = {
     "metrics.view_metric",
@@ -17,11 +35,12 @@ class MetricsConfig(AppConfig):
     verbose_name = "Metrics"
     url_prefix = "metrics/"
     navigation = ("Metrics", "metrics:index")
-    # What each role may do with this app's records (see bettercare.roles). Administrators keep
+    # What each role may do with this app's records (see bettercare.roles). Superusers keep
     # the catalogue; analysts load the figures and populations, mark SPC recalculation points
     # and choose each metric's SPC options and commentary lines; everyone else reads.
     role_permissions = {
-        "administrator": _READ | {"metrics.add_metric", "metrics.change_metric"},
+        # The catalogue and its RAG thresholds are national: changed by superusers only.
+        "administrator": _READ,
         "analyst": _READ
         | {
             "metrics.import_metricvalue",
@@ -43,3 +62,6 @@ class MetricsConfig(AppConfig):
         from .demo import load
 
         load(area=area, log=log)
+
+    def ready(self) -> None:
+        post_migrate.connect(_catalogue_ensure, sender=self, dispatch_uid="metrics.catalogue")

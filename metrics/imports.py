@@ -35,6 +35,7 @@ from bettercare.imports import (
 )
 from bettercare.models import Area
 from bettercare.periods import FinancialYear, Month, PeriodError, Quarter, parse_period
+from bettercare.tabular import FileRefused, RowProblem
 
 from . import permissions, rag
 from .models import Metric, MetricImport, MetricValue, PlanRevision
@@ -58,6 +59,9 @@ STATUS_WORDS = {
 MAX_PLACES = 4
 MAX_WHOLE_DIGITS = 12
 MAX_NOTE = 1000
+# Distinct breakdowns (providers, age bands, attributions) an area may hold for one metric: a
+# few of each kind in practice. The metric's page draws one line per breakdown.
+MAX_BREAKDOWNS_PER_METRIC = 50
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^[+-]?\.\d+$")
 _PERIOD_KINDS = {
     Month: Metric.Frequency.MONTHLY,
@@ -179,6 +183,7 @@ class MetricLookups(Lookups):
         self.metrics = {metric.code: metric for metric in Metric.objects.all()}
         self.metrics_by_id = {metric.pk: metric for metric in self.metrics.values()}
         self.periods: dict[tuple[str, str], tuple[str, Month, str] | str] = {}
+        self.breakdowns = _BreakdownBudget()
 
     def period(self, row: Row, problems: Problems, metric: Metric | None):
         text = row["period"]
@@ -206,7 +211,18 @@ class MetricFile(TabularImport):
     def lookups(self, rows, *, only_area):
         return MetricLookups(rows, only_area=only_area, area_column=self.area_column)
 
+    def plan(self, *, content: bytes, file_name: str, only_area: Area | None = None):
+        try:
+            return super().plan(content=content, file_name=file_name, only_area=only_area)
+        except _TooManyBreakdowns as beyond:
+            raise FileRefused(
+                f"{file_name} was not imported: it gives {beyond.metric_code} more breakdowns "
+                f"than a metric may have ({MAX_BREAKDOWNS_PER_METRIC}). Nothing was changed.",
+                [beyond.problem],
+            ) from None
+
     def check_row(self, row: Row, problems: Problems, lookups: MetricLookups):
+        before = len(problems.items)
         area = lookups.area(row, problems)
         metric = lookups.metrics.get(row["metric"].strip().lower())
         if not row["metric"]:
@@ -252,7 +268,7 @@ class MetricFile(TabularImport):
         if area is None or metric is None or period is None or status is None:
             return None
         period_text, end_month, end_month_text = period
-        return PlannedValue(
+        planned = PlannedValue(
             line=row.line,
             key=(area.pk, metric.pk, period_text, series, breakdown),
             values=(value, status, note),
@@ -267,6 +283,9 @@ class MetricFile(TabularImport):
             status=status,
             note=note,
         )
+        if breakdown and len(problems.items) == before:
+            lookups.breakdowns.count(planned)
+        return planned
 
     def describe(self, row: PlannedValue) -> str:
         breakdown = f" {row.breakdown}" if row.breakdown else ""
@@ -436,6 +455,44 @@ def _period_or_problem(text: str, metric: Metric | None) -> tuple[str, Month, st
                 f"for {text}"
             )
     return str(period), end_month, str(end_month)
+
+
+class _TooManyBreakdowns(Exception):
+    """A row gives a metric more breakdowns than it may have: the file is refused at once."""
+
+    def __init__(self, problem: RowProblem, metric_code: str):
+        super().__init__(problem.message)
+        self.problem, self.metric_code = problem, metric_code
+
+
+class _BreakdownBudget:
+    """Counts the breakdowns each area would hold for each metric (those held and those in
+    the file) and refuses the file at the first row beyond the limit: checking the rest of a
+    file of 160,000 breakdowns would only spend the server's time."""
+
+    def __init__(self):
+        self.names: dict[tuple[int, int], set[str]] = {}
+
+    def count(self, value: PlannedValue) -> None:
+        key = (value.area_id, value.metric_id)
+        names = self.names.get(key)
+        if names is None:
+            names = self.names[key] = set(
+                MetricValue.objects.filter(area_id=value.area_id, metric_id=value.metric_id)
+                .exclude(breakdown="")
+                .values_list("breakdown", flat=True)
+                .distinct()
+            )
+        names.add(value.breakdown)
+        if len(names) > MAX_BREAKDOWNS_PER_METRIC:
+            problem = RowProblem(
+                value.line,
+                f"{value.metric.code} would have more than {MAX_BREAKDOWNS_PER_METRIC} "
+                f"breakdowns for {value.area.name} with this row (a breakdown names a provider, "
+                "an age band or an attribution, of which there are a few)",
+                "breakdown",
+            )
+            raise _TooManyBreakdowns(problem, value.metric.code)
 
 
 def _check_breakdown(row: Row, problems: Problems) -> str:

@@ -13,6 +13,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from bettercare.charts import figure_html
+from bettercare.exports import SafeTableExport
 from bettercare.permissions import require
 from bettercare.pickers import pick_period
 from bettercare.uploads import ImportFlow
@@ -33,6 +34,7 @@ from .populations import POPULATION_FILE
 from .selectors import (
     breakdown_kinds_for,
     breakdowns_held,
+    complete_data_month,
     dashboard_rows,
     default_month,
     figures_are_illustrative,
@@ -59,6 +61,7 @@ class DashboardView(
     template_name = "metrics/dashboard.html"
     table_pagination = False
     export_formats = ("csv", "xlsx")
+    export_class = SafeTableExport  # cells that cannot run, text that is not HTML
 
     def has_permission(self):
         return permissions.may_view_metrics(self.request.user, self.request.area)
@@ -67,8 +70,14 @@ class DashboardView(
         kwargs = super().get_filterset_kwargs(filterset_class)
         # Always bound, so the form shows (and the table uses) the month actually chosen.
         data = self.request.GET.copy()
+        area = self.request.area
+        # The month every monthly metric has figures for: the page opens on it, and says which
+        # metrics have later figures.
+        self.data_month = complete_data_month(
+            area=area, up_to=area.reporting_quarter().last_month
+        )
         if not data.get("month"):
-            month = default_month(area=self.request.area)
+            month = self.data_month.month or default_month(area=area)
             data["month"] = str(month) if month else ""
         kwargs["data"] = data
         kwargs["area"] = self.request.area
@@ -127,6 +136,7 @@ class DashboardView(
             can_import_populations=permissions.may_import_populations(
                 self.request.user, self.request.area
             ),
+            data_month=self.data_month,
             illustrative=figures_are_illustrative(area=self.request.area),
             notes=[(row.rag.name, note) for row in self.get_table_data() for note in row.rag.notes],
             export_query=self.request.GET.urlencode(),

@@ -6,6 +6,10 @@ class ReportsConfig(AppConfig):
     verbose_name = "Board packs"
     url_prefix = "reports/"
     navigation = ("Reports", "reports:index")
+    # After a metrics or finance import, draw the draft packs' charts ahead (bettercare.events).
+    on_figures_changed = "reports.jobs.figures_changed"
+    # Run once by each RQ worker before it forks a process per job (bettercare.jobs.Worker).
+    prepare_worker = "reports.jobs.prepare_worker"
     # What each role may do with board packs (see bettercare.roles):
     # - board secretaries manage packs: create them, edit their text and exemptions, build the
     #   PDFs, make them Final and start corrections; they see the portfolio ratings;
@@ -20,6 +24,7 @@ class ReportsConfig(AppConfig):
             "reports.view_full_pack",
             "reports.view_packversion",
             "reports.view_portfoliorating",
+            "reports.view_nationalcondition",
             "reports.add_priority",
             "reports.change_priority",
             "reports.delete_priority",
@@ -33,6 +38,9 @@ class ReportsConfig(AppConfig):
             "reports.view_portfoliorating",
             "reports.add_portfoliorating",
             "reports.change_portfoliorating",
+            "reports.view_nationalcondition",
+            "reports.add_nationalcondition",
+            "reports.change_nationalcondition",
         },
         "board_secretary": {
             "reports.view_pack",
@@ -43,6 +51,7 @@ class ReportsConfig(AppConfig):
             "reports.view_packversion",
             "reports.view_priority",
             "reports.view_portfoliorating",
+            "reports.view_nationalcondition",
         },
         "scheme_lead": {
             "reports.view_pack",

@@ -55,3 +55,13 @@ def may_see_portfolio(user, area) -> bool:
 def may_rate_schemes(user, area) -> bool:
     """Each scheme's RAG rating and narrative in the portfolio view."""
     return _may(user, "reports.change_portfoliorating", area)
+
+
+def may_see_national_conditions(user, area) -> bool:
+    """The area's record of its compliance with the national conditions."""
+    return _may(user, "reports.view_nationalcondition", area)
+
+
+def may_record_national_conditions(user, area) -> bool:
+    """Recording the area's compliance with each national condition, and its note."""
+    return _may(user, "reports.change_nationalcondition", area)

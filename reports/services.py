@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 from django.core.exceptions import ValidationError
@@ -12,21 +12,25 @@ from django.db import transaction
 from django.utils import timezone
 
 from bettercare.changes import model_update
-from bettercare.models import Area, Scheme
-from bettercare.periods import Quarter
+from bettercare.jobs import enqueue
+from bettercare.models import Area, Job, Scheme
+from bettercare.periods import FinancialYear, Quarter
 from bettercare.permissions import require
 from bettercare.ratings import RAG_VALUES
 from metrics.models import Metric
 
 from . import permissions
+from .conditions import conditions_in_force
 from .defaults import CARRIED_FORWARD_FIELDS, default_text
 from .models import (
     Board,
     ChartDrawing,
+    NationalCondition,
     Pack,
     PackBuild,
     PackHighlight,
     PackMetric,
+    PackRisk,
     PackVersion,
     PortfolioRating,
     Priority,
@@ -36,6 +40,7 @@ from .pdf import PdfResult
 from .sections import PACK_SECTIONS, exemptable_sections
 from .selectors import (
     headline_metrics_to_start_with,
+    pack_job_key,
     pack_next_version_number,
     pack_previous,
     priorities_for,
@@ -43,24 +48,51 @@ from .selectors import (
 
 # What the board secretary edits on a pack, as `pack_text_save` takes it: its text, the date of
 # the meeting and the data month.
-TEXT_FIELDS = (
+# The text under each heading of the council's template, in its order.
+BODY_TEXT_FIELDS = (
+    "brief_summary",
+    "recommendations",
+    "reasons",
+    "alternatives",
+    "consultation",
+    "property_other",
+    "statutory_power",
+    "legal_implications",
+    "conflict_of_interest",
+    "risk_implications",
+    "policy_implications",
+    "key_decision",
+    "wards_affected",
+)
+COVER_FIELDS = (
     "meeting_date",
     "data_month",
+    "agenda_item",
     "report_of",
     "contact_name",
     "contact_title",
     "contact_phone",
     "contact_email",
+    "director_name",
+    "director_title",
+    "director_phone",
+    "director_email",
     "confidentiality",
-    "brief_summary",
-    "recommendations",
-    "reasons",
-    "legal_implications",
-    "risk_implications",
-    "policy_implications",
 )
+TEXT_FIELDS = (*COVER_FIELDS, *BODY_TEXT_FIELDS)
+RISK_TEXT_LENGTH = 1000
 BUILDS_KEPT_FOR = dt.timedelta(days=1)
 METRIC_COMMENTARY_LENGTH = 600  # characters: a cell of the performance table
+
+
+@dataclass(frozen=True)
+class RiskText:
+    """One of the programme's key risks as the secretary gives it: written anew, or taken
+    from a scheme's highlight report (`scheme`)."""
+
+    risk: str
+    mitigation: str = ""
+    scheme: Scheme | None = None
 
 
 @dataclass(frozen=True)
@@ -89,7 +121,13 @@ def priority_save(*, area: Area, number: int, title: str, description: str = "")
 
 @transaction.atomic
 def pack_create(
-    *, area: Area, board: str, quarter: Quarter, meeting_date: dt.date | None = None, user=None
+    *,
+    area: Area,
+    board: str,
+    quarter: Quarter,
+    meeting_date: dt.date | None = None,
+    user=None,
+    at: dt.datetime | None = None,
 ) -> Pack:
     """A new Draft pack. Its standing text is carried forward from the same board's previous
     pack when there is one, else the defaults; the quarter's own text starts from defaults
@@ -122,10 +160,20 @@ def pack_create(
         data_month=quarter.data_month,
         meeting_date=meeting_date,
         created_by=user,
+        created=at or timezone.now(),
         **text,
     )
     pack.full_clean()
     pack.save()
+    if previous is not None:
+        # The previous pack's key risks are this one's start: most risks outlast a quarter.
+        _risks_save(
+            pack,
+            [
+                RiskText(risk=item.risk, mitigation=item.mitigation, scheme=item.scheme)
+                for item in previous.risks.select_related("scheme").order_by("position")
+            ],
+        )
     PackHighlight.objects.bulk_create(
         PackHighlight(pack=pack, priority=priority, text="")
         for priority in priorities_for(area=area)
@@ -152,12 +200,14 @@ def pack_text_save(
     highlights: Mapping[int, str] | None = None,
     exempt_sections: Iterable[str] | None = None,
     metric_texts: Mapping[int, MetricText] | None = None,
+    risks: Sequence[RiskText] | None = None,
     user=None,
 ) -> Pack:
     """Save a Draft pack's editable text (its data month among it: see `TEXT_FIELDS`), its key
-    highlights (priority id -> text), the sections exempt from publication and its text about
-    metrics (metric id -> `MetricText`), all or nothing. A data month outside the quarter's
-    financial year, or after the quarter, is refused."""
+    highlights (priority id -> text), the sections exempt from publication, its text about
+    metrics (metric id -> `MetricText`) and the programme's key risks (in order, replacing
+    those held), all or nothing. A data month outside the quarter's financial year, or after
+    the quarter, is refused."""
     require(
         user is None or permissions.may_edit_packs(user, pack.area),
         "Only board secretaries can edit a board pack.",
@@ -192,7 +242,38 @@ def pack_text_save(
             model_update(instance=highlight, data={"text": value.strip()}, clean=False)
     if metric_texts is not None:
         _metric_texts_save(pack, metric_texts)
+    if risks is not None:
+        _risks_save(pack, risks)
     return pack
+
+
+def _risks_save(pack: Pack, risks: Sequence[RiskText]) -> None:
+    wanted = [
+        (item.risk.strip(), item.mitigation.strip(), item.scheme)
+        for item in risks
+        if item.risk.strip() or item.mitigation.strip()
+    ]
+    problems = []
+    for index, (risk, mitigation, scheme) in enumerate(wanted, start=1):
+        if not risk:
+            problems.append(f"Risk {index}: say what the risk is, not only its mitigation.")
+        if len(risk) > RISK_TEXT_LENGTH or len(mitigation) > RISK_TEXT_LENGTH:
+            problems.append(f"Risk {index}: keep the risk and its mitigation to "
+                            f"{RISK_TEXT_LENGTH} characters each.")
+        if scheme is not None and scheme.area_id != pack.area_id:
+            problems.append(f"Risk {index}: the scheme is not one of {pack.area.name}'s.")
+    if problems:
+        raise ValidationError(problems)
+    held = list(PackRisk.objects.filter(pack=pack).order_by("position"))
+    if [(item.risk, item.mitigation, item.scheme_id) for item in held] == [
+        (risk, mitigation, scheme.pk if scheme else None) for risk, mitigation, scheme in wanted
+    ]:
+        return  # only real changes: each save is an entry in the history
+    PackRisk.objects.filter(pack=pack).delete()
+    for position, (risk, mitigation, scheme) in enumerate(wanted):
+        PackRisk.objects.create(
+            pack=pack, position=position, risk=risk, mitigation=mitigation, scheme=scheme
+        )
 
 
 def _metric_texts_save(pack: Pack, texts: Mapping[int, MetricText]) -> None:
@@ -247,17 +328,94 @@ def pack_build_save(
     )
 
 
-@transaction.atomic
-def pack_version_create(
-    *, pack: Pack, user, full: PdfResult, public: PdfResult, figures_json: bytes, number: int
-) -> PackVersion:
-    """Make the pack Final: store version `number` (the number the PDFs were built with) with
-    its checksums. Refused if the pack is no longer a Draft or the number has been taken
-    meanwhile (someone else made it Final first)."""
+def pack_build_enqueue(*, pack: Pack, output: str, user) -> Job:
+    """Ask for a draft PDF (`output`: full or public) of the pack, built in the background
+    (reports.jobs.pack_build). While one is waiting or running, asking again joins it."""
+    from .jobs import pack_build
+
+    require(
+        permissions.may_see_full_packs(user, pack.area),
+        "You can download the published versions only.",
+    )
+    if output not in ("full", "public"):  # reports.assembly's FULL and PUBLIC
+        raise ValidationError(f"A draft is the full or the public version, not {output!r}.")
+    _check_draft(pack)
+    name = f"{output} version"
+    return enqueue(
+        pack_build,
+        description=f"Draft PDF of the {pack.board} {pack.quarter.short_label} pack ({name})",
+        key=pack_job_key(pack, f"draft-{output}"),
+        area=pack.area,
+        user=user,
+        pack_id=pack.pk,
+        output=output,
+        user_id=user.pk,
+    )
+
+
+def pack_finalise_enqueue(
+    *, pack: Pack, number: int, user, lacking: Sequence[str] = (), reason: str = ""
+) -> Job:
+    """Ask for the pack to be made Final as version `number` (the number the secretary was
+    shown), in the background (reports.jobs.pack_finalise); one such job at a time.
+
+    `lacking` is what the check before Final showed the secretary and `reason` why she went on:
+    the job stores them with the version exactly as she confirmed them (the job may run minutes
+    later, when the check could say something else). Refused here already, not only in the
+    job, when something is lacking and no reason is given."""
+    from .jobs import pack_finalise
+
     require(
         permissions.may_finalise_packs(user, pack.area),
         "Only board secretaries can make a pack Final.",
     )
+    _check_draft(pack)
+    _check_reason(lacking, reason)
+    return enqueue(
+        pack_finalise,
+        description=f"Making version {number} of the {pack.board} {pack.quarter.short_label} "
+        "pack Final",
+        key=pack_job_key(pack, "final"),
+        area=pack.area,
+        user=user,
+        pack_id=pack.pk,
+        number=number,
+        user_id=user.pk,
+        lacking=list(lacking),
+        reason=reason,
+    )
+
+
+def _check_reason(lacking: Sequence[str], reason: str) -> None:
+    if lacking and not reason.strip():
+        raise ValidationError(
+            "The pack lacks something (listed on the page): give your reason for making it "
+            "Final all the same."
+        )
+
+
+@transaction.atomic
+def pack_version_create(
+    *,
+    pack: Pack,
+    user,
+    full: PdfResult,
+    public: PdfResult,
+    figures_json: bytes,
+    number: int,
+    lacking: Sequence[str] = (),
+    reason: str = "",
+) -> PackVersion:
+    """Make the pack Final: store version `number` (the number the PDFs were built with) with
+    its checksums, and what the check before Final found lacking with the secretary's reason
+    for going on (kept with the version, never printed in it). Refused if the pack is no
+    longer a Draft, the number has been taken meanwhile (someone else made it Final first), or
+    something is lacking and no reason is given."""
+    require(
+        permissions.may_finalise_packs(user, pack.area),
+        "Only board secretaries can make a pack Final.",
+    )
+    _check_reason(lacking, reason)
     pack = Pack.objects.select_for_update().get(pk=pack.pk)
     _check_draft(pack)
     expected = pack_next_version_number(pack=pack)
@@ -277,6 +435,8 @@ def pack_version_create(
         public_pages=public.pages,
         figures_json=figures_json,
         figures_sha256=hashlib.sha256(figures_json).hexdigest(),
+        lacking=list(lacking),
+        final_reason=reason.strip(),
     )
     version.full_clean()
     version.save()
@@ -310,10 +470,16 @@ class RatingEntry:
 
 @transaction.atomic
 def portfolio_ratings_save(
-    *, area: Area, quarter: Quarter, entries: Iterable[RatingEntry], user
+    *,
+    area: Area,
+    quarter: Quarter,
+    entries: Iterable[RatingEntry],
+    user,
+    at: dt.datetime | None = None,
 ) -> list[PortfolioRating]:
     """Set the quarter's portfolio ratings of the area's schemes, all or nothing. A scheme
-    rated Amber or Red needs a narrative saying why."""
+    rated Amber or Red needs a narrative saying why. `at` dates the changes (records brought
+    in from before, like the demo's); by default, now."""
     require(
         user is None or permissions.may_rate_schemes(user, area),
         "Only analysts can set portfolio ratings.",
@@ -337,11 +503,14 @@ def portfolio_ratings_save(
             continue
         rating = PortfolioRating.objects.filter(scheme=entry.scheme, quarter=quarter).first()
         rating = rating or PortfolioRating(scheme=entry.scheme, quarter=quarter)
-        rating, _ = model_update(
+        rating, written = model_update(
             instance=rating,
             data={"rag": entry.rag, "narrative": entry.narrative.strip()},
             stamp={"updated_by": user},
         )
+        if written and at is not None:  # `updated` is set on every save: dated afterwards
+            PortfolioRating.objects.filter(pk=rating.pk).update(updated=at)
+            rating.updated = at
         saved.append(rating)
     return saved
 
@@ -367,3 +536,65 @@ def chart_drawings_keep(*, drawings: Mapping[str, str]) -> None:
         [ChartDrawing(key=key, svg=svg, created=now, used=now) for key, svg in drawings.items()],
         ignore_conflicts=True,
     )
+
+
+@dataclass(frozen=True)
+class ConditionEntry:
+    """An analyst's record of one national condition: its compliance and a note."""
+
+    code: str
+    compliance: str
+    note: str = ""
+
+
+@transaction.atomic
+def national_conditions_save(
+    *, area: Area, year: FinancialYear, entries: Iterable[ConditionEntry], user
+) -> list[NationalCondition]:
+    """Record the area's compliance with the national conditions in force in `year`, all or
+    nothing. A condition not in force that year, or an unknown compliance, is refused; a
+    condition found not compliant needs a note saying what is being done."""
+    require(
+        user is None or permissions.may_record_national_conditions(user, area),
+        "Only analysts can record the national conditions.",
+    )
+    in_force = {condition.code: condition for condition in conditions_in_force(year)}
+    entries = list(entries)
+    problems = []
+    for entry in entries:
+        if entry.code not in in_force:
+            problems.append(f"“{entry.code}” is not a national condition of {year.label}.")
+        if entry.compliance not in NationalCondition.Compliance.values:
+            problems.append(f"“{entry.compliance}” is not a compliance.")
+        elif entry.compliance == NationalCondition.Compliance.NOT_COMPLIANT and not (
+            entry.note.strip()
+        ):
+            number = in_force[entry.code].number if entry.code in in_force else "?"
+            problems.append(
+                f"Condition {number} is not compliant: say in its note what is being done."
+            )
+        if len(entry.note) > 2000:
+            problems.append("Keep each note to 2,000 characters.")
+    if problems:
+        raise ValidationError(problems)
+    held = {
+        item.code: item for item in NationalCondition.objects.filter(area=area, financial_year=year)
+    }
+    saved = []
+    for entry in entries:
+        condition = in_force[entry.code]
+        item = held.get(entry.code) or NationalCondition(
+            area=area, financial_year=year, code=condition.code
+        )
+        item, _ = model_update(
+            instance=item,
+            data={
+                "number": condition.number,
+                "text": item.text or condition.text,
+                "compliance": entry.compliance,
+                "note": entry.note.strip(),
+            },
+            stamp={"updated_by": user},
+        )
+        saved.append(item)
+    return saved

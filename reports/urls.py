@@ -14,6 +14,12 @@ urlpatterns = [
         views.pack_build_download,
         name="pack_build_download",
     ),
+    path("packs/<int:pk>/builds/<uuid:job_id>/", views.pack_job, name="pack_job"),
+    path(
+        "packs/<int:pk>/builds/<uuid:job_id>/status.json",
+        views.pack_job_status,
+        name="pack_job_status",
+    ),
     path("packs/<int:pk>/final/", views.pack_finalise, name="pack_finalise"),
     path("packs/<int:pk>/correction/", views.pack_correction, name="pack_correction"),
     path(
@@ -24,4 +30,5 @@ urlpatterns = [
     path("packs/<int:pk>/tables.xlsx", views.pack_export, name="pack_export"),
     path("portfolio/", views.portfolio, name="portfolio"),
     path("portfolio/edit/", views.portfolio_edit, name="portfolio_edit"),
+    path("national-conditions/", views.conditions_edit, name="conditions"),
 ]

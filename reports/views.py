@@ -4,52 +4,64 @@ action checks its permission on the server, for GET and POST alike."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2.export import TableExport
 
-from bettercare.charts import ChartRenderingUnavailable
-from bettercare.models import Scheme
+from bettercare.exports import SafeTableExport
+from bettercare.models import Job, Scheme
 from bettercare.permissions import require
 from bettercare.pickers import pick_period
-from bettercare.selectors import reportable_quarters
+from bettercare.selectors import reportable_quarters, reportable_years
 from bettercare.views import area_required
 
 from . import permissions
-from .assembly import FULL, PUBLIC, SCREEN, PackAssembly, pack_pdfs_build, version_label
-from .drawing import shared_renderer
-from .forms import BuildForm, FinaliseForm, PackCreateForm, PackTextForm, RatingFormSet
+from .assembly import FULL, PUBLIC, SCREEN, PackAssembly, version_label
+from .forms import (
+    BuildForm,
+    ConditionFormSet,
+    FinaliseForm,
+    PackCreateForm,
+    PackTextForm,
+    RatingFormSet,
+)
 from .models import Pack
-from .progress import progress_response
 from .selectors import (
+    national_conditions_for,
     pack_build_get,
     pack_get,
     pack_highlights,
+    pack_job_get,
+    pack_jobs,
+    pack_lacking,
     pack_list,
     pack_metric_choices,
     pack_metric_texts,
     pack_next_version_number,
     pack_plan_revisions,
+    pack_risks,
     pack_version_get,
     pack_versions,
     portfolio_rows,
     priorities_for,
+    quarter_scheme_risks,
 )
 from .services import (
+    ConditionEntry,
     RatingEntry,
-    pack_build_save,
+    national_conditions_save,
+    pack_build_enqueue,
     pack_correction_start,
     pack_create,
+    pack_finalise_enqueue,
     pack_text_save,
-    pack_version_create,
     portfolio_ratings_save,
 )
 from .tables import PortfolioTable
@@ -115,6 +127,12 @@ def _index_page(request: HttpRequest, form: PackCreateForm, *, status: int = 200
             if permissions.may_create_packs(request.user, request.area)
             else None,
             "full_access": permissions.may_see_full_packs(request.user, request.area),
+            "may_see_conditions": permissions.may_see_national_conditions(
+                request.user, request.area
+            ),
+            "may_record_conditions": permissions.may_record_national_conditions(
+                request.user, request.area
+            ),
             "may_see_portfolio": permissions.may_see_portfolio(request.user, request.area),
             "may_rate": permissions.may_rate_schemes(request.user, request.area),
             "quarter": request.area.reporting_quarter(),
@@ -157,13 +175,9 @@ def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     pack = _pack_or_404(request, pk)
     public = request.GET.get("version") == PUBLIC
+    # Opening the page starts no Chromium (about 1 GB) in the web process: only a build does.
     assembly = PackAssembly(pack, version_label=_screen_label(pack))
-    if assembly.charts and pack.is_draft:
-        # The build buttons are on this page: start this process's chart renderer now, in its
-        # own thread (the page does not wait), so that a build has Chromium ready. Unused, it
-        # closes after its idle time. Without Chromium, the build will say so.
-        with contextlib.suppress(ChartRenderingUnavailable):
-            shared_renderer().start()
+    # No Chromium here: builds run as jobs (reports.jobs), in a worker, which draws the charts.
     return render(
         request,
         "reports/pack_detail.html",
@@ -177,6 +191,7 @@ def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "next_version": pack_next_version_number(pack=pack),
             "may_edit": permissions.may_edit_packs(request.user, request.area),
             "may_finalise": permissions.may_finalise_packs(request.user, request.area),
+            "jobs": [_job_view(pack, job) for job in pack_jobs(pack=pack)],
         },
     )
 
@@ -201,6 +216,9 @@ def pack_edit(request: HttpRequest, pk: int) -> HttpResponse:
         highlights=highlights,
         metrics=pack_metric_choices(pack=pack),
         metric_texts=pack_metric_texts(pack=pack),
+        risks=pack_risks(pack=pack),
+        scheme_risks=quarter_scheme_risks(area=pack.area, quarter=pack.quarter),
+        schemes={scheme.number: scheme for scheme in Scheme.objects.in_area(pack.area)},
     )
     action = request.POST.get("action", "save")
     if request.method == "POST" and action != "edit" and form.is_valid():
@@ -213,6 +231,7 @@ def pack_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 highlights=form.highlights(),
                 exempt_sections=form.cleaned_data["exempt_sections"],
                 metric_texts=form.metric_texts(),
+                risks=form.risks(),
                 user=request.user,
             )
         except ValidationError as error:
@@ -238,6 +257,7 @@ def _preview(request: HttpRequest, pack: Pack, form: PackTextForm) -> HttpRespon
             highlights=form.highlights(),
             exempt_sections=form.cleaned_data["exempt_sections"],
             metric_texts=form.metric_texts(),
+            risks=form.risks(),
             user=request.user,
         )
         assembly = PackAssembly(preview_pack, version_label=_draft_label(preview_pack))
@@ -257,8 +277,9 @@ def _preview(request: HttpRequest, pack: Pack, form: PackTextForm) -> HttpRespon
 
 @require_POST
 @area_required
-def pack_build(request: HttpRequest, pk: int):
-    """Build a draft PDF (full or public), showing progress; then offer its download."""
+def pack_build(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask for a draft PDF (full or public): a job, built in the background; the answer is the
+    job's page (or, asked for JSON, its status), at once."""
     require(
         permissions.may_see_full_packs(request.user, request.area),
         "You can download the published versions only.",
@@ -269,38 +290,86 @@ def pack_build(request: HttpRequest, pk: int):
         return redirect("reports:pack_detail", pk=pack.pk)
     form = BuildForm(request.POST)
     output = form.cleaned_data["output"] if form.is_valid() else FULL
-    number = pack_next_version_number(pack=pack)
-    suffix = "-public-draft.pdf" if output == PUBLIC else "-draft.pdf"
-    file_name = pack.file_stem(number) + suffix
-    user = request.user
+    job = pack_build_enqueue(pack=pack, output=output, user=request.user)
+    return _job_started(request, pack, job)
 
-    def job():
-        built = yield from pack_pdfs_build(
-            pack, version_label=version_label(number=number, final=False), outputs=[output]
-        )
-        build = pack_build_save(
-            pack=pack,
-            user=user,
-            public=output == PUBLIC,
-            file_name=file_name,
-            result=built.pdfs[output],
-        )
-        return {
-            "pack": pack,
-            "download_url": reverse("reports:pack_build_download", args=[pack.pk, build.pk]),
-            "file_name": build.file_name,
-            "pages": build.pages,
-            "sha256": build.sha256,
-        }
 
-    name = "public version" if output == PUBLIC else "full version"
-    return progress_response(
-        request,
-        title=f"Building the draft PDF ({name})",
-        job=job,
-        back_url=reverse("reports:pack_detail", args=[pack.pk]),
-        result_template="reports/includes/build_done.html",
+def _job_started(request: HttpRequest, pack: Pack, job: Job) -> HttpResponse:
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse(_job_view(pack, job), status=202)
+    if job.joined:
+        messages.info(request, "This was already under way: its progress is below.")
+    return redirect("reports:pack_job", pk=pack.pk, job_id=job.pk)
+
+
+def _job_view(pack: Pack, job: Job) -> dict:
+    """What the job page and its JSON show of a pack's job: its state, step and pages, and
+    once done where its outcome is."""
+    result = job.result or {}
+    view = {
+        "id": str(job.pk),
+        "description": job.description,
+        "state": job.state,
+        "state_label": job.get_state_display(),
+        "step": job.step,
+        "pages": job.pages,
+        "error": job.error,
+        "created": job.created,
+        "page_url": reverse("reports:pack_job", args=[pack.pk, job.pk]),
+        "status_url": reverse("reports:pack_job_status", args=[pack.pk, job.pk]),
+        "kind": "final" if job.key.endswith(":final") else "draft",
+    }
+    if job.state == Job.State.DONE and "build_id" in result:
+        view["download_url"] = reverse(
+            "reports:pack_build_download", args=[pack.pk, result["build_id"]]
+        )
+        view.update({name: result[name] for name in ("file_name", "sha256")})
+        view["pages"] = result["pages"]
+    elif job.state == Job.State.DONE and "number" in result:
+        view["version"] = result["number"]
+        view["pack_url"] = reverse("reports:pack_detail", args=[pack.pk])
+    return view
+
+
+def _pack_job_or_404(request: HttpRequest, pk: int, job_id) -> tuple[Pack, Job]:
+    require(
+        permissions.may_see_full_packs(request.user, request.area),
+        "You can download the published versions only.",
     )
+    pack = _pack_or_404(request, pk)
+    job = pack_job_get(pack=pack, pk=job_id)
+    if job is None:
+        raise Http404("There is no such build of this pack.")
+    return pack, job
+
+
+@require_GET
+@area_required
+def pack_job(request: HttpRequest, pk: int, job_id) -> HttpResponse:
+    """A build's page: its progress while it runs (the page polls `pack_job_status`), then its
+    PDF or what went wrong. The same page after a reload, or from another machine."""
+    pack, job = _pack_job_or_404(request, pk, job_id)
+    view = _job_view(pack, job)
+    version = None
+    if view.get("version"):
+        version = pack_version_get(pack=pack, number=view["version"])
+    response = render(
+        request,
+        "reports/pack_job.html",
+        {"pack": pack, "job": view, "active": job.is_active, "version": version},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+@area_required
+def pack_job_status(request: HttpRequest, pk: int, job_id) -> JsonResponse:
+    """The build's state, step and page count, as JSON, for its page to poll."""
+    pack, job = _pack_job_or_404(request, pk, job_id)
+    response = JsonResponse(_job_view(pack, job))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET
@@ -311,7 +380,7 @@ def pack_build_download(request: HttpRequest, pk: int, build_pk: int) -> HttpRes
         "You can download the published versions only.",
     )
     pack = _pack_or_404(request, pk)
-    build = pack_build_get(pack=pack, pk=build_pk, user=request.user)
+    build = pack_build_get(pack=pack, pk=build_pk)
     if build is None:
         raise Http404("This PDF is no longer kept (drafts are kept for a day). Build it again.")
     return _attachment(
@@ -324,7 +393,7 @@ def pack_build_download(request: HttpRequest, pk: int, build_pk: int) -> HttpRes
 
 @require_http_methods(["GET", "POST"])
 @area_required
-def pack_finalise(request: HttpRequest, pk: int):
+def pack_finalise(request: HttpRequest, pk: int) -> HttpResponse:
     require(
         permissions.may_finalise_packs(request.user, request.area),
         "Only board secretaries can make a pack Final.",
@@ -334,38 +403,25 @@ def pack_finalise(request: HttpRequest, pk: int):
         messages.info(request, "This pack is already Final.")
         return redirect("reports:pack_detail", pk=pack.pk)
     number = pack_next_version_number(pack=pack)
-    form = FinaliseForm(request.POST if request.method == "POST" else None)
+    # The check before Final: what the pack lacks, listed; the secretary may still go on,
+    # giving a reason that is kept with the version.
+    lacking = pack_lacking(pack=pack)
+    form = FinaliseForm(request.POST if request.method == "POST" else None, lacking=lacking)
     if request.method == "GET" or not form.is_valid():
         return render(
             request,
             "reports/pack_finalise.html",
-            {"pack": pack, "form": form, "number": number},
+            {"pack": pack, "form": form, "number": number, "lacking": lacking},
             status=400 if form.is_bound else 200,
         )
-    user = request.user
-
-    def job():
-        built = yield from pack_pdfs_build(
-            pack, version_label=version_label(number=number, final=True), outputs=[FULL, PUBLIC]
-        )
-        yield f"Storing version {number} with its checksums"
-        version = pack_version_create(
-            pack=pack,
-            user=user,
-            full=built.pdfs[FULL],
-            public=built.pdfs[PUBLIC],
-            figures_json=built.figures_json,
-            number=number,
-        )
-        return {"pack": pack, "version": version}
-
-    return progress_response(
-        request,
-        title=f"Making version {number} Final",
-        job=job,
-        back_url=reverse("reports:pack_detail", args=[pack.pk]),
-        result_template="reports/includes/finalise_done.html",
+    job = pack_finalise_enqueue(
+        pack=pack,
+        number=number,
+        user=request.user,
+        lacking=lacking,
+        reason=form.cleaned_data.get("reason", ""),
     )
+    return _job_started(request, pack, job)
 
 
 @require_POST
@@ -464,7 +520,9 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     if quarter is not None:
         table = PortfolioTable(portfolio_rows(area=request.area, quarter=quarter), quarter=quarter)
         if request.GET.get("_export") == "xlsx":
-            export = TableExport(TableExport.XLSX, table, dataset_kwargs={"title": "Portfolio"})
+            export = SafeTableExport(
+                TableExport.XLSX, table, dataset_kwargs={"title": "Portfolio"}
+            )
             return _attachment(
                 export.export(), file_name=f"portfolio-{quarter}.xlsx", content_type=XLSX
             )
@@ -564,3 +622,67 @@ def _as_number(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+@require_http_methods(["GET", "POST"])
+@area_required
+def conditions_edit(request: HttpRequest) -> HttpResponse:
+    """The analyst's record of the area's compliance with the national conditions of a year,
+    which the pack's legal implications state (and, later, the return to NHS England)."""
+    require(
+        permissions.may_see_national_conditions(request.user, request.area),
+        "You do not have access to this page.",
+    )
+    may_edit = permissions.may_record_national_conditions(request.user, request.area)
+    year, year_form = pick_period(
+        request,
+        name="year",
+        label="Financial year",
+        periods=reportable_years(area=request.area),
+        default=request.area.reporting_quarter().year,
+    )
+    if year is None:
+        return render(request, "reports/conditions.html", {"year_form": year_form}, status=400)
+    conditions = national_conditions_for(area=request.area, year=year)
+    initial = [
+        {"code": item.code, "compliance": item.compliance, "note": item.note}
+        for item in conditions
+    ]
+    require(
+        request.method != "POST" or may_edit, "Only analysts can record the national conditions."
+    )
+    formset = ConditionFormSet(request.POST if request.method == "POST" else None, initial=initial)
+    problems: list[str] = []
+    if request.method == "POST" and formset.is_valid():
+        try:
+            national_conditions_save(
+                area=request.area,
+                year=year,
+                entries=[
+                    ConditionEntry(
+                        code=form.cleaned_data["code"],
+                        compliance=form.cleaned_data["compliance"],
+                        note=form.cleaned_data["note"],
+                    )
+                    for form in formset
+                ],
+                user=request.user,
+            )
+        except ValidationError as error:
+            problems = error.messages
+        else:
+            messages.success(request, f"The national conditions for {year.label} are saved.")
+            return redirect(reverse("reports:conditions") + f"?year={year}")
+    return render(
+        request,
+        "reports/conditions.html",
+        {
+            "year": year,
+            "year_form": year_form,
+            "formset": formset,
+            "rows": list(zip(conditions, formset, strict=False)),
+            "may_edit": may_edit,
+            "problems": problems,
+        },
+        status=400 if formset.is_bound and (problems or not formset.is_valid()) else 200,
+    )

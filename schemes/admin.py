@@ -1,12 +1,12 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from bettercare.admin import AreaScopedAdminMixin
+from bettercare.admin import AreaScopedAdminMixin, AreaScopedInlineMixin, ReadOnlyAdminMixin
 
 from .models import FinancialLine, HighlightReport, HighlightReportEvent, Risk
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(AreaScopedInlineMixin, admin.TabularInline):
     """Report rows are written through the report form and its services, never here."""
 
     extra = 0
@@ -33,7 +33,7 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(HighlightReport)
-class HighlightReportAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
+class HighlightReportAdmin(ReadOnlyAdminMixin, AreaScopedAdminMixin, SimpleHistoryAdmin):
     """Reports for looking up and auditing (with the history of every save). Changes go
     through the report pages, where the workflow and its permissions apply."""
 
@@ -42,12 +42,3 @@ class HighlightReportAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
     list_filter = ["status", "is_current", "quarter", "scheme__area"]
     search_fields = ["scheme__name", "report_author"]
     inlines = [FinancialLineInline, RiskInline, EventInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

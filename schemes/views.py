@@ -18,6 +18,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from bettercare.contributions import scheme_funding
+from bettercare.exports import SafeTableExport
 from bettercare.models import Scheme
 from bettercare.periods import Quarter
 from bettercare.permissions import require, sees_every_scheme
@@ -35,7 +36,7 @@ from .forms import (
     report_forms,
     with_extra_row,
 )
-from .report_finance import summarise
+from .report_finance import differences_from_finance, summarise
 from .selectors import (
     highlight_report_for_user,
     highlight_report_history,
@@ -121,8 +122,25 @@ def _read_page(request, report, *, status=200, **bound_forms):
         ),
         "correction_form": bound_forms.get("correction_form")
         or (CorrectionForm() if Action.START_CORRECTION in actions else None),
+        **_finance_comparison(report),
     }
     return render(request, "schemes/report_detail.html", context, status=status)
+
+
+def _finance_comparison(report) -> dict:
+    """Finance's figures for the scheme at the month the quarter's board packs report (as
+    finance hands them over: `bettercare.contributions.scheme_funding`), and where the lead's
+    typed figures differ from them: shown beside the figures on the report page, the analyst's
+    review and the edit page."""
+    funding = scheme_funding(scheme=report.scheme, quarter=report.quarter)
+    if funding is None:
+        return {"funding": None, "finance_differences": [], "finance_month": None}
+    lines = {line.label: (line.annual_value, line.projected_spend) for line in funding.lines}
+    return {
+        "funding": funding,
+        "finance_differences": differences_from_finance(report.finance, lines),
+        "finance_month": funding.month,
+    }
 
 
 @require_GET
@@ -204,7 +222,10 @@ def report_start(request, number: int, quarter: Quarter):
     )
     started = f"Your {quarter.short_label} report is started"
     if filled:
-        started += f", its finance figures filled in from Finance's {funding.month.label} position"
+        started += (
+            f", its finance figures filled in from Finance's {funding.month.data_label} "
+            f"position, the month the {quarter.short_label} board packs report"
+        )
     messages.success(request, f"{started}: fill it in below.")
     return redirect(report_url(scheme, quarter, "report_edit"))
 
@@ -221,7 +242,9 @@ def report_finance_fill(request, number: int, quarter: Quarter):
     funding = scheme_funding(scheme=report.scheme, quarter=quarter)
     if services.highlight_report_finance_prefill(report=report, user=request.user, funding=funding):
         messages.success(
-            request, f"Finance figures filled in from Finance's {funding.month.label} position."
+            request,
+            f"Finance figures filled in from Finance's {funding.month.data_label} position, "
+            f"the month the {quarter.short_label} board packs report.",
         )
     else:
         messages.error(request, f"Finance has no figures for this scheme in {quarter.year.label}.")
@@ -244,7 +267,7 @@ def _edit_page(request, report, form, formsets, *, missing=(), status=200):
             "missing": missing,
             "missing_by_field": missing_by_field,
             "finance": _finance_preview(report, formsets["financial_lines"]),
-            "funding": scheme_funding(scheme=report.scheme, quarter=report.quarter),
+            **_finance_comparison(report),
             "latest_return": highlight_report_latest_return(report=report),
         },
         status=status,
@@ -417,6 +440,7 @@ class QuarterOverview(AreaRequiredMixin, ExportMixin, SingleTableMixin, FilterVi
     table_class = QuarterOverviewTable
     table_pagination = False
     export_formats = ("csv", "xlsx")
+    export_class = SafeTableExport  # cells that cannot run, text that is not HTML
 
     def dispatch(self, request, *args, **kwargs):
         if request.area is not None and not permissions.may_see_overview(

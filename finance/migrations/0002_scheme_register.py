@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bettercare', '0003_scheme_register'),
+        ('bettercare', '0004_scheme_register'),
         ('finance', '0001_initial'),
     ]
 

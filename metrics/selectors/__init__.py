@@ -5,6 +5,7 @@ page, its export, `rag_summary` and the PDF print the same number.
     summary.py          the RAG summary of an area for a month (`rag_summary`), and the
                         breakdown lines of the pack's commentary (`breakdown_commentary`)
     dashboard.py        the analyst's dashboard, its months and breakdowns
+    data_month.py       the month every monthly metric has figures for, and what is missing
     series.py           a metric month by month, and by the parts of a breakdown
     control_charts.py   SPC readings, with recalculation points and the analyst's options
     page.py             a metric's page, its plan revisions and the populations of a rate
@@ -24,6 +25,7 @@ from .dashboard import (
     default_month,
     months_with_figures,
 )
+from .data_month import DataMonth, complete_data_month, metrics_without_figure
 from .home import home_tasks
 from .page import (
     MetricPage,
@@ -58,6 +60,7 @@ __all__ = [
     "PLAN",
     "BreakdownSeries",
     "DashboardRow",
+    "DataMonth",
     "Figure",
     "MetricPage",
     "MetricSeries",
@@ -67,6 +70,7 @@ __all__ = [
     "breakdown_kinds_for",
     "breakdown_series",
     "breakdowns_held",
+    "complete_data_month",
     "dashboard_rows",
     "default_month",
     "figures_are_illustrative",
@@ -79,6 +83,7 @@ __all__ = [
     "metric_spc",
     "metric_spc_for",
     "metric_values",
+    "metrics_without_figure",
     "months_with_figures",
     "plan_revisions_of",
     "populations_for_rate",

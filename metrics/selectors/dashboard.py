@@ -13,8 +13,9 @@ from .. import rag, spc
 from ..models import MetricValue
 from ..readings import Reader
 from .control_charts import recalculations_of, spc_options_for
+from .data_month import complete_data_month
 from .series import actual_series
-from .summary import ACTUAL, RagRow, latest_data_month, rag_summary
+from .summary import ACTUAL, RagRow, rag_summary
 
 
 @dataclass(frozen=True)
@@ -77,10 +78,10 @@ def breakdowns_held(*, area: Area) -> list[str]:
 
 
 def default_month(*, area: Area) -> Month | None:
-    """The month the dashboard opens on: the latest with data in the quarter being reported
-    (or before it), else the latest held."""
-    month = latest_data_month(area=area, quarter=area.reporting_quarter())
+    """The month the dashboard opens on: the latest for which every monthly metric has a
+    figure (see `complete_data_month`), up to the end of the quarter being reported; else the
+    latest such month held."""
+    month = complete_data_month(area=area, up_to=area.reporting_quarter().last_month).month
     if month is not None:
         return month
-    held = months_with_figures(area=area)
-    return held[0] if held else None
+    return complete_data_month(area=area).month

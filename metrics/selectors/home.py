@@ -9,7 +9,7 @@ from bettercare.periods import Quarter
 from bettercare.selectors import Task
 
 from .. import permissions
-from .summary import latest_data_month
+from .data_month import complete_data_month
 
 
 def home_tasks(*, user, area: Area, quarter: Quarter) -> list[Task]:
@@ -20,8 +20,15 @@ def home_tasks(*, user, area: Area, quarter: Quarter) -> list[Task]:
     if not (loads or permissions.waits_for_the_figures(user, area)):
         return []
     needed = quarter.last_month.previous()
-    latest = latest_data_month(area=area, quarter=quarter)
-    loaded = f"Figures are loaded up to {latest.data_label}." if latest else "No figures yet."
+    data = complete_data_month(area=area, up_to=quarter.last_month)
+    latest = data.month
+    loaded = (
+        f"Every monthly metric is loaded up to {latest.data_label}."
+        if latest
+        else "No figures yet."
+    )
+    if data.later:
+        loaded += f" {data.later_words}"
     done = latest is not None and latest >= needed
     if loads:
         return [

@@ -1,4 +1,4 @@
-"""The scheme register has moved to bettercare (see bettercare 0003): highlight reports refer
+"""The scheme register has moved to bettercare (see bettercare 0004): highlight reports refer
 to it there, and this app forgets the models. Nothing in the database changes."""
 
 import django.db.models.deletion
@@ -8,9 +8,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0006_scheme_register'),
+        ('reports', '0007_scheme_register'),
         ('finance', '0002_scheme_register'),
-        ('bettercare', '0003_scheme_register'),
+        ('bettercare', '0004_scheme_register'),
         ('schemes', '0002_highlight_reports'),
     ]
 

@@ -164,7 +164,9 @@ def test_scheme_lead_journey_from_draft_to_board_sign_off(page, demo, log_in):
 
     # The board secretary records the board dates.
     log_in("secretary")
-    page.get_by_role("link", name=re.compile(r"^Board dates for 1\. Carers")).click()
+    page.get_by_role(
+        "link", name=re.compile(r"^Board dates for 1\. Carers: highlight report for Q1")
+    ).click()
     page.get_by_label("Date received by Joint Commissioning Board").fill("2018-07-26")
     page.get_by_label("Date signed off by Joint Commissioning Board").fill("2018-07-26")
     page.get_by_label("Date received by Health & Wellbeing Board").fill("2018-08-08")

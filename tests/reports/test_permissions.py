@@ -43,6 +43,14 @@ TABLE = {
         of_area(permissions.may_rate_schemes),
         table(analyst="YYN", superuser="YYN"),
     ),
+    "see the national conditions": (
+        of_area(permissions.may_see_national_conditions),
+        AREA_WIDE,
+    ),
+    "record the national conditions": (
+        of_area(permissions.may_record_national_conditions),
+        table(analyst="YYN", superuser="YYN"),
+    ),
 }
 
 
@@ -56,8 +64,15 @@ def test_the_services_refuse_what_the_table_refuses_whoever_calls_them(world):  
     from django.core.exceptions import PermissionDenied
 
     from bettercare.periods import Quarter
-    from reports.models import Pack, PortfolioRating
-    from reports.services import RatingEntry, pack_create, pack_text_save, portfolio_ratings_save
+    from reports.models import NationalCondition, Pack, PortfolioRating
+    from reports.services import (
+        ConditionEntry,
+        RatingEntry,
+        national_conditions_save,
+        pack_create,
+        pack_text_save,
+        portfolio_ratings_save,
+    )
 
     from .factories import PackFactory
 
@@ -76,4 +91,12 @@ def test_the_services_refuse_what_the_table_refuses_whoever_calls_them(world):  
             entries=[RatingEntry(scheme=scheme, rag="green")],
             user=secretary,
         )
+    with pytest.raises(PermissionDenied):
+        national_conditions_save(
+            area=scheme.area,
+            year=quarter.year,
+            entries=[ConditionEntry(code="jointly_agreed_plan", compliance="compliant")],
+            user=secretary,
+        )
     assert Pack.objects.get().brief_summary == "" and not PortfolioRating.objects.exists()
+    assert not NationalCondition.objects.exists()

@@ -1,5 +1,5 @@
 """The scheme register moving to bettercare, and funding lines naming their partner and source
-(bettercare 0003 and schemes 0003 to 0006): what was recorded before is all there after."""
+(bettercare 0004 and schemes 0003 to 0006): what was recorded before is all there after."""
 
 import pytest
 from django.contrib.contenttypes.models import ContentType

@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('schemes', '0002_highlight_reports'),
-        ('bettercare', '0002_staged_import'),
+        ('bettercare', '0003_job'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('contenttypes', '0002_remove_content_type_name'),
     ]
