@@ -11,6 +11,7 @@ from bettercare.models import Area
 from bettercare.periods import Month
 
 from ..models import Metric, MetricValue
+from ..readings import Reader
 from .summary import ACTUAL
 
 
@@ -80,17 +81,22 @@ def complete_data_month(*, area: Area, up_to: Month | None = None) -> DataMonth:
 
 def metrics_without_figure(*, area: Area, month: Month) -> list[Metric]:
     """The monthly metrics reported in the month's financial year with no actual figure for
-    the area as a whole in that month, in catalogue order (two queries)."""
+    the area as a whole in that month, in catalogue order. A rate worked out from a count has a
+    figure when the count has one and the year's population is held (as `metrics.readings`
+    works it out). Two queries, three when a rate is worked out."""
     year = month.financial_year
-    held = set(
-        MetricValue.objects.filter(
-            area=area, breakdown="", series=ACTUAL, value__isnull=False, end_month=month
-        ).values_list("metric_id", flat=True)
-    )
-    return [
+    metrics = [
         metric
         for metric in Metric.objects.filter(frequency=Metric.Frequency.MONTHLY).order_by(
             "display_order", "code"
         )
-        if metric.is_valid_in(year) and metric.pk not in held
+        if metric.is_valid_in(year)
     ]
+    held = {
+        reading.metric_id
+        for reading in Reader(area).readings(
+            metrics=metrics, breakdown="", series=ACTUAL, months=[month]
+        )
+        if reading.value is not None
+    }
+    return [metric for metric in metrics if metric.pk not in held]

@@ -668,3 +668,19 @@ def test_a_national_file_refused_for_its_reason_names_the_areas_and_counts_the_r
     assert "Portsmouth, " in message
     assert "; and 1 more, in 2 areas in all)" in message
     assert message.count("plan changed") == 5
+
+
+def test_a_worked_out_rate_has_its_months_figure_once_its_population_is_held(area, load, tmp_path):
+    """The check before a pack is made Final lists the metrics without a figure at its data
+    month: a rate worked out from a count is missing only while its population is."""
+    from metrics.selectors import metrics_without_figure
+
+    load(figures_csv([(SOTON, "res_admissions_65", "2018-08", "actual", "21")]))
+
+    def missing():
+        return {m.code for m in metrics_without_figure(area=area, month=AUGUST)}
+
+    assert "res_admissions_65" not in missing() and "res_admissions_65_rate" in missing()
+    call_command("import_populations", write(tmp_path, "good.csv", GOOD), stdout=io.StringIO())
+    assert "res_admissions_65_rate" not in missing()
+    assert "dtoc_delays_per_100k_18" in missing()  # its count has no August figure

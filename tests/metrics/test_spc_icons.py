@@ -104,16 +104,26 @@ def test_the_dashboard_and_the_metric_page_draw_the_icons_with_their_words(
     login, analyst, board_figures
 ):
     """Drawn by the product as SVG, each beside its words: on the dashboard's SPC column and
-    on the metric page (the pack's headlines are read from the PDF in the reports tests)."""
+    on the metric page (the pack's headlines are read from the PDF in the reports tests). The
+    drawing is the background of a hidden span: decoration, never read out, and never an
+    untagged figure in the PDF."""
+    import base64
+
     from django.urls import reverse
 
     client = login(analyst)
     dashboard = client.get(reverse("metrics:index")).content.decode()
     metric = client.get(reverse("metrics:metric", args=["nel_admissions"])).content.decode()
     for html in (dashboard, metric):
-        icons = re.findall(r'data-testid="spc-variation">(<svg.*?</svg>)<span>([^<]+)</span>', html)
+        icons = re.findall(
+            r'data-testid="spc-variation"><span class="bc-spc-icon" data-icon="([a-z_]+)" '
+            r"aria-hidden=\"true\" style=\"background-image: url\('data:image/svg\+xml;base64,"
+            r"([A-Za-z0-9+/=]+)'\)\"></span><span>([^<]+)</span>",
+            html,
+        )
         assert icons, "no variation icon drawn"
-        for drawing, words in icons:
-            assert 'aria-hidden="true"' in drawing  # the words beside it are read instead
+        for kind, data, words in icons:
+            drawing = base64.b64decode(data).decode()
+            assert drawing.startswith("<svg") and f'data-icon="{kind}"' in drawing
             assert words.startswith(("Common cause", "Special cause"))
         assert '<text x="12"' not in html  # no letters in circles
