@@ -171,9 +171,10 @@ def test_the_pdf_shows_the_markup_as_text_and_fetches_nothing(hostile_pack, serv
     assert text.count('• a bullet with <b onclick="alert(1)">markup</b>') >= 10
     assert text.count("i. first numbered ii. second numbered") >= 10
     assert server.hits == []
-    # The only things WeasyPrint asked for: the print stylesheet and the charts' data: URIs.
+    # The only things WeasyPrint asked for: the print stylesheet and the drawings' data: URIs
+    # (the headline's chart, and its SPC variation and assurance icons).
     assert fetched[0] == "file:///static/reports/pack-print.css"
-    assert len(fetched) == 2 and all(  # one chart: the headline's
+    assert len(fetched) == 4 and all(
         url.startswith("data:image/svg+xml;base64,") for url in fetched[1:]
     )
 
