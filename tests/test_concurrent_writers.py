@@ -174,7 +174,11 @@ def _analyst_writer(browser: Browser, area_code: str, log: Log, stop: float) -> 
                 log.failures.append(f"analyst upload: {answer.status} {answer.body[:300]}")
             continue
         preview = urllib.parse.urlsplit(answer.location).path
-        apply = browser.post(preview, browser.form(preview).data())
+        answers = browser.form(preview).data()
+        # Each round changes plans held: a plan revision, which asks its reason and date.
+        answers["revision_reason"] = [f"Plans revised, round {round_}"]
+        answers["revision_effective"] = ["2018-04-01"]
+        apply = browser.post(preview, answers)
         log.record("analyst apply", apply)
         if apply.status == 302:
             with log.lock:
