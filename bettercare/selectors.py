@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 
 from .models import Area, AreaMembership, StagedImport
 from .periods import Quarter
+from .roles import GROUP_NAMES, Role
 
 # Apps that contribute to the home page, in the order their tasks appear.
 HOME_TASK_APPS = ("schemes", "metrics", "finance", "reports")
@@ -66,3 +67,16 @@ def home_tasks(*, user, area: Area, quarter: Quarter) -> list[Task]:
 def staged_import_get(*, pk: int, area: Area, kind: str) -> StagedImport | None:
     """A staged upload of this kind for this area that has not been applied yet."""
     return StagedImport.objects.filter(pk=pk, area=area, kind=kind, applied__isnull=True).first()
+
+
+def area_people_with_role(*, area: Area, role: Role) -> QuerySet:
+    """The active people of an area who have `role`, e.g. the analysts a submitted report is
+    sent to."""
+    return (
+        get_user_model()
+        .objects.filter(
+            area_memberships__area=area, groups__name=GROUP_NAMES[role], is_active=True
+        )
+        .distinct()
+        .order_by("username")
+    )

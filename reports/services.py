@@ -29,6 +29,7 @@ from .models import (
     Priority,
     Rag,
 )
+from .notices import pack_final_notify
 from .pdf import PdfResult
 from .sections import PACK_SECTIONS, exemptable_sections
 from .selectors import (
@@ -277,6 +278,7 @@ def pack_version_create(
     version.save()
     pack.status = Pack.Status.FINAL
     pack.save(update_fields=["status", "updated"])
+    pack_final_notify(pack=pack, version=version, actor=user)  # sent once this commits
     return version
 
 

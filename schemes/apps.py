@@ -2,7 +2,11 @@ from django.apps import AppConfig
 
 from .workflow import role_permissions as workflow_permissions
 
-_READ = {"schemes.view_scheme", "schemes.view_highlightreport"}
+_READ = {
+    "schemes.view_scheme",
+    "schemes.view_highlightreport",
+    "schemes.view_reportingtimetable",
+}
 
 
 def _role_permissions() -> dict[str, set[str]]:
@@ -19,7 +23,10 @@ def _role_permissions() -> dict[str, set[str]]:
             "schemes.view_schemeyearname",
             "schemes.view_highlightreport",
         },
-        "analyst": _READ | steps["analyst"],
+        # Analysts set each quarter's reporting timetable (and chase the leads against it).
+        "analyst": _READ
+        | steps["analyst"]
+        | {"schemes.add_reportingtimetable", "schemes.change_reportingtimetable"},
         "board_secretary": _READ | steps["board_secretary"],
         # A lead starts and writes reports of the schemes they lead (checked per scheme).
         "scheme_lead": _READ

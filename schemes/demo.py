@@ -30,6 +30,7 @@ from .services import (
     scheme_lead_assign,
     scheme_save,
 )
+from .timetable import reporting_timetable_save
 from .workflow import Action
 
 _DATE_FORMATS = ("%d.%m.%y", "%d/%m/%y", "%d.%m.%Y", "%d/%m/%Y", "%d %B %Y", "%B %Y")
@@ -72,6 +73,24 @@ def load(*, area, log) -> None:
             scheme_lead_assign(scheme=schemes[number], user=users[person["username"]])
     log(f"{len(schemes)} schemes, with their leads")
     _load_reports(schemes=schemes, users=users, log=log)
+    _load_timetables(area=area, log=log)
+
+
+def _load_timetables(*, area, log) -> None:
+    """The reporting timetable of the demo's quarters (illustrative dates)."""
+    for item in read_fixture("timetables.json")["timetables"]:
+        timetable = reporting_timetable_save(
+            area=area,
+            quarter=parse_quarter(item["quarter"]),
+            reports_due=dt.date.fromisoformat(item["reports_due"]),
+            jcb_meeting=dt.date.fromisoformat(item["jcb_meeting"]),
+            hwb_meeting=dt.date.fromisoformat(item["hwb_meeting"]),
+        )
+        log(
+            f"{timetable.quarter.short_label} timetable (illustrative): reports due "
+            f"{timetable.reports_due:%d %B %Y}, JCB {timetable.jcb_meeting:%d %B %Y}, "
+            f"HWB {timetable.hwb_meeting:%d %B %Y}"
+        )
 
 
 def _load_reports(*, schemes, users, log) -> None:

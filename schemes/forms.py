@@ -13,9 +13,10 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
+from bettercare.date_input import NhsukDateField
 from bettercare.fields import PeriodFormField
 from bettercare.money import MoneyError, format_full, parse_money
-from bettercare.periods import parse_period
+from bettercare.periods import parse_period, parse_quarter
 
 from .models import (
     AssociatedContract,
@@ -145,8 +146,8 @@ class HighlightReportForm(DraftMixin, PlainMessagesMixin, forms.ModelForm):
     class Meta:
         model = HighlightReport
         fields = list(LEAD_FIELDS)
+        field_classes = {"report_date": NhsukDateField}
         widgets = {
-            "report_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "reasons_for_variance": _textarea(3),
             "actions_on_variance": _textarea(3),
             "savings_opportunities": _textarea(3),
@@ -156,10 +157,14 @@ class HighlightReportForm(DraftMixin, PlainMessagesMixin, forms.ModelForm):
             "priorities": _textarea(6),
         }
         help_texts = {
-            "report_date": "The date you finish the report.",
+            "report_date": "The date you finish the report. For example, 20 7 2018.",
             "recommendations": "Leave empty if there are none.",
             "priorities": "Write each priority on its own line starting with a dash (-).",
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["report_date"].error_label = "The report date"
 
     @property
     def content_fields(self) -> dict:
@@ -488,12 +493,42 @@ class BoardDatesForm(forms.Form):
         for action in BOARD_STEPS:
             field = BOARD_DATE_FIELDS[action]
             if getattr(report, field) is None:
-                self.fields[field] = forms.DateField(
+                self.fields[field] = NhsukDateField(
                     label=BOARD_DATE_LABELS[action],
+                    error_label=f"The {BOARD_DATE_LABELS[action][0].lower()}"
+                    f"{BOARD_DATE_LABELS[action][1:]}",
                     required=False,
-                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                 )
         self.actions = {BOARD_DATE_FIELDS[action]: action for action in BOARD_STEPS}
 
     def dates(self) -> dict:
         return {self.actions[name]: value for name, value in self.cleaned_data.items() if value}
+
+
+class TimetableForm(forms.Form):
+    """A quarter's reporting timetable: when reports are due and when the boards meet."""
+
+    reports_due = NhsukDateField(
+        label="Highlight reports due",
+        error_label="The date highlight reports are due",
+        help_text="The last day for scheme leads to submit. For example, 12 10 2018.",
+    )
+    jcb_meeting = NhsukDateField(
+        label="Joint Commissioning Board meeting",
+        error_label="The Joint Commissioning Board meeting",
+        required=False,
+        help_text="Leave empty if it is not set yet.",
+    )
+    hwb_meeting = NhsukDateField(
+        label="Health and Wellbeing Board meeting",
+        error_label="The Health and Wellbeing Board meeting",
+        required=False,
+        help_text="Leave empty if it is not set yet.",
+    )
+
+
+class ReminderForm(forms.Form):
+    """Which schemes' leads to remind now: one scheme's, or every outstanding one's."""
+
+    scheme = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    quarter = PeriodFormField(parser=parse_quarter, widget=forms.HiddenInput)

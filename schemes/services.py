@@ -34,6 +34,7 @@ from .models import (
     Risk,
     Scheme,
 )
+from .notices import report_step_notify
 from .selectors import Missing, highlight_report_missing_sections
 from .workflow import BOARD_STEPS, EDITABLE, Action, Status, board_date_problems, step_for
 
@@ -539,6 +540,8 @@ def _take_step(
         comment=comment.strip(),
         board_date=board_date,
     )
+    # Written with the step and sent once it commits: a failed e-mail never undoes a step.
+    report_step_notify(report=locked, action=action, actor=user, comment=comment)
     report.refresh_from_db()
     return report
 

@@ -8,10 +8,13 @@ lead's report answers 404 to GET and POST alike. Writes go through services.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
@@ -21,20 +24,25 @@ from bettercare.periods import Quarter
 from bettercare.roles import Role, has_role, user_roles
 from bettercare.views import AreaRequiredMixin, area_required
 from finance.selectors import scheme_finance_for_quarter
+from notifications.services import emails_settle
 
-from . import services
+from . import notices, services
+from . import timetable as timetable_services
 from .filters import QuarterOverviewFilter
 from .forms import (
     ROW_FORMSETS,
     AcceptForm,
     BoardDatesForm,
     CorrectionForm,
+    ReminderForm,
     ReturnForm,
+    TimetableForm,
     report_content,
     report_forms,
     with_extra_row,
 )
 from .models import Scheme
+from .permissions import may_send_reminders, may_set_timetable
 from .report_finance import summarise
 from .selectors import (
     AREA_WIDE_ROLES,
@@ -43,8 +51,12 @@ from .selectors import (
     highlight_report_latest_return,
     highlight_report_previous,
     highlight_report_revisions,
+    lead_deadline,
+    quarter_completeness,
     quarter_overview,
     report_url,
+    reporting_timetable,
+    reporting_timetables,
     reports_of_lead,
     scheme_for_user,
     scheme_list,
@@ -70,6 +82,9 @@ def index(request):
             "lead_table": lead_table,
             "area_wide": bool(AREA_WIDE_ROLES.intersection(user_roles(request.user))),
             "quarter": request.area.reporting_quarter(),
+            "deadline": lead_deadline(
+                area=request.area, quarter=request.area.reporting_quarter()
+            ),
         },
     )
 
@@ -463,9 +478,27 @@ class QuarterOverview(AreaRequiredMixin, ExportMixin, SingleTableMixin, FilterVi
             self._rows = (
                 []
                 if quarter is None
-                else quarter_overview(schemes=self.object_list, quarter=quarter)
+                else quarter_overview(
+                    schemes=self.object_list,
+                    quarter=quarter,
+                    today=timezone.localdate(),
+                    timetable=self.timetable,
+                )
             )
         return self._rows
+
+    @cached_property
+    def timetable(self):
+        quarter = self.filterset.quarter_value
+        return reporting_timetable(area=self.request.area, quarter=quarter) if quarter else None
+
+    @cached_property
+    def can_remind(self) -> bool:
+        return may_send_reminders(self.request.user, self.request.area)
+
+    def get_table_kwargs(self):
+        # "Send a reminder now" is the analysts' tool; secretaries see the same table without.
+        return {} if self.can_remind else {"exclude": ("remind",)}
 
     def get_export_filename(self, export_format):
         quarter = self.filterset.quarter_value
@@ -481,10 +514,130 @@ class QuarterOverview(AreaRequiredMixin, ExportMixin, SingleTableMixin, FilterVi
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         rows = context["table"].data.data if self.filterset.is_valid() else []
-        context["quarter"] = self.filterset.quarter_value
-        context["not_started"] = [row for row in rows if row.report is None]
+        quarter = self.filterset.quarter_value
+        context["quarter"] = quarter
         context["statuses"] = Status
+        if quarter is not None:
+            context["timetable"] = self.timetable
+            context["completeness"] = quarter_completeness(
+                area=self.request.area,
+                quarter=quarter,
+                today=timezone.localdate(),
+                timetable=self.timetable,
+            )
+        context["can_remind"] = self.can_remind
+        # An analyst who may chase the leads may also set the timetable they are chased to.
+        context["can_set_timetable"] = self.can_remind and self.request.user.has_perm(
+            "schemes.change_reportingtimetable"
+        )
+        context["outstanding"] = [row for row in rows if row.is_outstanding]
+        context["not_started"] = [row for row in rows if row.report is None]
         return context
 
 
 overview = QuarterOverview.as_view()
+
+
+# --- The reporting timetable and reminders ----------------------------------------------------
+
+
+@require_GET
+@area_required
+def timetable_list(request):
+    """Each quarter's timetable for the area; analysts set them."""
+    if not request.user.has_perm("schemes.view_reportingtimetable"):
+        raise PermissionDenied("Your role does not include the reporting timetable.")
+    timetables = {item.quarter: item for item in reporting_timetables(area=request.area)}
+    reporting = request.area.reporting_quarter()
+    quarters = sorted(set(timetables) | {reporting, reporting.next()}, reverse=True)
+    return render(
+        request,
+        "schemes/timetable_list.html",
+        {
+            "rows": [(quarter, timetables.get(quarter)) for quarter in quarters],
+            "can_set": may_set_timetable(request.user, request.area),
+            "reporting_quarter": request.area.reporting_quarter(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@area_required
+def timetable_edit(request, quarter: Quarter):
+    if not may_set_timetable(request.user, request.area):
+        raise PermissionDenied("Only the area's analysts set its reporting timetable.")
+    current = reporting_timetable(area=request.area, quarter=quarter)
+    if request.method == "POST":
+        form = TimetableForm(request.POST)
+        if form.is_valid():
+            try:
+                timetable_services.reporting_timetable_save(
+                    area=request.area, quarter=quarter, user=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                for field, problems in error.message_dict.items():
+                    for problem in problems:
+                        form.add_error(field if field in form.fields else None, problem)
+            else:
+                messages.success(request, f"The {quarter.short_label} timetable is saved.")
+                return redirect("schemes:timetable")
+    else:
+        initial = {}
+        if current is not None:
+            initial = {
+                "reports_due": current.reports_due,
+                "jcb_meeting": current.jcb_meeting,
+                "hwb_meeting": current.hwb_meeting,
+            }
+        form = TimetableForm(initial=initial)
+    return render(
+        request,
+        "schemes/timetable_form.html",
+        {"form": form, "quarter": quarter, "timetable": current},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@area_required
+def reminders_now(request):
+    """"Send a reminder now" from the overview: one scheme's leads, or every outstanding one."""
+    if not may_send_reminders(request.user, request.area):
+        raise PermissionDenied("Only the area's analysts can send reminders.")
+    form = ReminderForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a quarter and scheme to send reminders for.")
+        return redirect("schemes:overview")
+    quarter = form.cleaned_data["quarter"]
+    number = form.cleaned_data["scheme"]
+    try:
+        outcome = notices.reminders_send_now(
+            area=request.area,
+            quarter=quarter,
+            user=request.user,
+            today=timezone.localdate(),
+            numbers=[number] if number else None,
+        )
+    except ValueError as error:
+        messages.error(request, str(error))
+    else:
+        written = emails_settle(outcome.written)
+        sent = [record for record in written if record.state == "sent"]
+        failed = [record for record in written if record.state == "failed"]
+        if sent:
+            names = ", ".join(
+                record.recipient.get_full_name() or record.to_address for record in sent
+            )
+            messages.success(request, f"Reminder sent to {names}.")
+        if failed:
+            messages.error(
+                request,
+                f"{len(failed)} reminder{'s' if len(failed) > 1 else ''} could not be sent: "
+                f"{failed[0].error} It will be tried again by the next daily run, or use "
+                "“Send again” on the E-mails page.",
+            )
+        if outcome.skipped:
+            messages.info(request, "Not sent: " + "; ".join(outcome.skipped) + ".")
+        if not written and not outcome.skipped:
+            messages.info(request, "Every report is submitted: there is no one to remind.")
+    return redirect(f"{reverse('schemes:overview')}?quarter={quarter}")

@@ -10,6 +10,7 @@ from bettercare.services import user_with_role_save
 from schemes.services import scheme_lead_assign
 
 from .factories import AreaFactory, PartnerFactory, SchemeFactory
+from .smtp import smtp_down, smtp_server  # noqa: F401 (fixtures for every test)
 
 
 @pytest.fixture
@@ -31,10 +32,11 @@ def other_area(db):
 
 @pytest.fixture
 def make_user(db):
-    def make(username: str, role: Role, areas=()):
+    def make(username: str, role: Role, areas=(), email: str | None = None):
         return user_with_role_save(
             username=username, role=role, areas=areas, password="bettercare-test",
             first_name=username.title(), last_name="Tester",
+            email=f"{username}@example.org" if email is None else email,
         )
 
     return make

@@ -110,11 +110,21 @@ def test_only_secretaries_start_packs(users, area, login):
 
 def test_starting_a_pack_twice_explains_and_keeps_the_form(users, pack, login):
     response = login(users["secretary"]).post(
-        url("pack_create"), {"board": "JCB", "quarter": "2018-19-Q2", "meeting_date": "15/11/2018"}
+        url("pack_create"),
+        {
+            "board": "JCB",
+            "quarter": "2018-19-Q2",
+            "meeting_date_day": "15",
+            "meeting_date_month": "11",
+            "meeting_date_year": "2018",
+        },
     )
     assert response.status_code == 400
-    assert "There is already a JCB pack for Q2 2018/19" in response.content.decode()
-    assert 'value="15/11/2018"' in response.content.decode()
+    page = response.content.decode()
+    assert "There is already a JCB pack for Q2 2018/19" in page
+    # The date typed stays in its day, month and year boxes.
+    for name, value in (("day", "15"), ("month", "11"), ("year", "2018")):
+        assert f'name="meeting_date_{name}" type="text" inputmode="numeric" value="{value}"' in page
 
 
 def test_only_analysts_set_portfolio_ratings(users, carers, login):
