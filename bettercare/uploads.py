@@ -24,6 +24,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
+from .import_templates import TemplateColumn, template_csv, template_xlsx
 from .selectors import staged_import_get
 from .services import staged_import_create
 from .tabular import FileRefused, PreviewOutdated
@@ -63,13 +64,39 @@ class ImportFlow:
     def preview_context(self, request: HttpRequest, plan) -> dict:
         return {}
 
+    # The template to fill in (CSV or XLSX): the columns, described, and an example row for
+    # the person's area. Flows without `template_columns` offer none.
+    template_columns: tuple[TemplateColumn, ...] = ()
+    template_title: str = "A file to import"
+
+    def template_example(self, area) -> dict[str, str]:
+        return {}
+
+    def template(self, request: HttpRequest, file_format: str) -> HttpResponse:
+        if not self.template_columns or file_format not in ("csv", "xlsx"):
+            raise Http404("There is no such template.")
+        example = self.template_example(request.area)
+        name = f"{self.kind}-template-{request.area.code}.{file_format}"
+        if file_format == "csv":
+            content = template_csv(self.template_columns, example)
+            content_type = "text/csv; charset=utf-8"
+        else:
+            content = template_xlsx(self.template_columns, example, title=self.template_title)
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
     def urlpatterns(self) -> list:
         def guarded(view):
             view = permission_required(self.permission, raise_exception=True)(view)
             return require_http_methods(["GET", "POST"])(area_required(view))
 
+        template = permission_required(self.permission, raise_exception=True)(self.template)
+        template = require_http_methods(["GET"])(area_required(template))
         return [
             path("import/", guarded(self.upload), name="import"),
+            path("import/template.<str:file_format>", template, name="import_template"),
             path("import/<int:pk>/", guarded(self.preview), name="import_preview"),
         ]
 

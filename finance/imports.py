@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 
+from bettercare.import_templates import TemplateColumn
 from bettercare.models import Area, Partner
 from bettercare.money import MoneyError, format_full, parse_money
 from bettercare.periods import FinancialYear, Month, PeriodError, parse_financial_year, parse_month
@@ -32,6 +33,20 @@ from schemes.models import Scheme
 from .models import Budget, Forecast
 
 COLUMNS = ("area", "financial_year", "scheme", "partner", "kind", "month", "amount")
+# What each column holds, for the template the upload page offers (same order as COLUMNS).
+TEMPLATE_COLUMNS = (
+    TemplateColumn("area", "The area's ONS code, e.g. E06000045."),
+    TemplateColumn("financial_year", "The financial year, e.g. 2018-19 (or 2018/19)."),
+    TemplateColumn("scheme", "The scheme's number in the area, e.g. 2."),
+    TemplateColumn("partner", "The partner's short code, e.g. CCG or SCC."),
+    TemplateColumn("kind", "budget, or forecast."),
+    TemplateColumn(
+        "month",
+        "For a forecast, the month it was made in, e.g. 2018-08 (Month 5); empty for a budget.",
+        required=False,
+    ),
+    TemplateColumn("amount", "Pounds, e.g. 1300000.00, £1.3m or £1,300,000."),
+)
 BUDGET, FORECAST = "budget", "forecast"
 STAGED_KIND = "finance"  # StagedImport.kind of finance uploads
 

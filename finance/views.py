@@ -28,7 +28,7 @@ from .forms import (
     PooledFundForm,
     YearChoiceForm,
 )
-from .imports import STAGED_KIND, finance_file_check, finance_import_plan
+from .imports import STAGED_KIND, TEMPLATE_COLUMNS, finance_file_check, finance_import_plan
 from .services import finance_staged_import_apply, forecast_note_save, pooled_fund_save
 from .tables import PositionTable, position_rows
 from .wording import capitalised, describe_position, scheme_finance_words
@@ -298,6 +298,23 @@ class FinanceImport(ImportFlow):
         if plan.months:
             target += f"?month={plan.months[-1]}"
         return redirect(target)
+
+    template_columns = TEMPLATE_COLUMNS
+    template_title = "Budgets and forecasts to import"
+
+    def template_example(self, area):
+        quarter = area.reporting_quarter()
+        scheme = area.schemes.order_by("number").first()
+        partner = area.partners.order_by("kind", "code").first()
+        return {
+            "area": area.code,
+            "financial_year": str(quarter.year),
+            "scheme": str(scheme.number if scheme else 1),
+            "partner": partner.code if partner else "CCG",
+            "kind": "forecast",
+            "month": str(quarter.months()[1]),
+            "amount": "1300000.00",
+        }
 
     def preview_context(self, request, plan):
         changes = [*plan.changed, *plan.new]

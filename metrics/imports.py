@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from bettercare.import_templates import TemplateColumn
 from bettercare.models import Area
 from bettercare.periods import FinancialYear, Month, PeriodError, Quarter, parse_period
 from bettercare.tabular import Problems, Row, has_extra_cells, read_rows
@@ -27,6 +28,33 @@ from .models import Metric, MetricValue
 from .units import bounds_problem
 
 COLUMNS = ("area", "metric", "period", "series", "value", "breakdown", "status", "note")
+# What each column holds, for the template the upload page offers (same order as COLUMNS).
+TEMPLATE_COLUMNS = (
+    TemplateColumn("area", "The area's ONS code, e.g. E06000045."),
+    TemplateColumn("metric", "A metric code from the catalogue, e.g. nel_admissions."),
+    TemplateColumn(
+        "period",
+        "A month like 2018-08; a quarter like 2018-19-Q2 or a financial year like 2018-19 for "
+        "metrics published that way.",
+    ),
+    TemplateColumn("series", "actual or plan."),
+    TemplateColumn(
+        "value",
+        "The figure, e.g. 2405 or 85.5 (no % sign); empty only when the status is "
+        "'not available'.",
+    ),
+    TemplateColumn(
+        "breakdown",
+        "Empty for the area's own figure, or provider:UHS, age_band:65+, attribution:NHS.",
+        required=False,
+    ),
+    TemplateColumn(
+        "status", "final (or empty), provisional or not available.", required=False
+    ),
+    TemplateColumn(
+        "note", "A caveat shown beside the figure and in the board pack.", required=False
+    ),
+)
 BREAKDOWN_KINDS = {
     "provider": "a provider, e.g. provider:UHS",
     "age_band": "an age band, e.g. age_band:65+",

@@ -21,7 +21,7 @@ from bettercare.views import AreaRequiredMixin, area_required
 from . import charts
 from .filters import BREAKDOWN_KIND_LABELS, DashboardFilter, breakdown_label
 from .forms import MetricFileForm, SpcRecalculationForm
-from .imports import Change, metric_file_check
+from .imports import TEMPLATE_COLUMNS, Change, metric_file_check
 from .models import Metric, SpcRecalculation
 from .selectors import (
     breakdown_kinds_for,
@@ -274,6 +274,22 @@ class MetricsImport(ImportFlow):
     def applied(self, request, staged, result):
         messages.success(request, f"Imported {result.summary()}")
         return redirect("metrics:index")
+
+    template_columns = TEMPLATE_COLUMNS
+    template_title = "Metric figures to import"
+
+    def template_example(self, area):
+        month = area.reporting_quarter().months()[1]  # the quarter's data month
+        return {
+            "area": area.code,
+            "metric": "nel_admissions",
+            "period": str(month),
+            "series": "actual",
+            "value": "2405",
+            "breakdown": "",
+            "status": "provisional",
+            "note": "",
+        }
 
     def preview_context(self, request, plan):
         table = ImportChangeTable(plan.of(Change.REPLACED) + plan.of(Change.NEW))
