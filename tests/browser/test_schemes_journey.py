@@ -7,6 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from .conftest import fill_date
+
 pytestmark = pytest.mark.browser
 
 CARERS_Q1 = "/schemes/1/2018-19-Q1/"
@@ -26,7 +28,7 @@ def row(page, name):
 def fill_every_section(page):
     page.get_by_label("Pooled Budget Manager").fill("Carers Commissioner, ICU")
     page.get_by_label("Report Author").fill("Alex Morgan, Carers lead")
-    page.get_by_label("Report Date").fill("2018-07-20")
+    fill_date(page, "Report Date", "20/07/2018")
 
     first = row(page, "Funding source 1")
     first.get_by_label("Funding source", exact=True).select_option(label="CCG")
@@ -165,9 +167,9 @@ def test_scheme_lead_journey_from_draft_to_board_sign_off(page, demo, log_in):
     # The board secretary records the board dates.
     log_in("secretary")
     page.get_by_role("link", name=re.compile(r"^Board dates for 1\. Carers")).click()
-    page.get_by_label("Date received by Joint Commissioning Board").fill("2018-07-26")
-    page.get_by_label("Date signed off by Joint Commissioning Board").fill("2018-07-26")
-    page.get_by_label("Date received by Health & Wellbeing Board").fill("2018-08-08")
+    fill_date(page, "Date received by Joint Commissioning Board (optional)", "26/07/2018")
+    fill_date(page, "Date signed off by Joint Commissioning Board (optional)", "26/07/2018")
+    fill_date(page, "Date received by Health & Wellbeing Board (optional)", "08/08/2018")
     page.get_by_role("button", name="Record board dates").click()
     expect(page.get_by_test_id("status")).to_have_text("Received by HWB")
     log_out(page)
