@@ -170,6 +170,7 @@ def report_detail(request, number: int, quarter: Quarter):
                 "is_lead": request.user.has_perm("schemes.add_highlightreport")
                 and _is_lead_of(request.user, scheme),
                 "is_due": quarter <= request.area.reporting_quarter(),
+                "deadline": lead_deadline(area=request.area, quarter=quarter),
             },
         )
     return _read_page(request, report)
