@@ -42,8 +42,12 @@ class NumericColumn(tables.Column):
 class DashboardTable(tables.Table):
     """One row per metric; the rows are `selectors.DashboardRow`."""
 
-    metric = tables.Column("Metric", accessor="rag__name", orderable=False)
-    group = tables.Column("Group", accessor="rag__group_label", orderable=False)
+    metric = tables.Column(
+        "Metric", accessor="rag__name", orderable=False, attrs={"td": {"class": "bc-metric-name"}}
+    )
+    # On the page the group is written under the metric's name (a column of its own pushed
+    # the table past the page's width); the exports keep it as a column.
+    group = tables.Column("Group", accessor="rag__group_label", orderable=False, visible=False)
     month_actual = NumericColumn("Month", accessor="rag__month_actual_display")
     month_plan = NumericColumn("Month plan", accessor="rag__month_plan_display")
     actual = NumericColumn("YTD", accessor="rag__actual_display")
@@ -52,13 +56,22 @@ class DashboardTable(tables.Table):
     last_year = NumericColumn("YTD last year", accessor="rag__last_year_display")
     vs_last_year = tables.Column("Against last year", accessor="rag__vs_last_year", orderable=False)
     spc = tables.Column("SPC", accessor="spc", orderable=False)
-    status = tables.Column("Data status", accessor="rag__status_label", orderable=False)
-    caveat = tables.Column("Caveat", accessor="rag__notes", orderable=False, default="")
+    status = tables.Column(
+        "Data status",
+        accessor="rag__status_label",
+        orderable=False,
+        attrs={"td": {"class": "bc-caveat"}},
+    )
+    # On the page a caveat is written under the data status; the exports keep its column.
+    caveat = tables.Column(
+        "Caveat", accessor="rag__notes", orderable=False, default="", visible=False
+    )
 
     class Meta:
         default = "\u2013"
         empty_text = "No metric has figures for this month."
-        attrs = {"class": "nhsuk-table bc-dashboard", "data-testid": "dashboard-table"}
+        template_name = "metrics/dashboard_table.html"
+        attrs = {"class": "nhsuk-table-responsive bc-dashboard", "data-testid": "dashboard-table"}
 
     def __init__(self, *args, month=None, breakdown="", **kwargs):
         self.month = month
@@ -72,10 +85,11 @@ class DashboardTable(tables.Table):
             query += f"&breakdown={self.breakdown}"
         rule = "year to date" if record.rag.ytd_rule == "sum" else "latest month"
         return format_html(
-            '<a href="{}{}">{}</a><br><span class="nhsuk-body-s bc-muted">Compared: {}</span>',
+            '<a href="{}{}">{}</a><br><span class="bc-muted bc-small">{}; compared: {}</span>',
             url,
             query,
             value,
+            record.rag.group_label,
             rule,
         )
 
@@ -99,6 +113,19 @@ class DashboardTable(tables.Table):
 
     def value_spc(self, value, record):
         return spc_words(value)
+
+    def render_status(self, value, record):
+        notes = record.rag.notes
+        if not notes:
+            return value
+        return format_html(
+            '{}<br><span class="bc-small" data-testid="caveat">Caveat: {}</span>',
+            value,
+            " ".join(notes),
+        )
+
+    def value_status(self, value, record):
+        return value
 
     def render_caveat(self, value, record):
         return " ".join(value) if value else "\u2013"
