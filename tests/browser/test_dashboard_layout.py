@@ -8,7 +8,8 @@ pytestmark = pytest.mark.browser
 MEASURE = """() => {
   const table = document.querySelector('[data-testid="dashboard-table"]');
   const names = [...table.querySelectorAll('td.bc-metric-name a')].map(
-    (a) => Math.round(a.getBoundingClientRect().height / parseFloat(getComputedStyle(a).lineHeight)));
+    (a) => Math.round(
+      a.getBoundingClientRect().height / parseFloat(getComputedStyle(a).lineHeight)));
   const box = table.getBoundingClientRect();
   const main = document.querySelector('main').getBoundingClientRect();
   return {
