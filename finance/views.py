@@ -115,6 +115,13 @@ class PositionView(
                 chart=figure_html(position_variance_chart(position)) if position.monthly else "",
                 illustrative=position.financial_year
                 in selectors.illustrative_years(area=self.request.area),
+                source_disagreements=[
+                    source
+                    for source in selectors.funding_source_agreement(
+                        area=self.request.area, year=position.financial_year, position=position
+                    )
+                    if not source.agrees
+                ],
             )
         return context
 
