@@ -142,6 +142,22 @@ def highlight_report_previous(*, report: HighlightReport) -> HighlightReport | N
     return previous
 
 
+def highlight_report_earlier_revision(
+    *, report: HighlightReport, revision: int
+) -> HighlightReport | None:
+    """An earlier revision of the same scheme and quarter, with everything the report shows."""
+    if revision >= report.revision or revision < 1:
+        return None
+    earlier = _with_report_details(
+        HighlightReport.objects.filter(
+            scheme=report.scheme_id, quarter=report.quarter, revision=revision
+        )
+    ).first()
+    if earlier is not None:
+        earlier.scheme = report.scheme
+    return earlier
+
+
 @dataclass(frozen=True)
 class Missing:
     """A section that must be filled in before a report can be submitted."""

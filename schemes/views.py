@@ -46,6 +46,7 @@ from .permissions import may_send_reminders, may_set_timetable
 from .report_finance import summarise
 from .selectors import (
     AREA_WIDE_ROLES,
+    highlight_report_earlier_revision,
     highlight_report_for_user,
     highlight_report_history,
     highlight_report_latest_return,
@@ -200,11 +201,44 @@ def report_history(request, number: int, quarter: Quarter):
 @require_GET
 @area_required
 def report_compare(request, number: int, quarter: Quarter):
+    """The report beside an earlier one, changes marked word by word: an earlier revision of
+    the same quarter (`?with=revision-1`, the default for a correction) or the scheme's report
+    for the quarter before (`?with=previous-quarter`)."""
     report = _report(request, number, quarter)
+    choices = [
+        {"key": f"revision-{n}", "label": f"revision {n}", "revision": n}
+        for n in range(report.revision - 1, 0, -1)
+    ]
+    choices.append({"key": "previous-quarter", "label": f"{quarter.previous().short_label}"})
+    wanted = request.GET.get("with", choices[0]["key"])
+    chosen = next((choice for choice in choices if choice["key"] == wanted), choices[0])
+    for choice in choices:
+        choice["current"] = choice is chosen
+    if "revision" in chosen:
+        previous = highlight_report_earlier_revision(report=report, revision=chosen["revision"])
+        before_label = f"{quarter.short_label}, revision {chosen['revision']}"
+        before_url = reverse(
+            "schemes:report_revision",
+            kwargs={"number": number, "quarter": quarter, "revision": chosen["revision"]},
+        )
+    else:
+        previous = highlight_report_previous(report=report)
+        before_label = f"{quarter.previous().short_label} report"
+        before_url = report_url(report.scheme, quarter.previous())
+    after_label = quarter.short_label + (
+        f", revision {report.revision}" if report.revision > 1 else ""
+    )
     return render(
         request,
         "schemes/report_compare.html",
-        {"report": report, "previous": highlight_report_previous(report=report)},
+        {
+            "report": report,
+            "previous": previous,
+            "choices": choices,
+            "before_label": before_label,
+            "before_url": before_url,
+            "after_label": after_label,
+        },
     )
 
 

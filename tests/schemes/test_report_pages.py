@@ -384,7 +384,7 @@ def test_compare_shows_the_previous_quarter_beside_this_one(login, lead, analyst
         today=dt.date(2018, 9, 1),
     )
     page = login(lead).get(url(draft, name="report_compare")).content.decode()
-    assert "Q1 2018/19 compared with Q4 2017/18" in page
+    assert "Q1 2018/19 compared with Q4 2017/18 report" in page
     assert "Q4 priorities" in page
     assert "(£33,000) underspend" in page
 
