@@ -15,6 +15,7 @@ from django_tables2.export import ExportMixin
 
 from bettercare.charts import figure_html
 from bettercare.periods import PeriodError, parse_financial_year
+from bettercare.spreadsheets import FormattedTableExport
 from bettercare.uploads import ImportFlow
 from bettercare.views import AreaRequiredMixin, area_required
 from schemes.selectors import schemes_visible_to
@@ -82,6 +83,10 @@ class PositionView(
     table_class = PositionTable
     table_pagination = False
     export_formats = ("csv", "xlsx")
+    export_class = FormattedTableExport
+
+    def get_dataset_kwargs(self):
+        return {"title": f"Finance position {self.month}" if self.month else "Finance position"}
 
     def get(self, request, *args, **kwargs):
         months = selectors.forecast_months(area=request.area)

@@ -3,15 +3,19 @@ text on the page (a RAG badge, an icon) exports the same words through `value_<c
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import django_tables2 as tables
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 
+from bettercare.spreadsheets import COUNT, PERCENT, RATE, Figure
+
 from .filters import breakdown_label
 from .imports import Change
 from .models import MetricValue
-from .units import format_value
+from .units import Unit, format_value
 
 
 def comparison_words(comparison) -> str:
@@ -39,6 +43,44 @@ class NumericColumn(tables.Column):
         super().__init__(*args, **kwargs)
 
 
+# How an export writes a figure of each unit: the value itself, in its unit's format.
+UNIT_FORMATS = {Unit.COUNT: COUNT, Unit.DAYS: COUNT, Unit.RATE: RATE, Unit.PERCENT: PERCENT}
+
+
+def figure(value, unit) -> Figure | None:
+    if value is None:
+        return None
+    number_format = UNIT_FORMATS[Unit(unit)]
+    if number_format == COUNT and value != value.to_integral_value():
+        number_format = RATE  # a count spread over months keeps its decimal place
+    return Figure(value, number_format)
+
+
+class FigureColumn(NumericColumn):
+    """A metric's figure: shown rounded for its unit, exported as the number itself."""
+
+    def __init__(self, verbose_name, *, figure_of: str, **kwargs):
+        self.figure_of = figure_of
+        super().__init__(verbose_name, accessor=f"rag__{figure_of}_display", **kwargs)
+
+    def value(self, record, value):
+        return figure(getattr(record.rag, self.figure_of), record.rag.unit)
+
+
+class DifferenceColumn(tables.Column):
+    """The % difference behind a rating, in its own column of the exports (not on the page,
+    where it is written out under the rating)."""
+
+    def __init__(self, verbose_name, *, comparison: str, **kwargs):
+        self.comparison = comparison
+        kwargs.update(accessor=f"rag__{comparison}", orderable=False, visible=False)
+        super().__init__(verbose_name, **kwargs)
+
+    def value(self, record, value):
+        pct = getattr(record.rag, self.comparison).pct
+        return None if pct is None else Figure(pct.quantize(Decimal("0.1")), PERCENT)
+
+
 class DashboardTable(tables.Table):
     """One row per metric; the rows are `selectors.DashboardRow`."""
 
@@ -48,13 +90,18 @@ class DashboardTable(tables.Table):
     # On the page the group is written under the metric's name (a column of its own pushed
     # the table past the page's width); the exports keep it as a column.
     group = tables.Column("Group", accessor="rag__group_label", orderable=False, visible=False)
-    month_actual = NumericColumn("Month", accessor="rag__month_actual_display")
-    month_plan = NumericColumn("Month plan", accessor="rag__month_plan_display")
-    actual = NumericColumn("YTD", accessor="rag__actual_display")
-    plan = NumericColumn("YTD plan", accessor="rag__plan_display")
+    unit = tables.Column("Unit", accessor="rag__unit_label", orderable=False, visible=False)
+    month_actual = FigureColumn("Month", figure_of="month_actual")
+    month_plan = FigureColumn("Month plan", figure_of="month_plan")
+    actual = FigureColumn("YTD", figure_of="actual")
+    plan = FigureColumn("YTD plan", figure_of="plan")
     vs_plan = tables.Column("Against plan", accessor="rag__vs_plan", orderable=False)
-    last_year = NumericColumn("YTD last year", accessor="rag__last_year_display")
+    vs_plan_difference = DifferenceColumn("Difference from plan (%)", comparison="vs_plan")
+    last_year = FigureColumn("YTD last year", figure_of="last_year")
     vs_last_year = tables.Column("Against last year", accessor="rag__vs_last_year", orderable=False)
+    vs_last_year_difference = DifferenceColumn(
+        "Difference from last year (%)", comparison="vs_last_year"
+    )
     spc = tables.Column("SPC", accessor="spc", orderable=False)
     status = tables.Column(
         "Data status",
@@ -100,13 +147,13 @@ class DashboardTable(tables.Table):
         return comparison_html(value)
 
     def value_vs_plan(self, value, record):
-        return comparison_words(value)
+        return value.label  # the difference has a column of its own
 
     def render_vs_last_year(self, value, record):
         return comparison_html(value)
 
     def value_vs_last_year(self, value, record):
-        return comparison_words(value)
+        return value.label
 
     def render_spc(self, value, record):
         return render_to_string("metrics/includes/spc_icons.html", {"result": value})

@@ -15,6 +15,7 @@ from django_tables2.export import ExportMixin
 
 from bettercare.charts import figure_html
 from bettercare.periods import PeriodError, parse_month
+from bettercare.spreadsheets import FormattedTableExport
 from bettercare.uploads import ImportFlow
 from bettercare.views import AreaRequiredMixin, area_required
 
@@ -101,6 +102,8 @@ class DashboardView(
         if breakdown:
             parts.append(breakdown)
         return f"{'-'.join(parts)}.{export_format}"
+
+    export_class = FormattedTableExport
 
     def get_dataset_kwargs(self):
         return {"title": f"Metrics {self.filterset.chosen_month}"}

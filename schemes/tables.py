@@ -6,6 +6,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from bettercare.money import format_short
+from bettercare.spreadsheets import COUNT, DATE, DATE_TIME, POUNDS
 
 from .models import Scheme
 from .selectors import report_url
@@ -120,6 +121,17 @@ class QuarterOverviewTable(tables.Table):
         "Remind", empty_values=(), orderable=False, exclude_from_export=True
     )
 
+    # How the XLSX export formats each column (the CSV has the same values unformatted).
+    xlsx_formats = {
+        "number": COUNT,
+        "report_date": DATE,
+        "annual_value": POUNDS,
+        "projected_spend": POUNDS,
+        "variance": POUNDS,
+        "days_overdue": COUNT,
+        "last_reminded": DATE_TIME,
+    }
+
     class Meta:
         empty_text = "No schemes match these filters."
         attrs = {"class": "nhsuk-table", "data-testid": "quarter-overview"}
@@ -155,9 +167,7 @@ class QuarterOverviewTable(tables.Table):
 
     def value_last_reminded(self, record):
         reminder = record.last_reminder
-        if reminder is None:
-            return ""
-        return f"{timezone.localtime(reminder.created):%Y-%m-%d %H:%M} ({reminder.state})"
+        return timezone.localtime(reminder.created) if reminder else None
 
     def render_remind(self, record):
         if not record.is_outstanding:
@@ -180,7 +190,7 @@ class QuarterOverviewTable(tables.Table):
         return date_format(value, "j M Y")
 
     def value_report_date(self, value):
-        return value.isoformat() if value else ""
+        return value or None
 
     def render_last_step(self, record):
         return _last_step(record)

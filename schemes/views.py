@@ -22,6 +22,7 @@ from django_tables2.export import ExportMixin
 
 from bettercare.periods import Quarter
 from bettercare.roles import Role, has_role, user_roles
+from bettercare.spreadsheets import FormattedTableExport
 from bettercare.views import AreaRequiredMixin, area_required
 from finance.selectors import scheme_finance_for_quarter
 from notifications.services import emails_settle
@@ -483,6 +484,11 @@ class QuarterOverview(AreaRequiredMixin, ExportMixin, SingleTableMixin, FilterVi
     table_class = QuarterOverviewTable
     table_pagination = False
     export_formats = ("csv", "xlsx")
+    export_class = FormattedTableExport
+
+    def get_dataset_kwargs(self):
+        quarter = self.filterset.quarter_value
+        return {"title": f"Highlight reports {quarter.short_label if quarter else ''}".strip()}
 
     def dispatch(self, request, *args, **kwargs):
         area_wide = AREA_WIDE_ROLES.intersection(user_roles(request.user))
