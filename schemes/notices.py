@@ -80,6 +80,9 @@ def report_step_notify(
     if action == Action.SUBMIT:
         recipients = list(area_people_with_role(area=scheme.area, role=Role.ANALYST))
         template, kind = "schemes/email/report_submitted", "report_submitted"
+    elif action == Action.WITHDRAW:
+        recipients = list(area_people_with_role(area=scheme.area, role=Role.ANALYST))
+        template, kind = "schemes/email/report_withdrawn", "report_withdrawn"
     elif action == Action.RETURN:
         recipients = list(scheme.leads.filter(is_active=True))
         template, kind = "schemes/email/report_returned", "report_returned"

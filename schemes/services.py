@@ -335,6 +335,10 @@ def highlight_report_save(
 def _rows_write(report: HighlightReport, rows: dict) -> None:
     """Replace every repeating table of the report with the checked rows, in order: one
     delete and one insert per table, and one insert for all the developments' aim tags."""
+    # The rows read with the report (prefetched) are no longer its rows: forget them, so that
+    # nothing goes on judging the report by the rows it had before (a first "Save and submit"
+    # once found no rows in a report whose rows it had just written).
+    getattr(report, "_prefetched_objects_cache", {}).clear()
     tags = []
     for relation, model in ROW_MODELS.items():
         model.objects.filter(report=report).delete()
@@ -555,14 +559,36 @@ BOARD_DATE_FIELDS = {
 
 @transaction.atomic
 def highlight_report_submit(
-    *, report: HighlightReport, user, at: dt.datetime | None = None
+    *,
+    report: HighlightReport,
+    user,
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
 ) -> HighlightReport:
-    """The lead sends the report to the analysts; refused while required sections are empty."""
+    """The lead sends the report to the analysts; refused while required sections are empty.
+
+    What is missing is judged on the report as the database holds it now, never on a copy in
+    memory. With `expected_version` (the version the lead checked), a report saved since is
+    refused (ReportStale): what is submitted is what was checked."""
     _step_allowed(report, user, Action.SUBMIT)  # who may submit is said before what is missing
-    missing = highlight_report_missing_sections(report=report)
+    saved = HighlightReport.objects.select_for_update().select_related("updated_by").get(
+        pk=report.pk
+    )
+    if expected_version is not None and saved.version != expected_version:
+        raise ReportStale(saved)
+    missing = highlight_report_missing_sections(report=saved)
     if missing:
         raise ReportIncomplete(missing)
     return _take_step(report=report, user=user, action=Action.SUBMIT, at=at)
+
+
+@transaction.atomic
+def highlight_report_withdraw(
+    *, report: HighlightReport, user, at: dt.datetime | None = None
+) -> HighlightReport:
+    """The lead takes back a report they submitted, to change it, until an analyst has
+    returned or accepted it; the history records it."""
+    return _take_step(report=report, user=user, action=Action.WITHDRAW, at=at)
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +29,7 @@ from notifications.services import emails_settle
 
 from . import notices, services
 from . import timetable as timetable_services
+from .check_answers import check_answers_sections, section_anchor
 from .filters import QuarterOverviewFilter
 from .forms import (
     ROW_FORMSETS,
@@ -51,6 +52,7 @@ from .selectors import (
     highlight_report_for_user,
     highlight_report_history,
     highlight_report_latest_return,
+    highlight_report_missing_sections,
     highlight_report_previous,
     highlight_report_revisions,
     lead_deadline,
@@ -84,9 +86,7 @@ def index(request):
             "lead_table": lead_table,
             "area_wide": bool(AREA_WIDE_ROLES.intersection(user_roles(request.user))),
             "quarter": request.area.reporting_quarter(),
-            "deadline": lead_deadline(
-                area=request.area, quarter=request.area.reporting_quarter()
-            ),
+            "deadline": lead_deadline(area=request.area, quarter=request.area.reporting_quarter()),
         },
     )
 
@@ -146,6 +146,7 @@ def _read_page(request, report, *, status=200, **bound_forms):
         ),
         "correction_form": bound_forms.get("correction_form")
         or (CorrectionForm() if Action.START_CORRECTION in actions else None),
+        "can_withdraw": Action.WITHDRAW in actions and _is_lead_of(request.user, report.scheme),
     }
     return render(request, "schemes/report_detail.html", context, status=status)
 
@@ -311,6 +312,7 @@ def _edit_page(request, report, form, formsets, *, missing=(), status=200):
                 scheme=report.scheme, quarter=report.quarter
             ),
             "latest_return": highlight_report_latest_return(report=report),
+            "deadline": lead_deadline(area=report.scheme.area, quarter=report.quarter),
         },
         status=status,
     )
@@ -370,6 +372,8 @@ def report_edit(request, number: int, quarter: Quarter):
     edit_url = report_url(report.scheme, report.quarter, "report_edit")
     if add_row:
         return HttpResponseRedirect(f"{edit_url}?add={add_row}#section-{add_row}")
+    if request.POST.get("action") == "check":
+        return redirect(report_url(report.scheme, report.quarter, "report_check"))
     if request.POST.get("action") == "submit":
         try:
             services.highlight_report_submit(report=report, user=request.user)
@@ -383,6 +387,145 @@ def report_edit(request, number: int, quarter: Quarter):
         return redirect(report_url(report.scheme, report.quarter))
     messages.success(request, "Your draft is saved.")
     return redirect(edit_url)
+
+
+def _lead_report(request, number: int, quarter: Quarter):
+    """The report, for its own lead while it can be changed; anyone else is refused."""
+    report = _report(request, number, quarter)
+    if not (
+        request.user.has_perm("schemes.change_highlightreport")
+        and _is_lead_of(request.user, report.scheme)
+    ):
+        raise PermissionDenied("Only the scheme's lead can change its highlight report.")
+    return report
+
+
+def _bound_report_forms(request, report):
+    form, formsets = report_forms(report, request.POST)
+    checks = [form.is_valid()] + [formset.is_valid() for formset in formsets.values()]
+    return form, formsets, all(checks)
+
+
+@require_POST
+@area_required
+def report_autosave(request, number: int, quarter: Quarter):
+    """The form page's autosave: the same checks, service and optimistic lock as "Save
+    draft", answered in JSON. A save by someone else since is reported (409), never
+    overwritten; answers that cannot be saved yet are said (400) and nothing is saved."""
+    report = _lead_report(request, number, quarter)
+    if not report.is_editable:
+        return JsonResponse(
+            {"message": f"This report is “{report.status_label}”: it can no longer be changed."},
+            status=409,
+        )
+    form, formsets, valid = _bound_report_forms(request, report)
+    if not valid:
+        count = (
+            len(form.errors)
+            + sum(
+                len(errors) for formset in formsets.values() for errors in formset.errors if errors
+            )
+            + sum(1 for formset in formsets.values() if formset.non_form_errors())
+        )
+        return JsonResponse(
+            {
+                "message": f"{count} answer{'s' if count != 1 else ''} to correct "
+                "(press “Save draft” to see where)"
+            },
+            status=400,
+        )
+    try:
+        report = services.highlight_report_save(
+            report=report,
+            user=request.user,
+            expected_version=form.cleaned_data["version"],
+            content=report_content(form, formsets),
+        )
+    except services.ReportStale as stale:
+        return JsonResponse({"message": str(stale)}, status=409)
+    except services.ReportError as error:
+        return JsonResponse({"message": str(error)}, status=409)
+    return JsonResponse(
+        {"version": report.version, "saved_at": f"{timezone.localtime(report.updated):%H:%M}"}
+    )
+
+
+@require_POST
+@area_required
+def report_totals(request, number: int, quarter: Quarter):
+    """The funding sources' totals as typed, worked out by the server (the one source of the
+    figures) for the form page to show as the lead types; nothing is saved."""
+    report = _lead_report(request, number, quarter)
+    formset = ROW_FORMSETS["financial_lines"](request.POST, prefix="financial_lines")
+    valid = formset.is_valid()
+    finance = summarise(form.finance_line() for form in formset.live_forms()) if valid else None
+    return render(
+        request,
+        "schemes/includes/finance_totals.html",
+        {"finance": finance, "report": report, "typed": True, "unreadable": not valid},
+    )
+
+
+@require_GET
+@area_required
+def report_check(request, number: int, quarter: Quarter):
+    """ "Check your answers": every section as it is saved, each with a link to change it, and
+    what is still missing; the report is submitted from here."""
+    report = _lead_report(request, number, quarter)
+    if not report.is_editable:
+        messages.info(request, f"This report is “{report.status_label}”.")
+        return redirect(report_url(report.scheme, report.quarter))
+    return render(
+        request,
+        "schemes/report_check.html",
+        {
+            "report": report,
+            "sections": check_answers_sections(report),
+            "missing": [
+                {"label": item.label, "message": item.message, "anchor": section_anchor(item.field)}
+                for item in highlight_report_missing_sections(report=report)
+            ],
+            "edit_url": report_url(report.scheme, report.quarter, "report_edit"),
+            "deadline": lead_deadline(area=request.area, quarter=quarter),
+        },
+    )
+
+
+@require_POST
+@area_required
+def report_submit(request, number: int, quarter: Quarter):
+    report = _lead_report(request, number, quarter)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        services.highlight_report_submit(report=report, user=request.user, expected_version=version)
+    except services.ReportStale as stale:
+        messages.error(request, f"{stale} Check your answers again before you submit.")
+        return redirect(report_url(report.scheme, report.quarter, "report_check"))
+    except services.ReportIncomplete:
+        return redirect(report_url(report.scheme, report.quarter, "report_check"))
+    except (services.ReportError, ValueError) as error:
+        messages.error(request, str(error))
+        return redirect(report_url(report.scheme, report.quarter))
+    messages.success(request, "Your report is submitted. The analysts will review it.")
+    return redirect(report_url(report.scheme, report.quarter))
+
+
+@require_POST
+@area_required
+def report_withdraw(request, number: int, quarter: Quarter):
+    report = _lead_report(request, number, quarter)
+    try:
+        services.highlight_report_withdraw(report=report, user=request.user)
+    except ValueError as error:  # WorkflowError: an analyst has acted meanwhile
+        messages.error(request, str(error))
+        return redirect(report_url(report.scheme, report.quarter))
+    messages.success(
+        request, "Your submission is withdrawn: the report is a draft again. Submit it when ready."
+    )
+    return redirect(report_url(report.scheme, report.quarter, "report_edit"))
 
 
 def _step_view(request, number, quarter, action, form_class, form_name, apply):
@@ -642,7 +785,7 @@ def timetable_edit(request, quarter: Quarter):
 @require_POST
 @area_required
 def reminders_now(request):
-    """"Send a reminder now" from the overview: one scheme's leads, or every outstanding one."""
+    """ "Send a reminder now" from the overview: one scheme's leads, or every outstanding one."""
     if not may_send_reminders(request.user, request.area):
         raise PermissionDenied("Only the area's analysts can send reminders.")
     form = ReminderForm(request.POST)

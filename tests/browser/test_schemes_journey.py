@@ -125,7 +125,8 @@ def test_scheme_lead_journey_from_draft_to_board_sign_off(page, demo, log_in):
     expect(page.get_by_role("group", name="Indicator 2", exact=True)).to_have_count(1)
     expect(page.get_by_role("group", name="Indicator 3", exact=True)).to_have_count(0)
 
-    page.get_by_role("button", name="Save and submit").click()
+    page.get_by_role("button", name="Save and check your answers").click()
+    page.get_by_role("button", name="Submit report").click()
     expect(page.get_by_text("Your report is submitted.")).to_be_visible()
     expect(page.get_by_test_id("status")).to_have_text("Submitted")
     body = page.get_by_test_id("highlight-report-body")
@@ -153,7 +154,8 @@ def test_scheme_lead_journey_from_draft_to_board_sign_off(page, demo, log_in):
         "- A whole family approach\n- Replacement care within the RAS\n"
         "- 211 young carers supported; 4 with a personal budget"
     )
-    page.get_by_role("button", name="Save and submit").click()
+    page.get_by_role("button", name="Save and check your answers").click()
+    page.get_by_role("button", name="Submit report").click()
     expect(page.get_by_test_id("status")).to_have_text("Submitted")
     log_out(page)
 
