@@ -154,6 +154,7 @@ def report_content(item: dict, *, aims: str, report_date: dt.date) -> ReportCont
             "target": Decimal(row["target"]) if "target" in row else None,
             "actual": Decimal(row["actual"]) if "actual" in row else None,
             "measure_period": str(parse_period(row["period"])) if "period" in row else "",
+            "unit": row.get("unit", "number"),
         }
         for row in item["indicators"]
     ]

@@ -24,6 +24,7 @@ from .models import (
     FinancialLine,
     FundingSource,
     HighlightReport,
+    IndicatorUnit,
     KeyDevelopment,
     PerformanceIndicator,
     Risk,
@@ -212,6 +213,11 @@ class FinancialLineForm(DraftMixin, ReportRowForm):
         line = FinancialLine(**self.row_values())
         return line.as_finance_line()
 
+    @property
+    def warnings(self) -> list[str]:
+        """What is worth a second look but is not refused: a negative projected spend."""
+        return money_warnings(self, {"projected_spend": "projected year end spend"})
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("source") == FundingSource.OTHER:
@@ -241,6 +247,14 @@ class KeyDevelopmentForm(ReportRowForm):
 
 
 class IndicatorForm(ReportRowForm):
+    unit = forms.ChoiceField(
+        label="The target and actual are",
+        choices=IndicatorUnit.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        initial=IndicatorUnit.NUMBER,
+        help_text="A number counts something (referrals, assessments); a percentage is 0 to 100.",
+    )
     target = IndicatorNumberField(label="Target", required=False, max_digits=14, decimal_places=2)
     actual = IndicatorNumberField(label="Actual", required=False, max_digits=14, decimal_places=2)
     measure_period = PeriodFormField(
@@ -253,12 +267,28 @@ class IndicatorForm(ReportRowForm):
 
     class Meta:
         model = PerformanceIndicator
-        fields = ["indicator", "progress", "target", "actual", "measure_period"]
+        fields = ["indicator", "progress", "unit", "target", "actual", "measure_period"]
         error_messages = {"indicator": {"required": "Enter the indicator, or remove this row."}}
         widgets = {"indicator": _textarea(2), "progress": _textarea(3)}
 
+    def clean_unit(self):
+        return self.cleaned_data.get("unit") or IndicatorUnit.NUMBER
+
     def clean(self):
         cleaned = super().clean()
+        unit = cleaned.get("unit") or IndicatorUnit.NUMBER
+        for name in ("target", "actual"):
+            value, typed = cleaned.get(name), self[name].data
+            if value is None or name in self.errors:
+                continue
+            if unit == IndicatorUnit.NUMBER and isinstance(typed, str) and "%" in typed:
+                self.add_error(
+                    name,
+                    f"The {name} is a number, so it cannot be “{typed.strip()}”: enter it "
+                    "without the % sign, or choose “A percentage” above.",
+                )
+            elif unit == IndicatorUnit.PERCENT and not 0 <= value <= 100:
+                self.add_error(name, f"A percentage {name} is between 0 and 100.")
         numbers = cleaned.get("target") is not None or cleaned.get("actual") is not None
         if numbers and not cleaned.get("measure_period") and "measure_period" not in self.errors:
             self.add_error("measure_period", "Say which period the target and actual are for.")
@@ -281,6 +311,25 @@ class RiskForm(DraftMixin, ReportRowForm):
         widgets = {"risk": _textarea(3), "mitigation": _textarea(3)}
 
 
+def money_warnings(form, fields: dict[str, str]) -> list[str]:
+    """Warnings for money that is negative where a spend is expected: saved as typed (a
+    refund can make it so), but said, because an underspend typed as a negative spend is the
+    usual slip."""
+    warnings = []
+    for name, words in fields.items():
+        if form.is_bound:
+            value = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
+        else:
+            value = form.initial.get(name)
+        if isinstance(value, Decimal) and value < 0:
+            warnings.append(
+                f"The {words} is negative ({format_full(value)}). That is right only if money "
+                "is coming back; an underspend is a spend below the annual value, not a "
+                "negative spend."
+            )
+    return warnings
+
+
 class ContractForm(ReportRowForm):
     annual_value = MoneyField(label="Annual Value", required=False)
     spend_variance = MoneyField(
@@ -288,6 +337,10 @@ class ContractForm(ReportRowForm):
         required=False,
         help_text="An underspend in brackets or with a minus sign, e.g. (£33k).",
     )
+
+    @property
+    def warnings(self) -> list[str]:
+        return money_warnings(self, {"annual_value": "contract's annual value"})
 
     class Meta:
         model = AssociatedContract
@@ -394,6 +447,7 @@ def row_initial(report: HighlightReport) -> dict[str, list[dict]]:
             {
                 "indicator": row.indicator,
                 "progress": row.progress,
+                "unit": row.unit,
                 "target": row.target,
                 "actual": row.actual,
                 "measure_period": row.period,

@@ -416,10 +416,22 @@ class KeyDevelopmentAim(models.Model):
         return BcfAim(self.aim).label
 
 
+class IndicatorUnit(models.TextChoices):
+    NUMBER = "number", "A number"
+    PERCENT = "percent", "A percentage"
+
+
 class PerformanceIndicator(ReportRow):
     report = models.ForeignKey(HighlightReport, on_delete=models.CASCADE, related_name="indicators")
     indicator = models.TextField("Indicator", max_length=ROW_TEXT)
     progress = models.TextField("Progress to Date", blank=True, max_length=ROW_TEXT)
+    unit = models.CharField(
+        "target and actual are",
+        max_length=10,
+        choices=IndicatorUnit.choices,
+        default=IndicatorUnit.NUMBER,
+        help_text="A number counts something (referrals, assessments); a percentage is 0 to 100.",
+    )
     target = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     actual = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     measure_period = models.CharField(

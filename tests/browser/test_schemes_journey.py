@@ -65,6 +65,7 @@ def fill_every_section(page):
     third = row(page, "Indicator 3")
     third.get_by_label("Indicator", exact=True).fill("Carers with a direct payment")
     third.get_by_label("Progress to Date").fill("All 60 carers with a support plan.")
+    third.get_by_label("A percentage").check()
     third.get_by_label(re.compile(r"^Target")).fill("90%")
     third.get_by_label(re.compile(r"^Actual")).fill("100%")
     third.get_by_label("Period of the target and actual").fill("Q1 2018/19")
