@@ -2,8 +2,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from notifications.forms import SitePasswordResetForm
-
 from . import views
 
 urlpatterns = [
@@ -21,28 +19,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    # Password reset by e-mail: Django's views, the site's templates, a form that sends the
-    # link (built from SITE_URL) through the notifications app like every other e-mail.
-    path(
-        "accounts/password/reset/",
-        auth_views.PasswordResetView.as_view(form_class=SitePasswordResetForm),
-        name="password_reset",
-    ),
-    path(
-        "accounts/password/reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(),
-        name="password_reset_done",
-    ),
-    path(
-        "accounts/password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
-        name="password_reset_confirm",
-    ),
-    path(
-        "accounts/password/reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(),
-        name="password_reset_complete",
-    ),
+    # Password reset by e-mail, and the account page: the notifications app's.
+    path("accounts/password/reset/", include("notifications.password_urls")),
     path("", include("notifications.urls")),
     path("schemes/", include("schemes.urls")),
     path("metrics/", include("metrics.urls")),

@@ -5,7 +5,7 @@ Forms are checked with their errors showing too, since that is when markup most 
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import axe_violations
+from .conftest import axe_violations, fill_date
 
 pytestmark = pytest.mark.browser
 
@@ -41,11 +41,18 @@ def test_the_scheme_leads_pages(page, demo, log_in):
         "/schemes/1/2017-18-Q4/",
         "/schemes/1/2017-18-Q4/history/",
         "/schemes/1/2017-18-Q4/compare/",
+        "/schemes/1/2018-19-Q1/check/",
+        "/schemes/1/2018-19-Q2/",
         "/account/",
     ):
         check(page, path, found)
     page.goto("/schemes/1/2018-19-Q1/edit/")
-    page.get_by_role("button", name="Save and submit").click()  # incomplete: errors shown
+    page.get_by_role("button", name="Save and check your answers").click()  # incomplete
+    found.extend(axe_violations(page))
+    page.goto("/schemes/1/2018-19-Q1/edit/")
+    fill_date(page, "Report Date", "31/02/2018")  # not a real date: the form's errors
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("There is a problem").first).to_be_visible()
     found.extend(axe_violations(page))
     assert not found, "\n".join(found)
 
