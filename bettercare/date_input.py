@@ -17,6 +17,19 @@ PARTS = (("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4))
 SINGLE_VALUE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y")
 
 
+class TypedDate(str):
+    """A date as typed in the three boxes, kept as text (`31/2/2018`) so that a form rendered
+    with hidden inputs (a preview) posts it back whole, with its boxes for the visible widget."""
+
+    parts: dict[str, str]
+
+    def __new__(cls, parts: dict[str, str]):
+        text = "/".join(str(parts.get(key, "")).strip() for key, _, _ in PARTS)
+        typed = super().__new__(cls, text if text.strip("/") else "")
+        typed.parts = {key: str(parts.get(key, "")) for key, _, _ in PARTS}
+        return typed
+
+
 def _join(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
@@ -33,6 +46,8 @@ class NhsukDateInput(forms.Widget):
             value = value.date()
         if isinstance(value, dt.date):
             return {"day": str(value.day), "month": str(value.month), "year": str(value.year)}
+        if isinstance(value, TypedDate):
+            return dict(value.parts)
         if isinstance(value, dict):
             return {key: value.get(key, "") for key, _, _ in PARTS}
         if isinstance(value, str) and value.strip():
@@ -127,6 +142,8 @@ class NhsukDateField(forms.Field):
         if isinstance(value, dt.date):
             return value
         if isinstance(value, str):
+            if not value.strip("/ "):
+                return None
             parsed = parse_single(value)
             if parsed is None:
                 self._fail(f"{self._name} must be a real date", {"day", "month", "year"})
@@ -149,6 +166,10 @@ class NhsukDateField(forms.Field):
             return dt.date(year, month, day)
         except ValueError:
             self._fail(f"{self._name} must be a real date", {"day"})
+
+    def prepare_value(self, value):
+        # What was typed, as one text a hidden input can carry and the boxes can show again.
+        return TypedDate(value) if isinstance(value, dict) else value
 
     def has_changed(self, initial, data):
         try:

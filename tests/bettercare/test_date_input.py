@@ -68,3 +68,16 @@ def test_checkbox_groups_carry_the_checkbox_classes_not_the_radio_ones():
     html = AimsForm().as_div()
     assert html.count('class="nhsuk-checkboxes__input"') == 2
     assert "nhsuk-radios__input" not in html
+
+
+def test_a_form_carried_in_hidden_inputs_posts_the_date_back_whole():
+    typed = MeetingForm({"meeting_day": "15", "meeting_month": "11", "meeting_year": "2018"})
+    hidden = typed["meeting"].as_hidden()
+    value = hidden.split('value="')[1].split('"')[0]
+    again = MeetingForm({"meeting": value})
+    assert again.is_valid() and again.cleaned_data["meeting"] == dt.date(2018, 11, 15)
+    wrong = MeetingForm({"meeting_day": "31", "meeting_month": "2", "meeting_year": "2018"})
+    assert not wrong.is_valid()
+    assert 'value="31"' in str(wrong["meeting"])  # the boxes show what was typed
+    value = wrong["meeting"].as_hidden().split('value="')[1].split('"')[0]
+    assert not MeetingForm({"meeting": value}).is_valid()
