@@ -15,6 +15,7 @@ from bettercare.models import Area
 from bettercare.periods import Quarter
 from metrics.models import Metric
 from schemes.models import Scheme
+from schemes.selectors import reporting_timetable
 
 from .defaults import CARRIED_FORWARD_FIELDS, default_text
 from .models import (
@@ -111,6 +112,11 @@ def pack_create(
         text.update({name: getattr(previous, name) for name in CARRIED_FORWARD_FIELDS})
     elif user is not None:
         text.update(contact_name=user.get_full_name(), contact_email=user.email)
+    if meeting_date is None:
+        # The board's meeting in the quarter's reporting timetable, when the analysts set it.
+        timetable = reporting_timetable(area=area, quarter=quarter)
+        if timetable is not None:
+            meeting_date = timetable.jcb_meeting if board == "JCB" else timetable.hwb_meeting
     pack = Pack(
         area=area,
         board=board,

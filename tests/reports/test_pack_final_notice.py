@@ -42,3 +42,23 @@ def test_a_final_pack_is_emailed_to_secretaries_and_analysts(
     link = f"https://bettercare.example.org/reports/packs/{pack.pk}/"
     assert link in text_of(message) and f'href="{link}"' in html_of(message)
     assert EmailRecord.objects.filter(kind="pack_final", state="sent").count() == 2
+
+
+def test_a_new_pack_takes_its_meeting_date_from_the_timetable(area, secretary):
+    import datetime as dt
+
+    from bettercare.periods import Quarter
+    from reports.services import pack_create
+    from schemes.timetable import reporting_timetable_save
+
+    q2 = Quarter.parse("2018-19-Q2")
+    reporting_timetable_save(
+        area=area,
+        quarter=q2,
+        reports_due=dt.date(2018, 10, 12),
+        jcb_meeting=dt.date(2018, 11, 15),
+        hwb_meeting=dt.date(2018, 12, 5),
+    )
+    jcb = pack_create(area=area, board="JCB", quarter=q2, user=secretary)
+    hwb = pack_create(area=area, board="HWB", quarter=q2, user=secretary)
+    assert (jcb.meeting_date, hwb.meeting_date) == (dt.date(2018, 11, 15), dt.date(2018, 12, 5))
