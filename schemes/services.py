@@ -571,9 +571,8 @@ def highlight_report_submit(
     memory. With `expected_version` (the version the lead checked), a report saved since is
     refused (ReportStale): what is submitted is what was checked."""
     _step_allowed(report, user, Action.SUBMIT)  # who may submit is said before what is missing
-    saved = HighlightReport.objects.select_for_update().select_related("updated_by").get(
-        pk=report.pk
-    )
+    # Locks the report's row only (PostgreSQL refuses FOR UPDATE across a nullable join).
+    saved = HighlightReport.objects.select_for_update().get(pk=report.pk)
     if expected_version is not None and saved.version != expected_version:
         raise ReportStale(saved)
     missing = highlight_report_missing_sections(report=saved)
