@@ -57,12 +57,14 @@ def house_style(
     return figure
 
 
-def figure_html(figure: go.Figure) -> str:
-    """The figure as an HTML fragment; the page must load `includes/plotly_js.html` once."""
+def figure_html(figure: go.Figure, *, toolbar: bool = True) -> str:
+    """The figure as an HTML fragment; the page must load `includes/plotly_js.html` once.
+    `toolbar=False` leaves out plotly's zoom-and-download bar (a board pack is read, not
+    explored)."""
     return figure.to_html(
         full_html=False,
         include_plotlyjs=False,
-        config={"displaylogo": False, "responsive": True},
+        config={"displaylogo": False, "responsive": True, "displayModeBar": toolbar},
     )
 
 

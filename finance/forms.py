@@ -77,7 +77,8 @@ class FinanceUploadForm(forms.Form):
         label="Finance file (CSV or XLSX)",
         help_text=f"One row per budget or forecast, with exactly the columns {','.join(COLUMNS)}. "
         "A budget leaves month empty; a forecast gives the month it was made in, e.g. 2018-08. "
-        "Amounts in pounds, e.g. 1300000.00 or £1.3m.",
+        "Amounts in pounds, e.g. 1300000.00 or £1.3m. An optional last column, note, gives the "
+        "finance lead's reason for a forecast.",
     )
 
     def clean_file(self):

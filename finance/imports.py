@@ -1,6 +1,7 @@
 """Reading a finance file of budgets and forecasts, and what importing it would change.
 
-The file has exactly the columns `area,financial_year,scheme,partner,kind,month,amount`:
+The file has exactly the columns `area,financial_year,scheme,partner,kind,month,amount`, and
+may end with a `note` column:
 
     area            the area's ONS code, e.g. E06000045
     financial_year  2018-19 (or 2018/19)
@@ -9,6 +10,8 @@ The file has exactly the columns `area,financial_year,scheme,partner,kind,month,
     kind            budget (month empty) or forecast
     month           for a forecast, the month it was made in: 2018-08 (Month 5)
     amount          pounds: 1300000.00, £1.3m, £1,300,000
+    note            optional: the finance lead's reason for a forecast (empty for a budget); an
+                    empty note leaves the note already held as it is
 
 The whole file is checked before anything is written: any bad row refuses the file, with every
 bad row listed by line number (`bettercare.tabular`). Writing is `services.finance_rows_import`.
@@ -33,6 +36,8 @@ from schemes.models import Scheme
 from .models import Budget, Forecast
 
 COLUMNS = ("area", "financial_year", "scheme", "partner", "kind", "month", "amount")
+OPTIONAL_COLUMNS = ("note",)
+NOTE_LENGTH = 2000  # characters: a reason, not a report
 # What each column holds, for the template the upload page offers (same order as COLUMNS).
 TEMPLATE_COLUMNS = (
     TemplateColumn("area", "The area's ONS code, e.g. E06000045."),
@@ -46,6 +51,11 @@ TEMPLATE_COLUMNS = (
         required=False,
     ),
     TemplateColumn("amount", "Pounds, e.g. 1300000.00, £1.3m or £1,300,000."),
+    TemplateColumn(
+        "note",
+        "For a forecast, the finance lead's reason for it (optional); empty for a budget.",
+        required=False,
+    ),
 )
 BUDGET, FORECAST = "budget", "forecast"
 STAGED_KIND = "finance"  # StagedImport.kind of finance uploads
@@ -63,6 +73,7 @@ class FinanceRow:
     kind: str
     month: Month | None
     amount: Decimal
+    note: str = ""
 
     @property
     def key(self) -> tuple:
@@ -87,7 +98,7 @@ def finance_file_check(
     """The file's rows, checked; raises `FileRefused` naming every bad row. With `area`, every
     row must be for that area (an upload in the web pages); without, each row names its area
     (the command line)."""
-    rows = read_rows(data, file_name=file_name, columns=COLUMNS)
+    rows = read_rows(data, file_name=file_name, columns=COLUMNS, optional=OPTIONAL_COLUMNS)
     problems = Problems()
     if not rows:
         problems.add(1, "The file has a header but no rows of budgets or forecasts.")
@@ -132,7 +143,7 @@ def _areas_named(rows: Sequence[Row], only: Area | None) -> dict[str, Area]:
 def _check_row(row, problems, only, areas, schemes, partners) -> FinanceRow | None:
     before = len(problems.items)
     if has_extra_cells(row):
-        problems.add(row, f"has more cells than the {len(COLUMNS)} columns of the header.")
+        problems.add(row, "has more cells than the columns of the header.")
 
     area = None
     code = row["area"].upper()
@@ -227,6 +238,14 @@ def _check_row(row, problems, only, areas, schemes, partners) -> FinanceRow | No
                     "amount",
                 )
 
+    note = row["note"]
+    if note and kind == BUDGET:
+        problems.add(
+            row, "a note gives the reason for a forecast: leave note empty for a budget.", "note"
+        )
+    elif len(note) > NOTE_LENGTH:
+        problems.add(row, f"note is longer than {NOTE_LENGTH} characters.", "note")
+
     if len(problems.items) > before:
         return None
     return FinanceRow(
@@ -238,6 +257,7 @@ def _check_row(row, problems, only, areas, schemes, partners) -> FinanceRow | No
         kind=kind,
         month=month,
         amount=amount,
+        note=note,
     )
 
 
@@ -249,6 +269,11 @@ class Change:
     @property
     def current(self) -> Decimal | None:
         return None if self.existing is None else self.existing.amount
+
+    @property
+    def note_changes(self) -> bool:
+        """The row gives a forecast a new note (an empty note leaves the held one alone)."""
+        return bool(self.row.note) and getattr(self.existing, "note", "") != self.row.note
 
 
 @dataclass
@@ -287,7 +312,9 @@ class ImportPlan:
         is applied, so a file is never applied against figures that moved meanwhile."""
         digest = hashlib.sha256()
         for change in [*self.new, *self.changed]:
-            digest.update(f"{change.row.key}|{change.current}|{change.row.amount}\n".encode())
+            digest.update(
+                f"{change.row.key}|{change.current}|{change.row.amount}|{change.row.note}\n".encode()
+            )
         return digest.hexdigest()[:32]
 
     def summary(self) -> str:
@@ -330,7 +357,7 @@ def finance_import_plan(*, rows: Sequence[FinanceRow]) -> ImportPlan:
         existing = stored.get(row.key)
         if existing is None:
             plan.new.append(Change(row, None))
-        elif existing.amount != row.amount:
+        elif existing.amount != row.amount or Change(row, existing).note_changes:
             plan.changed.append(Change(row, existing))
         else:
             plan.unchanged += 1

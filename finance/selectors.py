@@ -130,15 +130,18 @@ def scheme_finance(*, scheme: Scheme, month: Month) -> SchemeFinance:
 
 
 def scheme_finance_for_quarter(*, scheme: Scheme, quarter: Quarter) -> SchemeFinance | None:
-    """The scheme's latest finance position for a quarter's highlight report: as at the latest
-    month of the quarter's year, up to the quarter's end, that has forecasts (Q4 takes the
-    Month 12 outturn when it is in). None when the scheme has no budget that year."""
+    """The scheme's finance position for a quarter's highlight report, at the month the
+    quarter's board packs report: the quarter's data month (Month 5 for Q2: see
+    `Quarter.data_month`) or, when its forecasts are not in yet, the latest month of the year
+    before it that has forecasts, as the pack takes its position (Q4's data month is Month 11,
+    so a Q4 report is compared with the pack's figures, not a later outturn). None when the
+    scheme has no budget that year."""
     months = [
         month
         for month in forecast_months(area=scheme.area)
-        if month.financial_year == quarter.year and month <= quarter.last_month
+        if month.financial_year == quarter.year and month <= quarter.data_month
     ]
-    finance = scheme_finance(scheme=scheme, month=max(months, default=quarter.last_month))
+    finance = scheme_finance(scheme=scheme, month=max(months, default=quarter.data_month))
     return finance if finance.has_data else None
 
 

@@ -37,7 +37,9 @@ from .models import (
 def finance_rows_import(*, rows: Sequence[FinanceRow], user=None, reason: str = "") -> ImportPlan:
     """Write checked rows: new budgets and forecasts are added, changed amounts replace the
     stored ones (the old amount stays in their history), unchanged ones are left alone. A
-    forecast's note survives a new amount: notes are not part of the file."""
+    forecast takes the note of its row (the file's optional last column); a row without a note
+    leaves the forecast's note as it is, so a file without notes never wipes one written on the
+    Finance pages."""
     plan = finance_import_plan(rows=rows)
     history = {"default_user": user, "default_change_reason": reason[:100] or None}
 
@@ -61,12 +63,15 @@ def finance_rows_import(*, rows: Sequence[FinanceRow], user=None, reason: str = 
             scheme=change.row.scheme,
             partner=change.row.partner,
             amount=change.row.amount,
+            note=change.row.note,
         )
         for change in plan.new
         if change.row.kind != BUDGET
     ]
     changed: dict[type, list] = {Budget: [], Forecast: []}
     for change in plan.changed:
+        if change.note_changes:
+            change.existing.note = change.row.note
         change.existing.amount = change.row.amount
         changed[type(change.existing)].append(change.existing)
 
@@ -76,7 +81,8 @@ def finance_rows_import(*, rows: Sequence[FinanceRow], user=None, reason: str = 
         bulk_create_with_history(new_forecasts, Forecast, batch_size=500, **history)
     for model, objects in changed.items():
         if objects:
-            bulk_update_with_history(objects, model, ["amount"], batch_size=500, **history)
+            fields = ["amount", "note"] if model is Forecast else ["amount"]
+            bulk_update_with_history(objects, model, fields, batch_size=500, **history)
     return plan
 
 

@@ -13,11 +13,12 @@ fund shows ..."); `capitalised` gives a sentence on its own.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from bettercare.money import format_millions, format_percent, format_short
 
-from .variance import FinancePosition, PartnerInfo, SchemeFinance
+from .variance import DRIVER_SHARE, FinancePosition, PartnerInfo, SchemeFigures, SchemeFinance
 
 # Below this, £M to two places would read £0.00M: such amounts are written as £4k instead.
 SMALL_AMOUNT = Decimal("5000")
@@ -68,7 +69,9 @@ def _join(items: list[str]) -> str:
     return f"{', '.join(items[:-1])} and {items[-1]}"
 
 
-def describe_position(position: FinancePosition) -> str:
+def describe_position(position: FinancePosition, *, drivers: bool = True) -> str:
+    """The position in a sentence or three; `drivers=False` leaves out the schemes driving it
+    (the board pack names them with their reasons: see `variance_drivers`)."""
     total = position.total.variance
     if not position.has_data:
         return "no budgets or forecasts recorded for the year."
@@ -93,12 +96,107 @@ def describe_position(position: FinancePosition) -> str:
     if any(partner.variance != 0 for partner in position.partners):
         sentences.append(f"This is made up of {_join(parts)}.")
 
-    drivers = [f"{scheme.name} ({variance_phrase(scheme.variance)})" for scheme in position.drivers]
-    if len(drivers) == 1:
-        sentences.append(f"The scheme driving it is {drivers[0]}.")
-    elif drivers:
-        sentences.append(f"The schemes driving it are {_join(drivers)}.")
+    named = (
+        [f"{scheme.name} ({variance_phrase(scheme.variance)})" for scheme in position.drivers]
+        if drivers
+        else []
+    )
+    if len(named) == 1:
+        sentences.append(f"The scheme driving it is {named[0]}.")
+    elif named:
+        sentences.append(f"The schemes driving it are {_join(named)}.")
     return " ".join(sentences)
+
+
+# --- The schemes behind the variance, as the resource implications name them ----------------
+
+
+@dataclass(frozen=True)
+class Driver:
+    """A scheme named as driving (or offsetting) the variance: how it is said, and the finance
+    leads' reasons (the notes on its forecasts), each with its partner."""
+
+    number: int
+    name: str
+    variance: Decimal
+    words: str  # "Clusters, a £0.14M overspend: £0.09M for the CCG and £0.05M for the Council"
+    reasons: tuple[tuple[str, str], ...]  # (partner label, note)
+
+
+@dataclass(frozen=True)
+class VarianceDrivers:
+    overspend: bool  # the pool as a whole overspends (or is on budget)
+    drivers: tuple[Driver, ...]  # the largest variances in the direction of the total
+    offsets: tuple[Driver, ...]  # the variances the other way, largest first
+
+
+def _partner_split(scheme: SchemeFigures) -> str:
+    """How each partner moves, where it matters: both partners with a variance (in opposite
+    directions or not) are each named; a variance on one partner alone names its budget."""
+    moving = [line for line in scheme.partners if line.variance != 0]
+    if len(moving) == 1:
+        return f" on {partner_label(moving[0].partner)} budget"
+    if len(moving) > 1:
+        parts = [
+            f"{partner_label(line.partner)} {amount_words(abs(line.variance))} "
+            f"{'over' if line.variance > 0 else 'under'}"
+            for line in moving
+        ]
+        return f": {_join(parts)}"
+    return ""
+
+
+def _driver(scheme: SchemeFigures) -> Driver:
+    reasons = tuple(
+        (capitalised(partner_label(line.partner)), line.note.strip())
+        for line in scheme.partners
+        if line.variance != 0 and line.note.strip()
+    )
+    return Driver(
+        number=scheme.number,
+        name=scheme.name,
+        variance=scheme.variance,
+        words=f"{scheme.name}, {with_article(variance_phrase(scheme.variance))}"
+        + _partner_split(scheme),
+        reasons=reasons,
+    )
+
+
+def variance_drivers(position: FinancePosition, share: Decimal = DRIVER_SHARE) -> VarianceDrivers:
+    """The schemes that drive the pool's variance and those that offset it, in the boards'
+    words with the finance leads' reasons. The drivers are the fewest of the largest variances
+    in the direction of the total (overspends when the pool overspends) that make up `share`
+    of them; the offsets, every variance the other way, largest first."""
+    overspend = position.total.variance >= 0
+    same_way = sorted(
+        (
+            scheme
+            for scheme in position.schemes
+            if (scheme.variance > 0 if overspend else scheme.variance < 0)
+        ),
+        key=lambda scheme: (-abs(scheme.variance), scheme.number),
+    )
+    other_way = sorted(
+        (
+            scheme
+            for scheme in position.schemes
+            if (scheme.variance < 0 if overspend else scheme.variance > 0)
+        ),
+        key=lambda scheme: (-abs(scheme.variance), scheme.number),
+    )
+    gross = sum((abs(scheme.variance) for scheme in same_way), Decimal(0))
+    chosen, covered = [], Decimal(0)
+    for scheme in same_way:
+        if covered >= gross * share:
+            break
+        chosen.append(scheme)
+        covered += abs(scheme.variance)
+    offsets = [scheme for scheme in other_way if abs(scheme.variance) >= SMALL_AMOUNT]
+    return VarianceDrivers(
+        overspend=overspend,
+        drivers=tuple(_driver(scheme) for scheme in chosen),
+        offsets=tuple(_driver(scheme) for scheme in offsets),
+    )
 
 
 def capitalised(text: str) -> str:

@@ -394,14 +394,96 @@ def breakdowns_held(*, area: Area) -> list[str]:
     )
 
 
+@dataclass(frozen=True)
+class DataMonth:
+    """The latest month for which every monthly metric has a figure (the month the dashboard
+    opens on and the home page states), and the metrics with figures after it."""
+
+    month: Month | None
+    later: tuple[tuple[str, Month], ...] = ()  # (metric name, its latest month), by name
+
+    @property
+    def later_words(self) -> str:
+        """ "Non Elective Admissions has figures to September 2018." """
+        if not self.later:
+            return ""
+        parts = [f"{name} has figures to {month.label}" for name, month in self.later]
+        listed = parts[0] if len(parts) == 1 else f"{'; '.join(parts[:-1])}; and {parts[-1]}"
+        return f"{listed}."
+
+
+def complete_data_month(*, area: Area, up_to: Month | None = None) -> DataMonth:
+    """The latest month (up to `up_to`, if given) at which every monthly metric has an actual
+    figure for the area as a whole: every metric published monthly, reported in that month's
+    financial year, with any figure in that year. One early upload of next month's rows for a
+    few metrics does not move it; the metrics it names as `later` have figures after it. Two
+    queries."""
+    metrics = {
+        metric.pk: metric
+        for metric in Metric.objects.filter(frequency=Metric.Frequency.MONTHLY)
+    }
+    held = MetricValue.objects.filter(
+        area=area,
+        breakdown="",
+        series=ACTUAL,
+        value__isnull=False,
+        metric__in=list(metrics),
+    )
+    pairs = set(held.order_by().values_list("metric_id", "end_month").distinct())
+    months_by_metric: dict[int, set[Month]] = defaultdict(set)
+    for metric_id, month in pairs:
+        months_by_metric[metric_id].add(month)
+    complete = None
+    candidates = {month for _, month in pairs if up_to is None or month <= up_to}
+    for month in sorted(candidates, reverse=True):
+        year = month.financial_year
+        expected = [
+            metric_id
+            for metric_id, months in months_by_metric.items()
+            if metrics[metric_id].is_valid_in(year)
+            and any(held_month.financial_year == year for held_month in months)
+        ]
+        if all(month in months_by_metric[metric_id] for metric_id in expected):
+            complete = month
+            break
+    later = ()
+    if complete is not None:
+        later = tuple(
+            sorted(
+                (metrics[metric_id].name, max(months))
+                for metric_id, months in months_by_metric.items()
+                if max(months) > complete
+            )
+        )
+    return DataMonth(month=complete, later=later)
+
+
+def metrics_without_figure(*, area: Area, month: Month) -> list[Metric]:
+    """The monthly metrics reported in the month's financial year with no actual figure for
+    the area as a whole in that month, in catalogue order (two queries)."""
+    year = month.financial_year
+    held = set(
+        MetricValue.objects.filter(
+            area=area, breakdown="", series=ACTUAL, value__isnull=False, end_month=month
+        ).values_list("metric_id", flat=True)
+    )
+    return [
+        metric
+        for metric in Metric.objects.filter(frequency=Metric.Frequency.MONTHLY).order_by(
+            "display_order", "code"
+        )
+        if metric.is_valid_in(year) and metric.pk not in held
+    ]
+
+
 def default_month(*, area: Area) -> Month | None:
-    """The month the dashboard opens on: the latest with data in the quarter being reported
-    (or before it), else the latest held."""
-    month = latest_data_month(area=area, quarter=area.reporting_quarter())
+    """The month the dashboard opens on: the latest for which every monthly metric has a
+    figure (see `complete_data_month`), up to the end of the quarter being reported; else the
+    latest such month held."""
+    month = complete_data_month(area=area, up_to=area.reporting_quarter().last_month).month
     if month is not None:
         return month
-    held = months_with_figures(area=area)
-    return held[0] if held else None
+    return complete_data_month(area=area).month
 
 
 # --- Charts and the metric page ------------------------------------------------------------
@@ -570,8 +652,15 @@ def home_tasks(*, user, area: Area, quarter: Quarter) -> list[Task]:
     if not {Role.ANALYST, Role.BOARD_SECRETARY} & set(roles):
         return []
     needed = quarter.last_month.previous()
-    latest = latest_data_month(area=area, quarter=quarter)
-    loaded = f"Figures are loaded up to {latest.data_label}." if latest else "No figures yet."
+    data = complete_data_month(area=area, up_to=quarter.last_month)
+    latest = data.month
+    loaded = (
+        f"Every monthly metric is loaded up to {latest.data_label}."
+        if latest
+        else "No figures yet."
+    )
+    if data.later:
+        loaded += f" {data.later_words}"
     done = latest is not None and latest >= needed
     if Role.ANALYST in roles:
         return [

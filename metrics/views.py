@@ -28,6 +28,7 @@ from .selectors import (
     breakdown_kinds_for,
     breakdown_series,
     breakdowns_held,
+    complete_data_month,
     dashboard_rows,
     default_month,
     figures_are_illustrative,
@@ -66,8 +67,14 @@ class DashboardView(
         kwargs = super().get_filterset_kwargs(filterset_class)
         # Always bound, so the form shows (and the table uses) the month actually chosen.
         data = self.request.GET.copy()
+        area = self.request.area
+        # The month every monthly metric has figures for: the page opens on it, and says which
+        # metrics have later figures.
+        self.data_month = complete_data_month(
+            area=area, up_to=area.reporting_quarter().last_month
+        )
         if not data.get("month"):
-            month = default_month(area=self.request.area)
+            month = self.data_month.month or default_month(area=area)
             data["month"] = str(month) if month else ""
         kwargs["data"] = data
         kwargs["area"] = self.request.area
@@ -125,6 +132,7 @@ class DashboardView(
                 Metric.Group(group).label for group in self.filterset.chosen_groups or []
             ),
             can_import=self.request.user.has_perm(IMPORT),
+            data_month=self.data_month,
             illustrative=figures_are_illustrative(area=self.request.area),
             notes=[(row.rag.name, note) for row in self.get_table_data() for note in row.rag.notes],
             export_query=self.request.GET.urlencode(),

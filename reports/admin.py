@@ -6,7 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from bettercare.admin import AreaScopedAdminMixin, ReadOnlyAdminMixin
 
-from .models import Pack, PackVersion, PortfolioRating, Priority
+from .models import NationalCondition, Pack, PackRisk, PackVersion, PortfolioRating, Priority
 
 
 @admin.register(Priority)
@@ -25,8 +25,23 @@ class PackAdmin(ReadOnlyAdminMixin, AreaScopedAdminMixin, SimpleHistoryAdmin):
 @admin.register(PackVersion)
 class PackVersionAdmin(ReadOnlyAdminMixin, AreaScopedAdminMixin, admin.ModelAdmin):
     area_lookup = "pack__area"
-    list_display = ["pack", "number", "created", "created_by", "full_sha256"]
+    list_display = ["pack", "number", "created", "created_by", "full_sha256", "final_reason"]
     exclude = ["full_pdf", "public_pdf", "figures_json"]
+
+
+@admin.register(PackRisk)
+class PackRiskAdmin(ReadOnlyAdminMixin, AreaScopedAdminMixin, SimpleHistoryAdmin):
+    area_lookup = "pack__area"
+    list_display = ["pack", "position", "risk", "scheme"]
+
+
+@admin.register(NationalCondition)
+class NationalConditionAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
+    """Analysts record compliance on the Reports pages; administrators can correct a record
+    (the condition's wording as it applied, say) here."""
+
+    list_display = ["area", "financial_year", "number", "compliance", "updated"]
+    list_filter = ["area", "financial_year", "compliance"]
 
 
 @admin.register(PortfolioRating)

@@ -18,6 +18,7 @@ class ReportsConfig(AppConfig):
             "reports.view_full_pack",
             "reports.view_packversion",
             "reports.view_portfoliorating",
+            "reports.view_nationalcondition",
             "reports.add_priority",
             "reports.change_priority",
             "reports.delete_priority",
@@ -31,6 +32,9 @@ class ReportsConfig(AppConfig):
             "reports.view_portfoliorating",
             "reports.add_portfoliorating",
             "reports.change_portfoliorating",
+            "reports.view_nationalcondition",
+            "reports.add_nationalcondition",
+            "reports.change_nationalcondition",
         },
         "board_secretary": {
             "reports.view_pack",
@@ -41,6 +45,7 @@ class ReportsConfig(AppConfig):
             "reports.view_packversion",
             "reports.view_priority",
             "reports.view_portfoliorating",
+            "reports.view_nationalcondition",
         },
         "scheme_lead": {
             "reports.view_pack",

@@ -24,11 +24,13 @@ from django_tables2.export import TableExport
 
 from bettercare.charts import figure_html
 
-from .drawing import ChartDrawings, ChartRenderer, SvgJob, shared_renderer
+from .drawing import ChartDrawings, ChartRenderer, SvgJob, accessible_text, shared_renderer
 from .models import Pack
+from .paragraphs import number_paragraphs
 from .pdf import PdfResult, PdfWorker, load_weasyprint_in_background, render_pdf
 from .sections import PACK_SECTIONS, PackChart, PackSection
 from .selectors import one_reading
+from .services import BODY_TEXT_FIELDS
 
 SCREEN, PRINT = "screen", "print"
 FULL, PUBLIC = "full", "public"
@@ -38,7 +40,6 @@ FULL, PUBLIC = "full", "public"
 class AssembledSection:
     section: PackSection
     context: dict[str, Any]
-    number: int | None  # as the contents numbers it; None for the cover, contents, appendices
     exempt: bool
     charts: list[PackChart]
 
@@ -51,19 +52,23 @@ class AssembledSection:
         return self.section.appendix
 
     @property
+    def level(self) -> int:
+        return self.section.level
+
+    @property
     def heading(self) -> str:
-        """How the contents and the section's heading name it: "3. Performance",
+        """How the contents and the section's heading name it: "RESOURCE IMPLICATIONS",
         "Appendix 1: Highlight reports of the schemes"."""
         if self.appendix:
             return f"Appendix {self.appendix}: {self.title}"
-        return f"{self.number}. {self.title}" if self.number else self.title
+        return self.title
 
     @property
     def reference(self) -> str:
-        """How other text refers to it: "section 3", "Appendix 1"."""
+        """How other text refers to it: “Performance headlines”, "Appendix 1"."""
         if self.appendix:
             return f"Appendix {self.appendix}"
-        return f"section {self.number}"
+        return f"“{self.title}”"
 
     @property
     def title(self) -> str:
@@ -81,14 +86,21 @@ class AssembledSection:
 def svg_image(svg: str, *, width: int, height: int) -> SafeString:
     """A chart's SVG as an image of the page. As an <img> (a data: URI, which the PDF's fetcher
     allows) WeasyPrint draws it with its SVG renderer alone, a fifth faster than inline SVG,
-    whose every element also goes through the page's style cascade; its text stays text."""
+    whose every element also goes through the page's style cascade; its text stays text.
+
+    Its alternative text (the tagged PDF's /Alt) is the title and description the drawing
+    itself carries (see `reports.drawing.accessible_text`), so what a reader hears is always
+    what was drawn."""
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    title, description = accessible_text(svg)
+    alt = f"{title}. {description}" if title and description else title or description
     return format_html(
         '<img class="pack-chart__svg" src="data:image/svg+xml;base64,{}" width="{}" height="{}" '
-        'alt="">',
+        'alt="{}">',
         data,
         width,
         height,
+        alt,
     )
 
 
@@ -107,25 +119,24 @@ class PackAssembly:
         *,
         version_label: str,
         sections: Sequence[PackSection] = PACK_SECTIONS,
+        final: bool = False,
     ):
         self.pack = pack
         self.version_label = version_label
+        # A Final version's build: no DRAFT mark, the footer says Final. (The pack is still a
+        # Draft while the build that makes it Final runs.)
+        self.final = final
         self.generated = timezone.now()
         self.sections: list[AssembledSection] = []
-        number = 0
         # One reading of the data for all the sections: two sections showing the same figures
         # show the same reading of them.
         with one_reading():
             for section in sections:
                 context = section.get_context(pack)
-                numbered = section.in_contents and not section.appendix
-                if numbered:
-                    number += 1
                 self.sections.append(
                     AssembledSection(
                         section=section,
                         context=context,
-                        number=number if numbered else None,
                         exempt=section.may_be_exempt and section.id in pack.exempt_sections,
                         charts=section.charts(context),
                     )
@@ -151,7 +162,8 @@ class PackAssembly:
             return
         if medium == SCREEN:
             for chart in self.charts:
-                chart.markup = mark_safe(figure_html(chart.figure))  # noqa: S308 (plotly's own output)
+                # plotly's own output; no toolbar: the pack is a document to read.
+                chart.markup = mark_safe(figure_html(chart.figure, toolbar=False))  # noqa: S308
         else:
             drawings = self.drawings or self.start_print_drawings(renderer=renderer)
             svgs = drawings.wait()
@@ -169,24 +181,37 @@ class PackAssembly:
         WeasyPrint styling the pages while Chromium started only slowed Chromium, on which the
         layout then waited (a web process's first build took 9.3 s rather than 6.9 s)."""
         self.drawings = ChartDrawings(
-            [SvgJob(chart.figure, chart.width, chart.height) for chart in self.charts],
+            [
+                SvgJob(
+                    chart.figure,
+                    chart.width,
+                    chart.height,
+                    title=chart.title,
+                    description=chart.description,
+                )
+                for chart in self.charts
+            ],
             renderer=renderer or shared_renderer(),
         )
         return self.drawings
 
     def render_sections(self, *, medium: str, public: bool) -> list[SafeString]:
+        """Each section of the output as HTML, its paragraphs numbered through the report.
+        Every section is numbered, those the public version leaves out included, so that a
+        paragraph has the same number in both versions and on the page."""
         self.draw_charts(medium)
         document = self.document_sections(public=public)
         common = {
             "pack": self.pack,
             "medium": medium,
             "public": public,
+            "draft": not self.final,
             "version_label": self.version_label,
             "generated": self.generated,
             "document_sections": document,
             "left_out": self.exempt_sections() if public else [],
         }
-        return [
+        rendered = [
             render_to_string(
                 item.section.template_name,
                 {
@@ -196,7 +221,15 @@ class PackAssembly:
                     "charts": {chart.id: chart for chart in item.charts},
                 },
             )
-            for item in document
+            if item in document or item.section.numbered
+            else ""
+            for item in self.sections
+        ]
+        numbered = list(number_paragraphs(rendered))
+        return [
+            mark_safe(html)  # noqa: S308 (our templates' output, numbered)
+            for item, html in zip(self.sections, numbered, strict=True)
+            if item in document
         ]
 
     def print_html(self, *, public: bool) -> str:
@@ -206,6 +239,7 @@ class PackAssembly:
             {
                 "pack": self.pack,
                 "public": public,
+                "draft": not self.final,
                 "version_label": self.version_label,
                 "sections_html": self.render_sections(medium=PRINT, public=public),
             },
@@ -256,12 +290,15 @@ class PackAssembly:
                     "email": pack.contact_email,
                 },
                 "confidentiality": pack.confidentiality,
-                "brief_summary": pack.brief_summary,
+                "agenda_item": pack.agenda_item,
+                "director": {
+                    "name": pack.director_name,
+                    "title": pack.director_title,
+                    "phone": pack.director_phone,
+                    "email": pack.director_email,
+                },
+                **{name: getattr(pack, name) for name in BODY_TEXT_FIELDS},
                 "recommendations": pack.recommendation_lines,
-                "reasons": pack.reasons,
-                "legal_implications": pack.legal_implications,
-                "risk_implications": pack.risk_implications,
-                "policy_implications": pack.policy_implications,
                 "exempt_sections": [item.id for item in self.exempt_sections()],
             },
             "sections": {
@@ -295,6 +332,7 @@ def pack_pdfs_build(
     isolate: bool = True,
     sections: Sequence[PackSection] = PACK_SECTIONS,
     renderer: ChartRenderer | None = None,
+    final: bool = False,
 ) -> Generator[str, None, PackPdfs]:
     """Build the pack's PDFs (`outputs`: "full" and/or "public") from one reading of the data.
 
@@ -303,13 +341,14 @@ def pack_pdfs_build(
     their own (the web application: one process for all the outputs), started first so that
     its start-up overlaps the reading and the drawing; the command line lays out in-process,
     having loaded WeasyPrint meanwhile.
-    Charts are drawn by `renderer`, by default the process's own (kept for the next build)."""
+    Charts are drawn by `renderer`, by default the process's own (kept for the next build).
+    `final`: the build that makes the pack Final (no DRAFT mark; the footer says Final)."""
     worker = PdfWorker() if isolate else None
     if worker is None:
         load_weasyprint_in_background()
     try:
         yield "Reading the pack's text and figures"
-        assembly = PackAssembly(pack, version_label=version_label, sections=sections)
+        assembly = PackAssembly(pack, version_label=version_label, sections=sections, final=final)
         if assembly.charts:
             drawn = assembly.start_print_drawings(renderer=renderer).drawn
             if drawn:

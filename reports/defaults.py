@@ -19,11 +19,22 @@ CARRIED_FORWARD_FIELDS = (
     "contact_title",
     "contact_phone",
     "contact_email",
+    "director_name",
+    "director_title",
+    "director_phone",
+    "director_email",
     "confidentiality",
     "reasons",
+    "alternatives",
+    "consultation",
+    "property_other",
+    "statutory_power",
     "legal_implications",
+    "conflict_of_interest",
     "risk_implications",
     "policy_implications",
+    "key_decision",
+    "wards_affected",
 )
 
 
@@ -35,6 +46,10 @@ def default_text(*, quarter: Quarter, board_name: str) -> dict[str, str]:
         "contact_title": "",
         "contact_phone": "",
         "contact_email": "",
+        "director_name": "",
+        "director_title": "",
+        "director_phone": "",
+        "director_email": "",
         "confidentiality": "None.",
         "brief_summary": (
             f"This report sets out the performance of the Better Care programme in "
@@ -47,15 +62,30 @@ def default_text(*, quarter: Quarter, board_name: str) -> dict[str, str]:
             f"The {board_name} receives a performance report on the Better Care programme every "
             f"quarter so that it can oversee the pooled fund and the delivery of its schemes."
         ),
+        "alternatives": "None: the board receives this report every quarter.",
+        "consultation": (
+            "Each scheme's lead wrote its highlight report, which the Integrated Commissioning "
+            "Unit reviewed with them; the finance position was prepared with the partners' "
+            "finance teams."
+        ),
+        "property_other": "None.",
+        "statutory_power": (
+            "Section 75 of the National Health Service Act 2006, under which the Council and the "
+            "NHS commissioner pool their budgets, and the Better Care Fund's policy framework."
+        ),
         "legal_implications": (
             "The pooled fund is held under a partnership agreement between the Council and the "
             "NHS commissioner made under Section 75 of the National Health Service Act 2006. "
-            "This report raises no further legal implications."
+            "The Better Care Fund sets national conditions that the area's plan must meet."
         ),
+        "conflict_of_interest": "None.",
         "risk_implications": (
             "Each scheme reports its risks and mitigating actions every quarter; the programme's "
-            "risks are kept in the Better Care risk register and reviewed by the board."
+            "risks are kept in the Better Care risk register and reviewed by the board. Its key "
+            "risks this quarter are:"
         ),
+        "key_decision": "No.",
+        "wards_affected": "All.",
         "policy_implications": (
             "The Better Care programme delivers the priorities of the Health and Wellbeing "
             "Strategy and the area's Better Care Plan."

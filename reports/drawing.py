@@ -17,6 +17,14 @@ second or two for WeasyPrint to lay the whole pack out, so:
   given ids made from the checksum before drawing (`SvgJob.drawn_figure`) and `stable_ids`
   replaces the drawing's own, so that a figure always gives the same SVG, drawn now or kept, and
   the same pack gives the same PDF either way.
+- Each drawing carries its own accessible title and description (`<title>`, `<desc>`: the
+  metric's name, what the chart shows in words), written into the SVG when it is drawn and kept
+  with it. The pack takes a chart's alternative text from its drawing, never from a list beside
+  it, so the text under a heading always names the chart actually drawn there.
+
+A build gets its drawings back in the order of its jobs, whichever were kept and whichever
+drawn now. (They once came back kept ones first: as soon as a pack's charts were not all kept or
+all new, say after ticking one SPC chart, the charts shifted under the wrong metrics.)
 
 MathJax is turned off: kaleido would otherwise load it from a CDN into every tab it resets, and
 with no network each chart could wait seconds for that request to fail. No chart has LaTeX.
@@ -27,6 +35,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import hashlib
+import html
 import json
 import logging
 import re
@@ -56,11 +65,14 @@ SOFTWARE = f"plotly {version('plotly')}, kaleido {version('kaleido')}"
 
 @dataclass(frozen=True)
 class SvgJob:
-    """A figure to draw at a size, in pixels."""
+    """A figure to draw at a size, in pixels, with the accessible title and description its
+    drawing carries (empty for a drawing without)."""
 
     figure: go.Figure
     width: int
     height: int
+    title: str = ""
+    description: str = ""
 
     @cached_property
     def key(self) -> str:
@@ -69,6 +81,8 @@ class SvgJob:
             "figure": self.figure.to_plotly_json(),
             "width": self.width,
             "height": self.height,
+            "title": self.title,
+            "description": self.description,
             "software": SOFTWARE,
         }
         text = json.dumps(what, cls=PlotlyJSONEncoder, sort_keys=True, separators=(",", ":"))
@@ -88,6 +102,33 @@ class SvgJob:
 # plotly.js gives each drawing a random six-digit hex id, used in the ids of its <defs> and clip
 # paths and in the references to them: defs-1a2b3c, clip1a2b3cxyplot, url(#legend1a2b3c).
 _RANDOM_ID = re.compile(r'<defs id="defs-([0-9a-f]{6})"')
+
+
+def with_accessible_text(svg: str, *, title: str, description: str) -> str:
+    """The drawing with its accessible title and description as the first children of its
+    root element, where SVG puts them (an image's own name, read back with `accessible_text`)."""
+    if not (title or description):
+        return svg
+    opening = re.search(r"<svg\b[^>]*>", svg)
+    if opening is None:
+        return svg
+    parts = []
+    if title:
+        parts.append(f"<title>{html.escape(title, quote=False)}</title>")
+    if description:
+        parts.append(f"<desc>{html.escape(description, quote=False)}</desc>")
+    return svg[: opening.end()] + "".join(parts) + svg[opening.end() :]
+
+
+_TITLE = re.compile(r"<svg\b[^>]*>\s*<title>([^<]*)</title>(?:\s*<desc>([^<]*)</desc>)?")
+
+
+def accessible_text(svg: str) -> tuple[str, str]:
+    """The (title, description) a drawing carries; empty strings when it has none."""
+    found = _TITLE.match(svg.lstrip())
+    if found is None:
+        return "", ""
+    return html.unescape(found.group(1)), html.unescape(found.group(2) or "")
 
 
 def stable_ids(svg: str, key: str) -> str:
@@ -311,6 +352,7 @@ class ChartDrawings:
     def __init__(self, jobs: Sequence[SvgJob], *, renderer: ChartRenderer):
         self.renderer = renderer
         keys = [job.key for job in jobs]
+        self.keys = keys  # the jobs' order: `wait` gives the drawings back in it
         kept = chart_drawings_kept(keys=keys)
         chart_drawings_mark_used(keys=list(kept))
         self.futures: dict[str, Future] = {}
@@ -319,9 +361,11 @@ class ChartDrawings:
             self.futures[key].set_result(svg)
         missing = {key: job for key, job in zip(keys, jobs, strict=True) if key not in kept}
         self._new = list(missing)
-        for key, drawing in zip(missing, renderer.draw_async(list(missing.values())), strict=True):
+        for (key, job), drawing in zip(
+            missing.items(), renderer.draw_async(list(missing.values())), strict=True
+        ):
             self.futures[key] = Future()
-            drawing.add_done_callback(partial(_with_stable_ids, key, self.futures[key]))
+            drawing.add_done_callback(partial(_finish_drawing, job, self.futures[key]))
 
     @property
     def drawn(self) -> int:
@@ -329,11 +373,12 @@ class ChartDrawings:
         return len(self._new)
 
     def wait(self) -> list[str]:
-        """Every drawing, waiting for them; ChartRenderingUnavailable if one failed."""
+        """Every drawing in the order of the jobs (a figure asked for twice, twice), waiting
+        for them; ChartRenderingUnavailable if one failed."""
         try:
             return [
-                future.result(timeout=START_TIMEOUT + DRAW_TIMEOUT)
-                for future in self.futures.values()
+                self.futures[key].result(timeout=START_TIMEOUT + DRAW_TIMEOUT)
+                for key in self.keys
             ]
         except Exception as error:
             raise self.renderer.failure(list(self.futures.values())) from error
@@ -356,9 +401,13 @@ def _problem(future: Future) -> BaseException | None:
     return future.exception()
 
 
-def _with_stable_ids(key: str, target: Future, drawing: Future) -> None:
+def _finish_drawing(job: SvgJob, target: Future, drawing: Future) -> None:
+    """A drawing as kept: stable ids, and the job's accessible title and description."""
     problem = _problem(drawing)
     if problem is not None:
         target.set_exception(problem)
     else:
-        target.set_result(stable_ids(drawing.result(), key))
+        svg = stable_ids(drawing.result(), job.key)
+        target.set_result(
+            with_accessible_text(svg, title=job.title, description=job.description)
+        )

@@ -6,12 +6,21 @@ from django.utils.html import format_html
 
 from bettercare.date_input import NhsukDateField
 from bettercare.fields import PeriodFormField
-from bettercare.periods import parse_quarter
+from bettercare.periods import parse_financial_year, parse_quarter
 from metrics.models import Metric
 
 from .models import Board, Pack, PackMetric, Priority, Rag
 from .sections import exemptable_sections
-from .services import METRIC_COMMENTARY_LENGTH, TEXT_FIELDS, MetricText
+from .selectors import SchemeRisk
+from .services import (
+    BODY_TEXT_FIELDS,
+    COVER_FIELDS,
+    METRIC_COMMENTARY_LENGTH,
+    RISK_TEXT_LENGTH,
+    TEXT_FIELDS,
+    MetricText,
+    RiskText,
+)
 
 LONG_TEXT = 6000  # characters: a board pack's section, not a document
 DATE_HINT = "For example, 15 11 2018."
@@ -28,6 +37,17 @@ class QuarterForm(forms.Form):
         parser=parse_quarter,
         label="Quarter",
         help_text="For example, 2018-19-Q2 or Q2 2018/19.",
+        widget=_short_input(),
+    )
+
+
+class YearForm(forms.Form):
+    """Which financial year a page shows (a GET form)."""
+
+    year = PeriodFormField(
+        parser=parse_financial_year,
+        label="Financial year",
+        help_text="For example, 2018-19 or 2018/19.",
         widget=_short_input(),
     )
 
@@ -83,7 +103,12 @@ class PackTextForm(forms.ModelForm):
             "brief_summary": _textarea(8),
             "recommendations": _textarea(3),
             "reasons": _textarea(3),
+            "alternatives": _textarea(3),
+            "consultation": _textarea(3),
+            "property_other": _textarea(2),
+            "statutory_power": _textarea(3),
             "legal_implications": _textarea(4),
+            "conflict_of_interest": _textarea(2),
             "risk_implications": _textarea(4),
             "policy_implications": _textarea(4),
         }
@@ -95,6 +120,9 @@ class PackTextForm(forms.ModelForm):
         highlights: dict[int, str],
         metrics: list[Metric] = (),
         metric_texts: dict[int, PackMetric] | None = None,
+        risks: list = (),
+        scheme_risks: list[SchemeRisk] = (),
+        schemes: dict[int, object] | None = None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
@@ -126,6 +154,44 @@ class PackTextForm(forms.ModelForm):
         self.metrics = list(metrics)
         for metric in self.metrics:
             self._add_metric_fields(metric, (metric_texts or {}).get(metric.pk))
+
+        # The programme's key risks: those held (or carried forward), two empty rows for new
+        # ones, and the quarter's scheme risks to choose from.
+        self.schemes = schemes or {}
+        self.risk_rows = len(risks) + 2
+        for index in range(self.risk_rows):
+            held = risks[index] if index < len(risks) else None
+            self.fields[f"risk_{index}"] = forms.CharField(
+                label=f"Risk {index + 1}",
+                required=False,
+                max_length=RISK_TEXT_LENGTH,
+                initial=held.risk if held else "",
+                widget=_textarea(2),
+            )
+            self.fields[f"mitigation_{index}"] = forms.CharField(
+                label=f"Mitigation of risk {index + 1}",
+                required=False,
+                max_length=RISK_TEXT_LENGTH,
+                initial=held.mitigation if held else "",
+                widget=_textarea(2),
+            )
+            self.fields[f"risk_scheme_{index}"] = forms.IntegerField(
+                required=False,
+                widget=forms.HiddenInput,
+                initial=held.scheme_number if held else None,
+            )
+        self.scheme_risks = {item.key: item for item in scheme_risks}
+        self.fields["chosen_risks"] = forms.MultipleChoiceField(
+            label="Add risks from the schemes' highlight reports",
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            choices=[
+                (item.key, f"Scheme {item.scheme.number}: {item.risk}")
+                for item in scheme_risks
+            ],
+            help_text="Each risk ticked is added to the programme's key risks with its "
+            "mitigation, as its scheme wrote them; you can then edit them.",
+        )
 
     # Each metric's fields: (name prefix, how the label starts).
     METRIC_FIELDS = (
@@ -205,28 +271,46 @@ class PackTextForm(forms.ModelForm):
         return [self[self.highlight_field(priority)] for priority in self.priorities]
 
     def cover_fields(self):
-        return [
-            self[name]
-            for name in (
-                "meeting_date",
-                "data_month",
-                "report_of",
-                "contact_name",
-                "contact_title",
-                "contact_phone",
-                "contact_email",
-                "confidentiality",
-            )
-        ]
+        return [self[name] for name in COVER_FIELDS]
 
     def summary_fields(self):
-        return [self[name] for name in ("brief_summary", "recommendations", "reasons")]
-
-    def implication_fields(self):
         return [
             self[name]
-            for name in ("legal_implications", "risk_implications", "policy_implications")
+            for name in ("brief_summary", "recommendations", "reasons", "alternatives")
         ]
+
+    def detail_fields(self):
+        return [self["consultation"]]
+
+    def implication_fields(self):
+        shown = {"brief_summary", "recommendations", "reasons", "alternatives", "consultation"}
+        return [self[name] for name in BODY_TEXT_FIELDS if name not in shown]
+
+    def risk_field_rows(self):
+        return [
+            (self[f"risk_{index}"], self[f"mitigation_{index}"], self[f"risk_scheme_{index}"])
+            for index in range(self.risk_rows)
+        ]
+
+    def risks(self) -> list[RiskText]:
+        """The key risks as typed, then those ticked from the schemes' reports."""
+        typed = [
+            RiskText(
+                risk=self.cleaned_data[f"risk_{index}"],
+                mitigation=self.cleaned_data[f"mitigation_{index}"],
+                scheme=self.schemes.get(self.cleaned_data[f"risk_scheme_{index}"]),
+            )
+            for index in range(self.risk_rows)
+        ]
+        chosen = [
+            RiskText(
+                risk=self.scheme_risks[key].risk,
+                mitigation=self.scheme_risks[key].mitigation,
+                scheme=self.scheme_risks[key].scheme,
+            )
+            for key in self.cleaned_data["chosen_risks"]
+        ]
+        return [*typed, *chosen]
 
 
 class FinaliseForm(forms.Form):
@@ -234,6 +318,52 @@ class FinaliseForm(forms.Form):
         label="I have checked the pack and want to make it Final",
         error_messages={"required": "Tick the box to confirm that the pack is ready."},
     )
+    reason = forms.CharField(
+        label="Why it can be made Final all the same",
+        required=False,
+        max_length=2000,
+        widget=_textarea(3),
+        help_text="Needed when the pack lacks something listed above. It is kept with the "
+        "version for the record and never printed in the pack.",
+    )
+
+    def __init__(self, *args, lacking: list[str] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lacking = list(lacking)
+        if not self.lacking:
+            del self.fields["reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.lacking and not cleaned.get("reason", "").strip():
+            self.add_error(
+                "reason",
+                "Say why the pack can be made Final although it lacks what is listed.",
+            )
+        return cleaned
+
+
+class ConditionForm(forms.Form):
+    """One national condition's compliance and note, as the analyst records them."""
+
+    code = forms.CharField(widget=forms.HiddenInput)
+    compliance = forms.ChoiceField(label="Compliance", widget=forms.RadioSelect)
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=2000,
+        widget=_textarea(2),
+        help_text="How the area meets it; needed where it does not, saying what is being done.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import NationalCondition
+
+        super().__init__(*args, **kwargs)
+        self.fields["compliance"].choices = NationalCondition.Compliance.choices
+
+
+ConditionFormSet = forms.formset_factory(ConditionForm, extra=0)
 
 
 class BuildForm(forms.Form):

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from bettercare.fields import MonthField, QuarterField
+from bettercare.fields import FinancialYearField, MonthField, QuarterField
 from bettercare.models import Area
 from bettercare.periods import Month, Quarter
 from metrics.models import Metric
@@ -81,29 +81,66 @@ class Pack(models.Model):
     meeting_date = models.DateField("date of meeting", null=True, blank=True)
     status = models.CharField(max_length=5, choices=Status.choices, default=Status.DRAFT)
 
-    # The cover.
+    # The header block of the council's report template (the cover).
+    agenda_item = models.CharField(
+        "agenda item number",
+        max_length=20,
+        blank=True,
+        help_text="The item's number on the meeting's agenda, e.g. 7. The cover gives it.",
+    )
     report_of = models.CharField(
         max_length=200, blank=True, help_text="Who the report is from, e.g. a director's title."
     )
-    contact_name = models.CharField("contact name", max_length=200, blank=True)
-    contact_title = models.CharField("contact's job title", max_length=200, blank=True)
-    contact_phone = models.CharField("contact telephone", max_length=40, blank=True)
-    contact_email = models.EmailField("contact email", blank=True)
+    # CONTACT DETAILS: the report's author, and the director it is from.
+    contact_name = models.CharField("author's name", max_length=200, blank=True)
+    contact_title = models.CharField("author's job title", max_length=200, blank=True)
+    contact_phone = models.CharField("author's telephone", max_length=40, blank=True)
+    contact_email = models.EmailField("author's email", blank=True)
+    director_name = models.CharField("director's name", max_length=200, blank=True)
+    director_title = models.CharField("director's job title", max_length=200, blank=True)
+    director_phone = models.CharField("director's telephone", max_length=40, blank=True)
+    director_email = models.EmailField("director's email", blank=True)
     confidentiality = models.TextField(
         "statement of confidentiality",
         blank=True,
         help_text="“None” unless part of the report is exempt from publication; then say which "
         "part and why.",
     )
-    # The body.
+    # The body, heading by heading.
     brief_summary = models.TextField(blank=True)
     recommendations = models.TextField(
         blank=True, help_text="One recommendation per line; the pack numbers them (i), (ii)…"
     )
-    reasons = models.TextField("reasons for the recommendations", blank=True)
-    legal_implications = models.TextField(blank=True)
-    risk_implications = models.TextField("risk management implications", blank=True)
+    reasons = models.TextField("reasons for report recommendations", blank=True)
+    alternatives = models.TextField("alternative options considered and rejected", blank=True)
+    consultation = models.TextField(
+        "consultation carried out",
+        blank=True,
+        help_text="Who was consulted on the report; the DETAIL heading says it includes this.",
+    )
+    property_other = models.TextField("resource implications: property/other", blank=True)
+    statutory_power = models.TextField(
+        "statutory power to undertake proposals in the report", blank=True
+    )
+    legal_implications = models.TextField(
+        "other legal implications",
+        blank=True,
+        help_text="The national conditions and the area's compliance follow it, from the "
+        "analyst's record of them.",
+    )
+    conflict_of_interest = models.TextField("conflict of interest implications", blank=True)
+    risk_implications = models.TextField(
+        "risk management implications",
+        blank=True,
+        help_text="The programme's key risks follow it, each with its mitigation.",
+    )
     policy_implications = models.TextField("policy framework implications", blank=True)
+    key_decision = models.CharField(
+        "key decision?", max_length=200, blank=True, help_text="Usually “No”."
+    )
+    wards_affected = models.CharField(
+        "wards/communities affected", max_length=300, blank=True, help_text="Usually “All”."
+    )
     exempt_sections = models.JSONField(
         default=list,
         blank=True,
@@ -244,6 +281,19 @@ class PackVersion(models.Model):
     public_pages = models.PositiveIntegerField()
     figures_json = models.BinaryField(help_text="The figures used, as UTF-8 JSON.")
     figures_sha256 = models.CharField(max_length=64)
+    # What the check before Final found lacking, and why the secretary went on: kept with the
+    # version for the record, never printed in either PDF.
+    lacking = models.JSONField(
+        "lacking when made Final",
+        default=list,
+        blank=True,
+        help_text="What the check before Final found lacking, in words.",
+    )
+    final_reason = models.TextField(
+        "reason for making it Final",
+        blank=True,
+        help_text="Why the secretary made the pack Final although something was lacking.",
+    )
 
     class Meta:
         ordering = ["pack", "number"]
@@ -345,3 +395,82 @@ class ChartDrawing(models.Model):
 
     def __str__(self) -> str:
         return f"Chart drawing {self.key[:12]}"
+
+
+class PackRisk(models.Model):
+    """One of the programme's key risks, with its mitigation, as the pack's risk management
+    implications list them: chosen by the secretary from the quarter's scheme risks (`scheme`
+    says whose) or written anew, and carried forward to the board's next pack as a start."""
+
+    pack = models.ForeignKey(Pack, on_delete=models.CASCADE, related_name="risks")
+    position = models.PositiveSmallIntegerField()
+    risk = models.TextField(max_length=1000)
+    mitigation = models.TextField(max_length=1000, blank=True)
+    scheme = models.ForeignKey(
+        Scheme,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The scheme whose highlight report raised it, if it came from one.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pack", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["pack", "position"], name="one_risk_per_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pack}: risk {self.position + 1}"
+
+
+class NationalCondition(models.Model):
+    """One of the Better Care Fund's national conditions in force for an area's year, with the
+    area's compliance and a note, as the analyst records them. The pack's legal implications
+    state them; the quarterly return to NHS England confirms them from the same record.
+
+    The conditions in force each year come from `reports.conditions`; `text` keeps the
+    wording that applied, so a later change of policy never rewrites an earlier year."""
+
+    class Compliance(models.TextChoices):
+        COMPLIANT = "compliant", "Compliant"
+        NOT_COMPLIANT = "not_compliant", "Not compliant"
+        NOT_ASSESSED = "not_assessed", "Not assessed yet"
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="national_conditions")
+    financial_year = FinancialYearField()
+    code = models.CharField(max_length=40, help_text="The condition's stable code.")
+    number = models.PositiveSmallIntegerField(help_text="Its number in the policy framework.")
+    text = models.TextField("condition", help_text="The condition as the policy framework puts it.")
+    compliance = models.CharField(
+        max_length=15, choices=Compliance.choices, default=Compliance.NOT_ASSESSED
+    )
+    note = models.TextField(
+        blank=True, help_text="How the area meets it, or what is being done where it does not."
+    )
+    updated = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area", "financial_year", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "financial_year", "code"], name="one_condition_per_area_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(compliance__in=["compliant", "not_compliant", "not_assessed"]),
+                name="condition_compliance_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area.name} {self.financial_year.label}: condition {self.number}"

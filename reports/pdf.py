@@ -39,6 +39,7 @@ from django.conf import settings
 # against this base, so that they arrive at the fetcher as file:///static/... .
 BASE_URL = "file:///"
 WORKER_TIMEOUT_SECONDS = 180
+PDF_VARIANT = "pdf/ua-1"
 
 
 class URLRefused(ValueError):
@@ -176,7 +177,11 @@ def render_pdf(html: str, *, fetcher=None) -> PdfResult:
         weasyprint_logger.addFilter(_svg_noise)
 
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher or url_fetcher()).render()
-    return PdfResult(pdf=document.write_pdf(), pages=len(document.pages))
+    # PDF/UA-1: a tagged PDF (a structure tree of headings, paragraphs, lists, tables with
+    # their header cells and figures with their alternative text), its title shown by readers,
+    # its language from <html lang>. Public bodies must publish accessible documents.
+    pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+    return PdfResult(pdf=pdf, pages=len(document.pages))
 
 
 def progress_message(weasyprint_step: str, *, checking: bool = False) -> str | None:

@@ -8,11 +8,16 @@ the PDF), the figures it used (stored, as JSON, with every Final version) and ta
 to XLSX). Adding a section is a subclass here, its template under
 `reports/templates/reports/sections/`, and one line in `PACK_SECTIONS`.
 
-Sections are numbered in the order they print; appendices are named "Appendix 1",
-"Appendix 2" instead (a section's `appendix` number).
+The sections follow the council's report template, heading by heading and in its order (see
+`PACK_SECTIONS`). The template's headings are not numbered; its paragraphs are, 1, 2, 3 ...
+straight through the report from the reasons for the recommendations to the wards affected
+(`numbered` sections: see `reports.paragraphs`), so that members can cite "paragraph 8" in
+either version. The DETAIL heading holds the overview, the performance table, the headlines and
+the key highlights as sections of their own one level down (`level = 2`). Appendices are named
+"Appendix 1", "Appendix 2" (a section's `appendix` number).
 
 Every template receives, besides its own context: `pack`, `section` (the `AssembledSection`:
-`.number` or `.appendix`, `.heading`, `.reference`, `.anchor`, `.title`, `.exempt`),
+`.level`, `.appendix`, `.heading`, `.reference`, `.anchor`, `.title`, `.exempt`),
 `document_sections` (the sections of this output, for the contents), `medium` ("screen" or
 "print"), `public` (True for the public version), `version_label` and `charts` (this section's
 charts by id, each with `.markup` ready to place).
@@ -26,10 +31,10 @@ from typing import Any, ClassVar
 import django_tables2 as tables
 import plotly.graph_objects as go
 
-from finance.charts import position_variance_chart
+from finance.charts import variance_by_month_chart
 from finance.tables import PositionTable, position_rows
 from finance.variance import FinancePosition, PooledFund
-from finance.wording import describe_position, variance_phrase
+from finance.wording import describe_position, partner_label, variance_drivers, variance_phrase
 from metrics.charts import spc_chart, trend_chart
 from metrics.rag import DEFAULT_THRESHOLDS, json_number
 from metrics.tables import comparison_words, spc_words
@@ -38,10 +43,13 @@ from metrics.units import format_value
 from .models import RAG_MEANINGS, Pack, Rag
 from .selectors import (
     Headline,
+    national_conditions_for,
     pack_finance,
+    pack_finance_differences,
     pack_highlight_reports,
     pack_highlights,
     pack_metrics,
+    pack_risks,
     portfolio_rows,
     priorities_for,
     schemes_for_quarter,
@@ -56,7 +64,7 @@ from .tables import (
     pool_rows,
     rag_text,
 )
-from .wording import describe_pool, own_thresholds, rag_legend
+from .wording import describe_compliance, describe_pool, own_thresholds, rag_legend
 
 
 @dataclass
@@ -78,13 +86,20 @@ class PackSection:
 
     id: ClassVar[str] = ""  # the anchor, and the key of its figures; stable across versions
     title: ClassVar[str] = ""
-    template_name: ClassVar[str] = ""
+    template_name: ClassVar[str] = "reports/sections/text.html"
     # Whether the board secretary may mark the section exempt from publication.
     may_be_exempt: ClassVar[bool] = False
-    # Cover and contents are not listed in the contents, nor numbered.
+    # Cover and contents are not listed in the contents.
     in_contents: ClassVar[bool] = True
-    # An appendix is named "Appendix <n>" rather than numbered with the sections.
+    # An appendix is named "Appendix <n>".
     appendix: ClassVar[int | None] = None
+    # 1: a heading of the council's template; 2: a part of one (the parts of DETAIL).
+    level: ClassVar[int] = 1
+    # Whether its paragraphs are numbered with the report's (the body, not the cover, the
+    # contents or the appendices).
+    numbered: ClassVar[bool] = True
+    # The pack's text field the section shows, for sections of text alone (`TextSection`).
+    field: ClassVar[str] = ""
 
     def get_context(self, pack: Pack) -> dict[str, Any]:
         """What the template needs, read live from the data (the pack is a Draft, or this
@@ -109,11 +124,27 @@ class PackSection:
         return f"<{type(self).__name__} {self.id}>"
 
 
+class TextSection(PackSection):
+    """A heading of the template with the secretary's text under it (one of the pack's text
+    fields, `field`), as written: paragraphs and lists (see `bettercare.richtext`)."""
+
+    def __init__(self, id: str, title: str, field: str):
+        self.id, self.title, self.field = id, title, field
+
+    def get_context(self, pack: Pack) -> dict[str, Any]:
+        return {"text": getattr(pack, self.field)}
+
+
 class CoverSection(PackSection):
+    """The header block of the council's template: DECISION-MAKER, SUBJECT, DATE OF DECISION,
+    REPORT OF, CONTACT DETAILS (the author and the director), STATEMENT OF CONFIDENTIALITY;
+    with the agenda item number, the version and the data month."""
+
     id = "cover"
     title = "Cover"
     template_name = "reports/sections/cover.html"
     in_contents = False
+    numbered = False
 
     def get_context(self, pack: Pack) -> dict[str, Any]:
         # The PDF must stand alone: if any of its figures are invented (demonstration data),
@@ -132,18 +163,57 @@ class ContentsSection(PackSection):
     title = "Contents"
     template_name = "reports/sections/contents.html"
     in_contents = False
+    numbered = False
 
 
 class SummarySection(PackSection):
+    """BRIEF SUMMARY: as the template has it, a summary above the numbered paragraphs."""
+
     id = "summary"
-    title = "Brief summary and recommendations"
-    template_name = "reports/sections/summary.html"
+    title = "BRIEF SUMMARY"
+    field = "brief_summary"
+    numbered = False
+
+    def get_context(self, pack: Pack) -> dict[str, Any]:
+        return {"text": pack.brief_summary}
+
+
+class RecommendationsSection(PackSection):
+    """RECOMMENDATIONS, numbered (i), (ii) ..., above the numbered paragraphs."""
+
+    id = "recommendations"
+    title = "RECOMMENDATIONS"
+    template_name = "reports/sections/recommendations.html"
+    numbered = False
+
+    def figures(self, context):
+        return None
+
+
+class DetailSection(PackSection):
+    """DETAIL: the heading over the overview, the performance table, the headlines and the key
+    highlights (sections of their own, one level down), and the consultation carried out."""
+
+    id = "detail"
+    title = "DETAIL (Including consultation carried out)"
+    template_name = "reports/sections/detail.html"
+
+
+class ConsultationSection(PackSection):
+    id = "consultation"
+    title = "Consultation carried out"
+    field = "consultation"
+    level = 2
+
+    def get_context(self, pack: Pack) -> dict[str, Any]:
+        return {"text": pack.consultation}
 
 
 class OverviewSection(PackSection):
     id = "overview"
     title = "Overview of the programme"
     template_name = "reports/sections/overview.html"
+    level = 2
 
     def get_context(self, pack: Pack) -> dict[str, Any]:
         schemes = schemes_for_quarter(area=pack.area, quarter=pack.quarter)
@@ -209,6 +279,7 @@ class PerformanceSection(PackSection):
     id = "performance"
     title = "Performance"
     template_name = "reports/sections/performance.html"
+    level = 2
 
     def get_context(self, pack: Pack) -> dict[str, Any]:
         metrics = pack_metrics(pack=pack)
@@ -259,6 +330,7 @@ class HeadlinesSection(PackSection):
     id = "headlines"
     title = "Performance headlines"
     template_name = "reports/sections/headlines.html"
+    level = 2
 
     def get_context(self, pack: Pack) -> dict[str, Any]:
         metrics = pack_metrics(pack=pack)
@@ -326,21 +398,27 @@ def _trend_chart(headline: Headline, month) -> PackChart:
     if held:
         latest = held[-1]
         plan = series.plan[latest]
+        last_year = series.last_year[latest]
         detail = (
             f" In {series.months[latest].label} the figure was "
             f"{format_value(series.actual[latest], unit)}"
             + (f", against a plan of {format_value(plan, unit)}" if plan is not None else "")
-            + f", and {format_value(series.last_year[latest], unit)} a year before."
+            + (
+                f", and {format_value(last_year, unit)} a year before."
+                if last_year is not None
+                else ", with no figure a year before."
+            )
         )
+    first, last = series.months[0], series.months[-1]
     return PackChart(
         id=f"trend-{metric.code}",
         title=f"{metric.name}: {year.label} month by month against plan and last year",
         # The metric page's own figure (metrics.charts), its title given by the caption here.
         figure=legend_above(trend_chart(series, title="", height=300, width=680)),
         description=(
-            f"Line chart of {metric.name} ({metric.unit_label.lower()}) for each month of "
-            f"{year.label}: the actual figure, the plan and the same month a year before."
-            + detail
+            f"Line chart of {metric.name}, in {metric.unit_label.lower()}, for each month from "
+            f"{first.label} to {last.label}: the actual figure, the plan and the same month a "
+            f"year before." + detail
         ),
         width=680,
         height=300,
@@ -349,14 +427,18 @@ def _trend_chart(headline: Headline, month) -> PackChart:
 
 def _spc_chart(headline: Headline, month) -> PackChart:
     metric, result = headline.metric, headline.spc
-    first, last = result.points[0].x, result.points[-1].x
+    first, last = result.points[0], result.points[-1]
     return PackChart(
         id=f"spc-{metric.code}",
-        title=f"{metric.name}: statistical process control, {first.label} to {last.label}",
+        title=(
+            f"{metric.name}: statistical process control, {first.x.label} to {last.x.label}"
+        ),
         figure=legend_above(spc_chart(result, y_title=metric.unit_label, height=340, width=680)),
         description=(
-            f"Statistical process control chart of {metric.name} from {first.label} to "
-            f"{last.label}, with its mean and process limits: {spc_words(result)}."
+            f"Statistical process control chart of {metric.name}, in "
+            f"{metric.unit_label.lower()}, for each month from {first.x.label} to "
+            f"{last.x.label}, with its mean and process limits. In {last.x.label} the figure "
+            f"was {format_value(last.value, metric.unit)}: {spc_words(result)}."
         ),
         width=680,
         height=340,
@@ -375,6 +457,7 @@ class HighlightsSection(PackSection):
     title = "Key highlights and the portfolio view"
     template_name = "reports/sections/highlights.html"
     may_be_exempt = True
+    level = 2
 
     def get_context(self, pack: Pack) -> dict[str, Any]:
         rows = portfolio_rows(area=pack.area, quarter=pack.quarter)
@@ -427,18 +510,21 @@ def _finance_context(pack: Pack) -> dict[str, Any]:
 
 
 class ResourcesSection(PackSection):
-    """The finance position at the pack's data month in the boards' words, by partner, and the
-    variance month by month."""
+    """RESOURCE IMPLICATIONS. Capital/Revenue: the finance position at the pack's data month
+    in the boards' words, by partner; the schemes driving the variance, each with its amount,
+    its partners' split and the finance lead's reason, and the schemes offsetting it; the
+    variance month by month. Property/Other: the secretary's text."""
 
     id = "resources"
-    title = "Resource implications"
+    title = "RESOURCE IMPLICATIONS"
     template_name = "reports/sections/resources.html"
 
     def get_context(self, pack: Pack) -> dict[str, Any]:
         context = _finance_context(pack)
         position = context["position"]
         if position is not None:
-            context["description"] = describe_position(position)
+            context["description"] = describe_position(position, drivers=False)
+            context["drivers"] = variance_drivers(position)
             context["partner_table"] = PositionTable(
                 [row for row in position_rows(position) if row["kind"] in ("partner", "total")],
                 outturn=position.is_outturn,
@@ -452,21 +538,25 @@ class ResourcesSection(PackSection):
         if position is None or not position.monthly:
             return []
         latest = position.monthly[-1]
+        first = position.monthly[0]
         by_partner = "; ".join(
-            f"{partner.code} {variance_phrase(amount)}" for partner, amount in latest.by_partner
+            f"{partner_label(partner)} {variance_phrase(amount)}"
+            for partner, amount in latest.by_partner
         )
         return [
             PackChart(
                 id="variance",
                 title=(
-                    f"How the forecast year end variance moved, month by month, up to "
-                    f"Month {position.month.number}"
+                    f"Forecast year end variance of the pooled fund, month by month, "
+                    f"{position.financial_year.label} up to Month {position.month.number}"
                 ),
-                figure=position_variance_chart(position, height=340, width=680),
+                # The caption is the chart's one title: the figure is drawn without its own.
+                figure=variance_by_month_chart(position.monthly, title=None, height=340, width=680),
                 description=(
-                    f"Bar chart of the forecast year end variance at each month of "
-                    f"{position.financial_year.label} with forecasts, a bar for each partner and "
-                    f"a line for the total; overspends are above zero. At Month "
+                    f"Bar chart of the forecast year end variance, in £ millions, at each month "
+                    f"with forecasts from Month {first.month.number} ({first.month.label}) to "
+                    f"Month {latest.month.number} ({latest.month.label}): a bar for each partner "
+                    f"and a line for the total; overspends are above zero. At Month "
                     f"{latest.month.number} the total is {variance_phrase(latest.total)} "
                     f"({by_partner})."
                 ),
@@ -476,9 +566,17 @@ class ResourcesSection(PackSection):
         ]
 
     def figures(self, context):
-        # Exactly what `manage.py finance_summary --format json` prints for the same month.
+        # Exactly what `manage.py finance_summary --format json` prints for the same month,
+        # with the schemes the section names as driving and offsetting the variance.
         position = context["position"]
-        return position.as_dict() if position is not None else None
+        if position is None:
+            return None
+        drivers = context["drivers"]
+        return {
+            **position.as_dict(),
+            "drivers": [item.number for item in drivers.drivers],
+            "offsets": [item.number for item in drivers.offsets],
+        }
 
     def tables(self, context):
         if context["position"] is None:
@@ -488,10 +586,56 @@ class ResourcesSection(PackSection):
         return [table]
 
 
-class ImplicationsSection(PackSection):
-    id = "implications"
-    title = "Legal, risk management and policy framework implications"
-    template_name = "reports/sections/implications.html"
+class LegalSection(PackSection):
+    """LEGAL IMPLICATIONS: the statutory power, and the other legal implications with the
+    national conditions in force and the area's compliance, from the analyst's record."""
+
+    id = "legal"
+    title = "LEGAL IMPLICATIONS"
+    template_name = "reports/sections/legal.html"
+
+    def get_context(self, pack: Pack) -> dict[str, Any]:
+        conditions = national_conditions_for(area=pack.area, year=pack.quarter.year)
+        return {
+            "conditions": conditions,
+            "compliance": describe_compliance(
+                [(item.number, item.text, item.compliance) for item in conditions],
+                area=pack.area.name,
+            ),
+        }
+
+    def figures(self, context):
+        return [
+            {"number": item.number, "code": item.code, "compliance": item.compliance}
+            for item in context["conditions"]
+        ]
+
+
+class RiskSection(PackSection):
+    """RISK MANAGEMENT IMPLICATIONS: the secretary's text, then the programme's key risks, each
+    with its mitigation."""
+
+    id = "risks"
+    title = "RISK MANAGEMENT IMPLICATIONS"
+    template_name = "reports/sections/risks.html"
+
+    def get_context(self, pack: Pack) -> dict[str, Any]:
+        return {"text": pack.risk_implications, "risks": pack_risks(pack=pack)}
+
+    def figures(self, context):
+        return [
+            {"risk": risk.risk, "mitigation": risk.mitigation, "scheme": risk.scheme_number}
+            for risk in context["risks"]
+        ]
+
+
+class SupportingDocumentationSection(PackSection):
+    """SUPPORTING DOCUMENTATION: the appendices, listed (those this version carries)."""
+
+    id = "supporting-documentation"
+    title = "SUPPORTING DOCUMENTATION"
+    template_name = "reports/sections/supporting_documentation.html"
+    numbered = False
 
 
 class HighlightReportsAppendix(PackSection):
@@ -504,9 +648,14 @@ class HighlightReportsAppendix(PackSection):
     template_name = "reports/sections/highlight_reports.html"
     may_be_exempt = True
     appendix = 1
+    numbered = False
 
     def get_context(self, pack: Pack) -> dict[str, Any]:
-        return {"scheme_reports": pack_highlight_reports(pack=pack)}
+        return {
+            "scheme_reports": pack_highlight_reports(pack=pack),
+            "differences": pack_finance_differences(pack=pack),
+            "finance_month": pack_finance(pack=pack).month,
+        }
 
     def figures(self, context):
         return [
@@ -529,6 +678,7 @@ class FinanceAppendixSection(PackSection):
     template_name = "reports/sections/finance_appendix.html"
     may_be_exempt = True
     appendix = 2
+    numbered = False
 
     def get_context(self, pack: Pack) -> dict[str, Any]:
         context = _finance_context(pack)
@@ -552,17 +702,28 @@ class FinanceAppendixSection(PackSection):
         return [table]
 
 
-# The pack, in order.
+# The pack, in the order of the council's report template.
 PACK_SECTIONS: tuple[PackSection, ...] = (
     CoverSection(),
     ContentsSection(),
     SummarySection(),
+    RecommendationsSection(),
+    TextSection("reasons", "REASONS FOR REPORT RECOMMENDATIONS", "reasons"),
+    TextSection("alternatives", "ALTERNATIVE OPTIONS CONSIDERED AND REJECTED", "alternatives"),
+    DetailSection(),
     OverviewSection(),
     PerformanceSection(),
     HeadlinesSection(),
     HighlightsSection(),
+    ConsultationSection(),
     ResourcesSection(),
-    ImplicationsSection(),
+    LegalSection(),
+    TextSection("conflict", "CONFLICT OF INTEREST IMPLICATIONS", "conflict_of_interest"),
+    RiskSection(),
+    TextSection("policy", "POLICY FRAMEWORK IMPLICATIONS", "policy_implications"),
+    TextSection("key-decision", "KEY DECISION?", "key_decision"),
+    TextSection("wards", "WARDS/COMMUNITIES AFFECTED", "wards_affected"),
+    SupportingDocumentationSection(),
     HighlightReportsAppendix(),
     FinanceAppendixSection(),
 )

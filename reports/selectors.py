@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, TextField
 from django.urls import reverse
 
 from bettercare.models import Area
@@ -27,19 +27,26 @@ from metrics.selectors import (
     latest_data_month,
     metric_series_for,
     metric_spc_for,
+    metrics_without_figure,
     rag_summary,
 )
 from metrics.spc import SpcResult
 from schemes.models import HighlightReport, Scheme
+from schemes.report_finance import differences_from_finance
 from schemes.selectors import highlight_reports_for_pack
+from schemes.services import finance_source_label
 from schemes.workflow import BOARD_READY
 
+from .conditions import conditions_in_force
+from .defaults import default_text
 from .models import (
     Board,
     ChartDrawing,
+    NationalCondition,
     Pack,
     PackBuild,
     PackMetric,
+    PackRisk,
     PackVersion,
     PortfolioRating,
     Priority,
@@ -373,7 +380,10 @@ def _read_pack_metrics(pack: Pack) -> PackMetrics:
     metrics = [text.metric for text in chosen]
     headlines = []
     if metrics:
-        series = metric_series_for(area=area, metrics=metrics, months=month.financial_year.months())
+        # The data month bounds the charts as it bounds the table: nothing after it is plotted,
+        # even where later figures are held (an early upload of the next month's rows).
+        months = [each for each in month.financial_year.months() if each <= month]
+        series = metric_series_for(area=area, metrics=metrics, months=months)
         readings = metric_spc_for(area=area, metrics=metrics, up_to=month)
         rows = {row.metric.pk: row for row in summary.rows}
         headlines = [
@@ -471,3 +481,201 @@ def chart_drawings_kept(*, keys: list[str]) -> dict[str, str]:
     """The SVG drawings kept from earlier builds, by key, of those asked for (one query)."""
     return dict(ChartDrawing.objects.filter(key__in=keys).values_list("key", "svg"))
 
+
+
+# --- National conditions --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConditionRecord:
+    """A national condition in force for an area's year with the area's compliance: the
+    analyst's record of it, or, before they have recorded one, the condition as the policy
+    framework sets it, not assessed yet."""
+
+    code: str
+    number: int
+    text: str
+    compliance: str
+    note: str
+    recorded: NationalCondition | None
+
+    @property
+    def compliance_label(self) -> str:
+        return NationalCondition.Compliance(self.compliance).label
+
+
+def national_conditions_for(*, area: Area, year: FinancialYear) -> list[ConditionRecord]:
+    """The national conditions of `year` for the area, in their order, with its compliance and
+    note: every condition in force that year (`reports.conditions`), and any other the analyst
+    has recorded for it. One query. The board pack's legal implications and the quarterly
+    return to NHS England both read this."""
+    key = ("national conditions", area.pk, str(year))
+
+    def read() -> list[ConditionRecord]:
+        held = {
+            item.code: item
+            for item in NationalCondition.objects.filter(area=area, financial_year=year)
+        }
+        records = [
+            ConditionRecord(
+                code=condition.code,
+                number=condition.number,
+                text=held[condition.code].text if condition.code in held else condition.text,
+                compliance=(
+                    held[condition.code].compliance
+                    if condition.code in held
+                    else NationalCondition.Compliance.NOT_ASSESSED
+                ),
+                note=held[condition.code].note if condition.code in held else "",
+                recorded=held.get(condition.code),
+            )
+            for condition in conditions_in_force(year)
+        ]
+        known = {record.code for record in records}
+        records += [
+            ConditionRecord(
+                code=item.code,
+                number=item.number,
+                text=item.text,
+                compliance=item.compliance,
+                note=item.note,
+                recorded=item,
+            )
+            for item in held.values()
+            if item.code not in known
+        ]
+        return sorted(records, key=lambda record: record.number)
+
+    return read_once(key, read)
+
+
+# --- Programme risks -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RiskLine:
+    risk: str
+    mitigation: str
+    scheme_number: int | None = None
+    scheme_name: str = ""
+
+
+def pack_risks(*, pack: Pack) -> list[RiskLine]:
+    """The programme's key risks the pack lists, in order (one query)."""
+    return [
+        RiskLine(
+            risk=item.risk,
+            mitigation=item.mitigation,
+            scheme_number=item.scheme.number if item.scheme else None,
+            scheme_name=item.scheme.name if item.scheme else "",
+        )
+        for item in PackRisk.objects.filter(pack=pack).select_related("scheme").order_by("position")
+    ]
+
+
+@dataclass(frozen=True)
+class SchemeRisk:
+    """A risk a scheme's highlight report for the quarter gives, offered to the secretary."""
+
+    key: str  # "<risk id>": how the form names it
+    scheme: Scheme
+    risk: str
+    mitigation: str
+
+
+def quarter_scheme_risks(*, area: Area, quarter: Quarter) -> list[SchemeRisk]:
+    """Every risk in the quarter's highlight reports (the latest revision of each scheme's),
+    by scheme number: what the secretary may choose the programme's key risks from."""
+    risks = []
+    for scheme, report in highlight_reports_for_pack(area=area, quarter=quarter):
+        if report is None:
+            continue
+        for row in report.risks.all():
+            risks.append(
+                SchemeRisk(
+                    key=str(row.pk), scheme=scheme, risk=row.risk, mitigation=row.mitigation
+                )
+            )
+    return risks
+
+
+# --- What a pack lacks before it is made Final ------------------------------------------
+
+
+def finance_lines_of(position: FinancePosition | None, scheme_number: int) -> dict:
+    """Finance's figures for a scheme at the pack's month as its highlight report's funding
+    lines name them ({"CCG": (budget, forecast or None)}): what leads' typed figures are
+    compared with."""
+    if position is None:
+        return {}
+    figures = position.scheme(scheme_number)
+    if figures is None:
+        return {}
+    return {
+        finance_source_label(line.partner.code, line.source): (
+            line.budget,
+            line.forecast if line.forecast_month is not None else None,
+        )
+        for line in figures.partners
+    }
+
+
+def pack_finance_differences(*, pack: Pack) -> dict[int, list]:
+    """For each scheme whose highlight report's figures differ from Finance's at the pack's
+    month, the differences (see `schemes.report_finance.differences_from_finance`), by scheme
+    number."""
+    position = pack_finance(pack=pack).position
+    found = {}
+    for item in pack_highlight_reports(pack=pack):
+        if item.report is None:
+            continue
+        differences = differences_from_finance(
+            item.report.finance, finance_lines_of(position, item.number)
+        )
+        if differences:
+            found[item.number] = differences
+    return found
+
+
+def pack_lacking(*, pack: Pack) -> list[str]:
+    """What the pack lacks before it can go to the board, in words: schemes without an accepted
+    highlight report for the quarter, metrics without a figure for the data month, finance not
+    loaded to the data month, sections still holding their default text, and leads' figures
+    that differ from Finance's."""
+    lacking: list[str] = []
+    quarter, month = pack.quarter, pack.data_month
+    for item in pack_highlight_reports(pack=pack):
+        if not item.ready:
+            state = item.report.status_label.lower() if item.report else "not started"
+            lacking.append(
+                f"Scheme {item.number}, {item.name}: no accepted highlight report for "
+                f"{quarter.short_label} (it is {state})."
+            )
+    missing = metrics_without_figure(area=pack.area, month=month)
+    for metric in missing:
+        lacking.append(f"{metric.name}: no figure for {month.data_label}.")
+    finance = pack_finance(pack=pack)
+    if finance.position is None:
+        lacking.append(
+            f"Finance: no forecasts loaded for {quarter.year.label} up to {month.label}."
+        )
+    elif finance.before_data_month:
+        lacking.append(
+            f"Finance: loaded to {finance.position.month.data_label} only, not to "
+            f"{month.data_label}."
+        )
+    defaults = default_text(quarter=quarter, board_name=Board(pack.board).label)
+    for name, text in defaults.items():
+        value = getattr(pack, name)
+        # The texts of the report's sections; not the cover's one-line answers, nor the short
+        # standing ones ("None.", "No.", "All."), which are often the right ones.
+        field = Pack._meta.get_field(name)
+        if isinstance(field, TextField) and len(text) > 10 and value == text:
+            label = field.verbose_name
+            lacking.append(f"{label[:1].upper()}{label[1:]}: still the default text.")
+    for number, differences in pack_finance_differences(pack=pack).items():
+        lacking.append(
+            f"Scheme {number}: the lead's figures differ from Finance's at "
+            f"{(finance.month or month).label} ({'; '.join(str(d) for d in differences)})."
+        )
+    return lacking

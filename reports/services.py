@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 from django.core.exceptions import ValidationError
@@ -12,19 +12,22 @@ from django.db import transaction
 from django.utils import timezone
 
 from bettercare.models import Area
-from bettercare.periods import Quarter
+from bettercare.periods import FinancialYear, Quarter
 from metrics.models import Metric
 from schemes.models import Scheme
 from schemes.selectors import reporting_timetable
 
+from .conditions import conditions_in_force
 from .defaults import CARRIED_FORWARD_FIELDS, default_text
 from .models import (
     Board,
     ChartDrawing,
+    NationalCondition,
     Pack,
     PackBuild,
     PackHighlight,
     PackMetric,
+    PackRisk,
     PackVersion,
     PortfolioRating,
     Priority,
@@ -42,24 +45,51 @@ from .selectors import (
 
 # What the board secretary edits on a pack, as `pack_text_save` takes it: its text, the date of
 # the meeting and the data month.
-TEXT_FIELDS = (
+# The text under each heading of the council's template, in its order.
+BODY_TEXT_FIELDS = (
+    "brief_summary",
+    "recommendations",
+    "reasons",
+    "alternatives",
+    "consultation",
+    "property_other",
+    "statutory_power",
+    "legal_implications",
+    "conflict_of_interest",
+    "risk_implications",
+    "policy_implications",
+    "key_decision",
+    "wards_affected",
+)
+COVER_FIELDS = (
     "meeting_date",
     "data_month",
+    "agenda_item",
     "report_of",
     "contact_name",
     "contact_title",
     "contact_phone",
     "contact_email",
+    "director_name",
+    "director_title",
+    "director_phone",
+    "director_email",
     "confidentiality",
-    "brief_summary",
-    "recommendations",
-    "reasons",
-    "legal_implications",
-    "risk_implications",
-    "policy_implications",
 )
+TEXT_FIELDS = (*COVER_FIELDS, *BODY_TEXT_FIELDS)
+RISK_TEXT_LENGTH = 1000
 BUILDS_KEPT_FOR = dt.timedelta(days=1)
 METRIC_COMMENTARY_LENGTH = 600  # characters: a cell of the performance table
+
+
+@dataclass(frozen=True)
+class RiskText:
+    """One of the programme's key risks as the secretary gives it: written anew, or taken
+    from a scheme's highlight report (`scheme`)."""
+
+    risk: str
+    mitigation: str = ""
+    scheme: Scheme | None = None
 
 
 @dataclass(frozen=True)
@@ -90,7 +120,13 @@ def priority_save(*, area: Area, number: int, title: str, description: str = "")
 
 @transaction.atomic
 def pack_create(
-    *, area: Area, board: str, quarter: Quarter, meeting_date: dt.date | None = None, user=None
+    *,
+    area: Area,
+    board: str,
+    quarter: Quarter,
+    meeting_date: dt.date | None = None,
+    user=None,
+    at: dt.datetime | None = None,
 ) -> Pack:
     """A new Draft pack. Its standing text is carried forward from the same board's previous
     pack when there is one, else the defaults; the quarter's own text starts from defaults
@@ -124,10 +160,20 @@ def pack_create(
         data_month=quarter.data_month,
         meeting_date=meeting_date,
         created_by=user,
+        created=at or timezone.now(),
         **text,
     )
     pack.full_clean()
     pack.save()
+    if previous is not None:
+        # The previous pack's key risks are this one's start: most risks outlast a quarter.
+        _risks_save(
+            pack,
+            [
+                RiskText(risk=item.risk, mitigation=item.mitigation, scheme=item.scheme)
+                for item in previous.risks.select_related("scheme").order_by("position")
+            ],
+        )
     PackHighlight.objects.bulk_create(
         PackHighlight(pack=pack, priority=priority, text="")
         for priority in priorities_for(area=area)
@@ -156,11 +202,13 @@ def pack_text_save(
     highlights: Mapping[int, str] | None = None,
     exempt_sections: Iterable[str] | None = None,
     metric_texts: Mapping[int, MetricText] | None = None,
+    risks: Sequence[RiskText] | None = None,
 ) -> Pack:
     """Save a Draft pack's editable text (its data month among it: see `TEXT_FIELDS`), its key
-    highlights (priority id -> text), the sections exempt from publication and its text about
-    metrics (metric id -> `MetricText`), all or nothing. A data month outside the quarter's
-    financial year, or after the quarter, is refused."""
+    highlights (priority id -> text), the sections exempt from publication, its text about
+    metrics (metric id -> `MetricText`) and the programme's key risks (in order, replacing
+    those held), all or nothing. A data month outside the quarter's financial year, or after
+    the quarter, is refused."""
     pack = Pack.objects.select_for_update().get(pk=pack.pk)
     _check_draft(pack)
     unknown = set(text) - set(TEXT_FIELDS)
@@ -197,7 +245,38 @@ def pack_text_save(
                 highlight.save()
     if metric_texts is not None:
         _metric_texts_save(pack, metric_texts)
+    if risks is not None:
+        _risks_save(pack, risks)
     return pack
+
+
+def _risks_save(pack: Pack, risks: Sequence[RiskText]) -> None:
+    wanted = [
+        (item.risk.strip(), item.mitigation.strip(), item.scheme)
+        for item in risks
+        if item.risk.strip() or item.mitigation.strip()
+    ]
+    problems = []
+    for index, (risk, mitigation, scheme) in enumerate(wanted, start=1):
+        if not risk:
+            problems.append(f"Risk {index}: say what the risk is, not only its mitigation.")
+        if len(risk) > RISK_TEXT_LENGTH or len(mitigation) > RISK_TEXT_LENGTH:
+            problems.append(f"Risk {index}: keep the risk and its mitigation to "
+                            f"{RISK_TEXT_LENGTH} characters each.")
+        if scheme is not None and scheme.area_id != pack.area_id:
+            problems.append(f"Risk {index}: the scheme is not one of {pack.area.name}'s.")
+    if problems:
+        raise ValidationError(problems)
+    held = list(PackRisk.objects.filter(pack=pack).order_by("position"))
+    if [(item.risk, item.mitigation, item.scheme_id) for item in held] == [
+        (risk, mitigation, scheme.pk if scheme else None) for risk, mitigation, scheme in wanted
+    ]:
+        return  # only real changes: each save is an entry in the history
+    PackRisk.objects.filter(pack=pack).delete()
+    for position, (risk, mitigation, scheme) in enumerate(wanted):
+        PackRisk.objects.create(
+            pack=pack, position=position, risk=risk, mitigation=mitigation, scheme=scheme
+        )
 
 
 def _metric_texts_save(pack: Pack, texts: Mapping[int, MetricText]) -> None:
@@ -255,11 +334,26 @@ def pack_build_save(
 
 @transaction.atomic
 def pack_version_create(
-    *, pack: Pack, user, full: PdfResult, public: PdfResult, figures_json: bytes, number: int
+    *,
+    pack: Pack,
+    user,
+    full: PdfResult,
+    public: PdfResult,
+    figures_json: bytes,
+    number: int,
+    lacking: Sequence[str] = (),
+    reason: str = "",
 ) -> PackVersion:
     """Make the pack Final: store version `number` (the number the PDFs were built with) with
-    its checksums. Refused if the pack is no longer a Draft or the number has been taken
-    meanwhile (someone else made it Final first)."""
+    its checksums, and what the check before Final found lacking with the secretary's reason
+    for going on (kept with the version, never printed in it). Refused if the pack is no
+    longer a Draft, the number has been taken meanwhile (someone else made it Final first), or
+    something is lacking and no reason is given."""
+    if lacking and not reason.strip():
+        raise ValidationError(
+            "The pack lacks something (listed on the page): give your reason for making it "
+            "Final all the same."
+        )
     pack = Pack.objects.select_for_update().get(pk=pack.pk)
     _check_draft(pack)
     expected = pack_next_version_number(pack=pack)
@@ -279,6 +373,8 @@ def pack_version_create(
         public_pages=public.pages,
         figures_json=figures_json,
         figures_sha256=hashlib.sha256(figures_json).hexdigest(),
+        lacking=list(lacking),
+        final_reason=reason.strip(),
     )
     version.full_clean()
     version.save()
@@ -311,10 +407,16 @@ class RatingEntry:
 
 @transaction.atomic
 def portfolio_ratings_save(
-    *, area: Area, quarter: Quarter, entries: Iterable[RatingEntry], user
+    *,
+    area: Area,
+    quarter: Quarter,
+    entries: Iterable[RatingEntry],
+    user,
+    at: dt.datetime | None = None,
 ) -> list[PortfolioRating]:
     """Set the quarter's portfolio ratings of the area's schemes, all or nothing. A scheme
-    rated Amber or Red needs a narrative saying why."""
+    rated Amber or Red needs a narrative saying why. `at` dates the changes (records brought
+    in from before, like the demo's); by default, now."""
     entries = list(entries)
     errors = []
     for entry in entries:
@@ -347,6 +449,9 @@ def portfolio_ratings_save(
         rating.rag, rating.narrative, rating.updated_by = entry.rag, entry.narrative.strip(), user
         rating.full_clean()
         rating.save()
+        if at is not None:  # `updated` is set on every save: dated afterwards
+            PortfolioRating.objects.filter(pk=rating.pk).update(updated=at)
+            rating.updated = at
         saved.append(rating)
     return saved
 
@@ -373,3 +478,65 @@ def chart_drawings_keep(*, drawings: Mapping[str, str]) -> None:
         ignore_conflicts=True,
     )
 
+
+
+@dataclass(frozen=True)
+class ConditionEntry:
+    """An analyst's record of one national condition: its compliance and a note."""
+
+    code: str
+    compliance: str
+    note: str = ""
+
+
+@transaction.atomic
+def national_conditions_save(
+    *, area: Area, year: FinancialYear, entries: Iterable[ConditionEntry], user
+) -> list[NationalCondition]:
+    """Record the area's compliance with the national conditions in force in `year`, all or
+    nothing. A condition not in force that year, or an unknown compliance, is refused; a
+    condition found not compliant needs a note saying what is being done."""
+    in_force = {condition.code: condition for condition in conditions_in_force(year)}
+    entries = list(entries)
+    problems = []
+    for entry in entries:
+        if entry.code not in in_force:
+            problems.append(f"“{entry.code}” is not a national condition of {year.label}.")
+        if entry.compliance not in NationalCondition.Compliance.values:
+            problems.append(f"“{entry.compliance}” is not a compliance.")
+        elif entry.compliance == NationalCondition.Compliance.NOT_COMPLIANT and not (
+            entry.note.strip()
+        ):
+            number = in_force[entry.code].number if entry.code in in_force else "?"
+            problems.append(
+                f"Condition {number} is not compliant: say in its note what is being done."
+            )
+        if len(entry.note) > 2000:
+            problems.append("Keep each note to 2,000 characters.")
+    if problems:
+        raise ValidationError(problems)
+    held = {
+        item.code: item for item in NationalCondition.objects.filter(area=area, financial_year=year)
+    }
+    saved = []
+    for entry in entries:
+        condition = in_force[entry.code]
+        item = held.get(entry.code) or NationalCondition(
+            area=area, financial_year=year, code=condition.code
+        )
+        values = {
+            "number": condition.number,
+            "text": item.text or condition.text,
+            "compliance": entry.compliance,
+            "note": entry.note.strip(),
+        }
+        if item.pk and all(getattr(item, name) == value for name, value in values.items()):
+            saved.append(item)
+            continue
+        for name, value in values.items():
+            setattr(item, name, value)
+        item.updated_by = user
+        item.full_clean()
+        item.save()
+        saved.append(item)
+    return saved

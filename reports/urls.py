@@ -24,4 +24,5 @@ urlpatterns = [
     path("packs/<int:pk>/tables.xlsx", views.pack_export, name="pack_export"),
     path("portfolio/", views.portfolio, name="portfolio"),
     path("portfolio/edit/", views.portfolio_edit, name="portfolio_edit"),
+    path("national-conditions/", views.conditions_edit, name="conditions"),
 ]

@@ -22,24 +22,39 @@ from schemes.models import Scheme
 
 from .assembly import FULL, PUBLIC, SCREEN, PackAssembly, pack_pdfs_build, version_label
 from .drawing import shared_renderer
-from .forms import BuildForm, FinaliseForm, PackCreateForm, PackTextForm, QuarterForm, RatingFormSet
+from .forms import (
+    BuildForm,
+    ConditionFormSet,
+    FinaliseForm,
+    PackCreateForm,
+    PackTextForm,
+    QuarterForm,
+    RatingFormSet,
+    YearForm,
+)
 from .models import Pack
 from .progress import progress_response
 from .selectors import (
+    national_conditions_for,
     pack_build_get,
     pack_get,
     pack_highlights,
+    pack_lacking,
     pack_list,
     pack_metric_choices,
     pack_metric_texts,
     pack_next_version_number,
+    pack_risks,
     pack_version_get,
     pack_versions,
     portfolio_rows,
     priorities_for,
+    quarter_scheme_risks,
 )
 from .services import (
+    ConditionEntry,
     RatingEntry,
+    national_conditions_save,
     pack_build_save,
     pack_correction_start,
     pack_create,
@@ -179,6 +194,9 @@ def pack_edit(request: HttpRequest, pk: int) -> HttpResponse:
         highlights=highlights,
         metrics=pack_metric_choices(pack=pack),
         metric_texts=pack_metric_texts(pack=pack),
+        risks=pack_risks(pack=pack),
+        scheme_risks=quarter_scheme_risks(area=pack.area, quarter=pack.quarter),
+        schemes={scheme.number: scheme for scheme in Scheme.objects.in_area(pack.area)},
     )
     action = request.POST.get("action", "save")
     if request.method == "POST" and action != "edit" and form.is_valid():
@@ -191,6 +209,7 @@ def pack_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 highlights=form.highlights(),
                 exempt_sections=form.cleaned_data["exempt_sections"],
                 metric_texts=form.metric_texts(),
+                risks=form.risks(),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -215,6 +234,7 @@ def _preview(request: HttpRequest, pack: Pack, form: PackTextForm) -> HttpRespon
             highlights=form.highlights(),
             exempt_sections=form.cleaned_data["exempt_sections"],
             metric_texts=form.metric_texts(),
+            risks=form.risks(),
         )
         assembly = PackAssembly(preview_pack, version_label=_draft_label(preview_pack))
         sections_html = assembly.render_sections(medium=SCREEN, public=False)
@@ -301,19 +321,26 @@ def pack_finalise(request: HttpRequest, pk: int):
         messages.info(request, "This pack is already Final.")
         return redirect("reports:pack_detail", pk=pack.pk)
     number = pack_next_version_number(pack=pack)
-    form = FinaliseForm(request.POST if request.method == "POST" else None)
+    # The check before Final: what the pack lacks, listed; the secretary may still go on,
+    # giving a reason that is kept with the version.
+    lacking = pack_lacking(pack=pack)
+    form = FinaliseForm(request.POST if request.method == "POST" else None, lacking=lacking)
     if request.method == "GET" or not form.is_valid():
         return render(
             request,
             "reports/pack_finalise.html",
-            {"pack": pack, "form": form, "number": number},
+            {"pack": pack, "form": form, "number": number, "lacking": lacking},
             status=400 if form.is_bound else 200,
         )
     user = request.user
+    reason = form.cleaned_data.get("reason", "")
 
     def job():
         built = yield from pack_pdfs_build(
-            pack, version_label=version_label(number=number, final=True), outputs=[FULL, PUBLIC]
+            pack,
+            version_label=version_label(number=number, final=True),
+            outputs=[FULL, PUBLIC],
+            final=True,
         )
         yield f"Storing version {number} with its checksums"
         version = pack_version_create(
@@ -323,6 +350,8 @@ def pack_finalise(request: HttpRequest, pk: int):
             public=built.pdfs[PUBLIC],
             figures_json=built.figures_json,
             number=number,
+            lacking=lacking,
+            reason=reason,
         )
         return {"pack": pack, "version": version}
 
@@ -497,3 +526,60 @@ def _as_number(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+@require_http_methods(["GET", "POST"])
+@area_required
+def conditions_edit(request: HttpRequest) -> HttpResponse:
+    """The analyst's record of the area's compliance with the national conditions of a year,
+    which the pack's legal implications state (and, later, the return to NHS England)."""
+    _require(request, "reports.view_nationalcondition", "You do not have access to this page.")
+    may_edit = request.user.has_perm("reports.change_nationalcondition")
+    year_form = YearForm(
+        {"year": request.GET.get("year") or str(request.area.reporting_quarter().year)}
+    )
+    if not year_form.is_valid():
+        return render(request, "reports/conditions.html", {"year_form": year_form}, status=400)
+    year = year_form.cleaned_data["year"]
+    conditions = national_conditions_for(area=request.area, year=year)
+    initial = [
+        {"code": item.code, "compliance": item.compliance, "note": item.note}
+        for item in conditions
+    ]
+    if request.method == "POST" and not may_edit:
+        raise PermissionDenied("Only analysts can record the national conditions.")
+    formset = ConditionFormSet(request.POST if request.method == "POST" else None, initial=initial)
+    problems: list[str] = []
+    if request.method == "POST" and formset.is_valid():
+        try:
+            national_conditions_save(
+                area=request.area,
+                year=year,
+                entries=[
+                    ConditionEntry(
+                        code=form.cleaned_data["code"],
+                        compliance=form.cleaned_data["compliance"],
+                        note=form.cleaned_data["note"],
+                    )
+                    for form in formset
+                ],
+                user=request.user,
+            )
+        except ValidationError as error:
+            problems = error.messages
+        else:
+            messages.success(request, f"The national conditions for {year.label} are saved.")
+            return redirect(reverse("reports:conditions") + f"?year={year}")
+    return render(
+        request,
+        "reports/conditions.html",
+        {
+            "year": year,
+            "year_form": year_form,
+            "formset": formset,
+            "rows": list(zip(conditions, formset, strict=False)),
+            "may_edit": may_edit,
+            "problems": problems,
+        },
+        status=400 if formset.is_bound and (problems or not formset.is_valid()) else 200,
+    )

@@ -91,3 +91,45 @@ def own_thresholds(thresholds: Thresholds) -> str:
     """How the legend names a metric's own thresholds: 'Amber above 2%, Red from 5%'."""
     amber, red = _percent(thresholds.amber_above), _percent(thresholds.red_from)
     return f"Amber above {amber}, Red from {red}"
+
+
+# --- The national conditions in the legal implications -------------------------------------
+
+_COUNTS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight"}
+
+
+def _numbers(numbers: list[int]) -> str:
+    words = [str(number) for number in numbers]
+    listed = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+    return f"condition{'s' if len(words) > 1 else ''} {listed}"
+
+
+def describe_compliance(conditions: list[tuple[int, str, str]], *, area: str) -> str:
+    """The area's compliance with the national conditions, from the analyst's record
+    ((number, text, compliance) each, compliance "compliant", "not_compliant" or
+    "not_assessed"): "Southampton is compliant with all four of these conditions.", or which
+    it is not compliant with, and which are still to be assessed."""
+    if not conditions:
+        return (
+            f"No national conditions have been recorded for {area} for this year, so the "
+            "report cannot state its compliance with them."
+        )
+    compliant = [number for number, _, state in conditions if state == "compliant"]
+    failing = [(number, text) for number, text, state in conditions if state == "not_compliant"]
+    unknown = [number for number, _, state in conditions if state == "not_assessed"]
+    count = _COUNTS.get(len(conditions), str(len(conditions)))
+    if len(compliant) == len(conditions):
+        if len(conditions) == 1:
+            return f"{area} is compliant with this condition."
+        return f"{area} is compliant with all {count} of these conditions."
+    sentences = []
+    if compliant:
+        sentences.append(f"{area} is compliant with {_numbers(compliant)}.")
+    for number, text in failing:
+        sentences.append(
+            f"{area} is not compliant with condition {number}: {text.rstrip('.')}."
+        )
+    if unknown:
+        verb = "has" if len(unknown) == 1 else "have"
+        sentences.append(f"Compliance with {_numbers(unknown)} {verb} not been assessed yet.")
+    return " ".join(sentences)

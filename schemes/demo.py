@@ -1,6 +1,7 @@
 """Southampton's ten schemes of 2017/18 and 2018/19, their demo leads, and highlight reports:
-the ten 2017/18 Quarter 4 reports as the boards signed them off, and 2018/19 Quarter 1 drafts
-for Carers and Clusters for the demo leads to work on.
+the ten 2017/18 Quarter 4 reports as the boards signed them off, 2018/19 Quarter 1 drafts for
+Carers and Clusters for the demo leads to work on, and the ten 2018/19 Quarter 2 reports (most
+accepted, one returned, one submitted) that the demo's Quarter 2 board pack shows.
 
 The Quarter 4 figures and dates are kept in the fixture as the report wrote them (`£1.240m`,
 `£47,436,000`, `£3.60 Million`, `22.05.18`, `14th May 2018`) and read exactly here, through
@@ -25,8 +26,12 @@ from .report_finance import parse_amount_with_share, typed_share_problems
 from .services import (
     SOURCE_BY_LABEL,
     ReportContent,
+    highlight_report_accept,
     highlight_report_record_paper,
+    highlight_report_return,
+    highlight_report_save,
     highlight_report_start,
+    highlight_report_submit,
     scheme_lead_assign,
     scheme_save,
 )
@@ -73,6 +78,7 @@ def load(*, area, log) -> None:
             scheme_lead_assign(scheme=schemes[number], user=users[person["username"]])
     log(f"{len(schemes)} schemes, with their leads")
     _load_reports(schemes=schemes, users=users, log=log)
+    _load_quarter_two(schemes=schemes, users=users, log=log)
     _load_timetables(area=area, log=log)
 
 
@@ -121,12 +127,63 @@ def _load_reports(*, schemes, users, log) -> None:
     for draft in data["drafts"]:
         scheme, draft_quarter = schemes[draft["scheme"]], parse_quarter(draft["quarter"])
         if not HighlightReport.objects.filter(scheme=scheme, quarter=draft_quarter).exists():
-            highlight_report_start(scheme=scheme, quarter=draft_quarter, user=users[draft["lead"]])
+            highlight_report_start(
+                scheme=scheme,
+                quarter=draft_quarter,
+                user=users[draft["lead"]],
+                at=_moment(draft["started"]),  # inside its quarter, not the day of loading
+            )
             started += 1
     log(
         f"Highlight reports: {recorded} for {quarter.short_label} recorded as signed off, "
         f"{started} drafts started"
     )
+
+
+def _moment(text: str) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.fromisoformat(text))
+
+
+def _load_quarter_two(*, schemes, users, log) -> None:
+    """The 2018/19 Quarter 2 reports, written by each scheme's lead through the same steps a
+    lead takes (start, write, submit), then reviewed by the analyst: most accepted, one
+    returned with a comment, one still submitted. Every step is dated inside the quarter."""
+    data = read_fixture("highlight_reports_2018_19_q2.json")
+    quarter = parse_quarter(data["quarter"])
+    analyst = users[data["reviewed_by"]]
+    written = 0
+    for item in data["reports"]:
+        scheme = schemes[item["scheme"]]
+        if HighlightReport.objects.filter(scheme=scheme, quarter=quarter).exists():
+            continue  # a report may since hold someone's work: left as it is
+        lead = users[item["lead"]]
+        report = highlight_report_start(
+            scheme=scheme, quarter=quarter, user=lead, at=_moment(item["started"])
+        )
+        content = report_content(
+            {**item, "report_author": lead.get_full_name()},
+            aims=scheme.aims,
+            report_date=dt.date.fromisoformat(item["report_date"]),
+        )
+        report = highlight_report_save(
+            report=report,
+            user=lead,
+            expected_version=report.version,
+            content=content,
+            at=_moment(item["started"]),
+        )
+        report = highlight_report_submit(report=report, user=lead, at=_moment(item["submitted"]))
+        if item["status"] == "accepted":
+            highlight_report_accept(report=report, user=analyst, at=_moment(item["reviewed"]))
+        elif item["status"] == "returned":
+            highlight_report_return(
+                report=report,
+                user=analyst,
+                comment=item["return_comment"],
+                at=_moment(item["reviewed"]),
+            )
+        written += 1
+    log(f"Highlight reports for {quarter.short_label}: {written} written and reviewed")
 
 
 def report_content(item: dict, *, aims: str, report_date: dt.date) -> ReportContent:

@@ -183,3 +183,55 @@ def typed_share_problems(
                 "worked out from it."
             )
     return problems
+
+
+# --- A lead's figures against Finance's ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FinanceDifference:
+    """One of a lead's typed figures that is not Finance's for the same month."""
+
+    source: str  # the funding source line: "CCG", "SCC iBCF"
+    figure: str  # "annual value" or "projected year end spend"
+    typed: Decimal | None  # None: the report has no such line, or no figure in it
+    finance: Decimal | None  # None: Finance has no such line, or no forecast yet
+
+    @property
+    def difference(self) -> Decimal | None:
+        if self.typed is None or self.finance is None:
+            return None
+        return self.typed - self.finance
+
+    def __str__(self) -> str:
+        typed = format_full(self.typed) if self.typed is not None else "nothing"
+        finance = format_full(self.finance) if self.finance is not None else "nothing"
+        text = f"{self.source} {self.figure}: the report gives {typed}, Finance {finance}"
+        if self.difference is not None:
+            more = "more" if self.difference > 0 else "less"
+            text += f" ({format_full(abs(self.difference))} {more})"
+        return text
+
+
+def differences_from_finance(
+    summary: FinanceSummary, finance: dict[str, tuple[Decimal, Decimal | None]]
+) -> list[FinanceDifference]:
+    """Where the report's funding lines (`summary`) differ from Finance's figures for the same
+    month (`finance`: source label -> (budget, forecast or None)), line by line: the annual
+    value against the budget, the projected spend against the forecast. Empty when Finance has
+    no figures for the scheme (nothing to compare with)."""
+    if not finance:
+        return []
+    typed = {line.label: line for line in summary.lines}
+    found = []
+    for source in [*finance, *(label for label in typed if label not in finance)]:
+        line = typed.get(source)
+        budget, forecast = finance.get(source, (None, None))
+        pairs = (
+            ("annual value", line.annual_value if line else None, budget),
+            ("projected year end spend", line.projected_spend if line else None, forecast),
+        )
+        for figure, mine, theirs in pairs:
+            if mine != theirs and not (mine is None and theirs is None):
+                found.append(FinanceDifference(source, figure, mine, theirs))
+    return found

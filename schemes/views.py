@@ -45,7 +45,7 @@ from .forms import (
 )
 from .models import Scheme
 from .permissions import may_send_reminders, may_set_timetable
-from .report_finance import summarise
+from .report_finance import differences_from_finance, summarise
 from .selectors import (
     AREA_WIDE_ROLES,
     highlight_report_earlier_revision,
@@ -147,8 +147,29 @@ def _read_page(request, report, *, status=200, **bound_forms):
         "correction_form": bound_forms.get("correction_form")
         or (CorrectionForm() if Action.START_CORRECTION in actions else None),
         "can_withdraw": Action.WITHDRAW in actions and _is_lead_of(request.user, report.scheme),
+        **_finance_comparison(report),
     }
     return render(request, "schemes/report_detail.html", context, status=status)
+
+
+def _finance_comparison(report) -> dict:
+    """Finance's figures for the scheme at the month the quarter's board packs report, and
+    where the lead's typed figures differ from them: shown beside the figures on the report
+    page, the analyst's review and the edit page."""
+    finance = scheme_finance_for_quarter(scheme=report.scheme, quarter=report.quarter)
+    if finance is None:
+        return {"finance_differences": [], "finance_month": None}
+    lines = {
+        services.finance_source_label(line.partner.code, line.source): (
+            line.budget,
+            line.forecast if line.forecast_month is not None else None,
+        )
+        for line in finance.partners
+    }
+    return {
+        "finance_differences": differences_from_finance(report.finance, lines),
+        "finance_month": finance.month,
+    }
 
 
 @require_GET
@@ -264,7 +285,10 @@ def report_start(request, number: int, quarter: Quarter):
     )
     started = f"Your {quarter.short_label} report is started"
     if filled:
-        started += f", its finance figures filled in from Finance's {finance.month.label} position"
+        started += (
+            f", its finance figures filled in from Finance's {finance.month.data_label} "
+            f"position, the month the {quarter.short_label} board packs report"
+        )
     messages.success(request, f"{started}: fill it in below.")
     return redirect(report_url(scheme, quarter, "report_edit"))
 
@@ -285,7 +309,9 @@ def report_finance_fill(request, number: int, quarter: Quarter):
         report=report, user=request.user, scheme_finance=finance
     ):
         messages.success(
-            request, f"Finance figures filled in from Finance's {finance.month.label} position."
+            request,
+            f"Finance figures filled in from Finance's {finance.month.data_label} position, "
+            f"the month the {quarter.short_label} board packs report.",
         )
     else:
         messages.error(request, f"Finance has no figures for this scheme in {quarter.year.label}.")
@@ -311,6 +337,7 @@ def _edit_page(request, report, form, formsets, *, missing=(), status=200):
             "finance_position": scheme_finance_for_quarter(
                 scheme=report.scheme, quarter=report.quarter
             ),
+            **_finance_comparison(report),
             "latest_return": highlight_report_latest_return(report=report),
             "deadline": lead_deadline(area=report.scheme.area, quarter=report.quarter),
         },

@@ -1,7 +1,7 @@
 """Filters that show a highlight report's words and figures the way the template writes them.
 
-User text is only ever escaped (format_html), never trusted: a `<script>` typed into a report
-is shown as those characters.
+User text is never trusted: it is read as a small safe Markdown subset (`bettercare.richtext`),
+and a `<script>` typed into a report is shown as those characters.
 """
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ import re
 from decimal import Decimal
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from bettercare import richtext
 from bettercare.money import format_full, format_short
 from bettercare.periods import parse_period
 from schemes.report_finance import format_share, variance_label
@@ -20,48 +21,21 @@ from schemes.word_diff import EQUAL, changed, word_diff
 
 register = template.Library()
 
-# Lines written as bullets: "- text", "• text", "* text", "o text" (the Word template's
-# second-level bullet), with any indentation.
-_BULLET = re.compile(r"^\s*(?:[-•*\u2022\u25aa]|o(?=\s))\s+(?P<text>.*)$")
+# The Word template's bullets ("•", "▪", and "o" for its second level) and "*" written as "-",
+# so that text pasted from the old reports keeps its lists, one list however they are mixed.
+_WORD_BULLET = re.compile(r"^(?P<indent>[ \t]*)(?:[•*\u2022\u25aa]|o(?=\s))(?=[ \t])", re.M)
 
 
-def text_blocks(text: str) -> list[tuple[str, list[str]]]:
-    """Plain text as ("p", lines) and ("ul", items) blocks: blank lines separate paragraphs,
-    lines starting with a dash or bullet are list items, other line breaks are kept."""
-    blocks: list[tuple[str, list[str]]] = []
-    for line in (text or "").replace("\r\n", "\n").split("\n"):
-        bullet = _BULLET.match(line)
-        kind, content = ("ul", bullet.group("text").strip()) if bullet else ("p", line.strip())
-        last = blocks[-1] if blocks else None
-        if not line.strip():
-            blocks.append(("", []))  # a paragraph break
-        elif kind == "p" and last and last[0] == "ul" and line.startswith(("  ", "\t")):
-            last[1][-1] = f"{last[1][-1]} {content}"  # a bullet's wrapped continuation
-        elif last and last[0] == kind:
-            last[1].append(content)
-        else:
-            blocks.append((kind, [content]))
-    return [block for block in blocks if block[0]]
+def as_markdown(text: str) -> str:
+    return _WORD_BULLET.sub(lambda found: f"{found.group('indent')}-", text or "")
 
 
 @register.filter
 def report_text(text: str) -> SafeString:
-    """A report's section text as paragraphs and lists, every character escaped."""
-    html = []
-    for kind, lines in text_blocks(text):
-        if kind == "ul":
-            html.append(
-                format_html(
-                    "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((i,) for i in lines))
-                )
-            )
-        else:
-            html.append(
-                format_html(
-                    "<p>{}</p>", format_html_join(mark_safe("<br>"), "{}", ((i,) for i in lines))
-                )
-            )
-    return format_html_join("\n", "{}", ((block,) for block in html))
+    """A report's long answer as its paragraphs and lists (the safe Markdown subset of
+    `bettercare.richtext`, with the Word template's bullets read as bullets); everything else
+    typed is text, escaped."""
+    return mark_safe(richtext.render(as_markdown(text)))  # noqa: S308 (cleaned by nh3)
 
 
 @register.filter

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from bettercare.roles import Role
-from finance.imports import COLUMNS as FINANCE_COLUMNS
+from finance.imports import COLUMNS, OPTIONAL_COLUMNS
 from metrics.imports import COLUMNS as METRIC_COLUMNS
 
 
@@ -19,7 +19,7 @@ def metrics_analyst(make_user, area):
 
 
 @pytest.mark.parametrize(
-    ("app", "columns"), [("metrics", METRIC_COLUMNS), ("finance", FINANCE_COLUMNS)]
+    ("app", "columns"), [("metrics", METRIC_COLUMNS), ("finance", COLUMNS + OPTIONAL_COLUMNS)]
 )
 def test_templates_hold_the_header_an_example_and_a_description(
     login, metrics_analyst, area, carers, app, columns

@@ -28,7 +28,7 @@ def test_analyst_uploads_month_5_forecasts_and_sees_the_position_change(
 
     # A file with a mistake is refused, naming the line; nothing changes.
     bad = tmp_path / "month5-revised.csv"
-    bad.write_text(HEADER + "E06000045,2018-19,2,CCG,forecast,2019-08,£49.87m\n")
+    bad.write_text(HEADER + "E06000045,2018-19,2,CCG,forecast,2019-08,£49.51m\n")
     page.goto("/finance/import/")
     page.get_by_label("Finance file (CSV or XLSX)").set_input_files(str(bad))
     page.get_by_role("button", name="Check the file").click()
@@ -41,16 +41,16 @@ def test_analyst_uploads_month_5_forecasts_and_sees_the_position_change(
     good = tmp_path / "month5-corrected.csv"
     good.write_text(
         HEADER
-        + "E06000045,2018-19,2,CCG,forecast,2018-08,£49.87m\n"
-        + "E06000045,2018-19,8,SCC,forecast,2018-08,4700000.00\n"
+        + "E06000045,2018-19,2,CCG,forecast,2018-08,£49.51m\n"
+        + "E06000045,2018-19,8,SCC,forecast,2018-08,5020000.00\n"
     )
     page.get_by_label("Finance file (CSV or XLSX)").set_input_files(str(good))
     page.get_by_role("button", name="Check the file").click()
     expect(page.get_by_test_id("preview-summary")).to_contain_text(
         "0 budgets and 2 forecasts: 0 new, 1 changed, 1 unchanged"
     )
-    expect(page.get_by_test_id("preview-changes")).to_contain_text("£49,570,000")
-    expect(page.get_by_test_id("preview-changes")).to_contain_text("£49,870,000")
+    expect(page.get_by_test_id("preview-changes")).to_contain_text("£49,210,000")
+    expect(page.get_by_test_id("preview-changes")).to_contain_text("£49,510,000")
     page.get_by_role("button", name="Import these changes").click()
 
     expect(page).to_have_url(re.compile(r"/finance/position/\?month=2018-08$"))

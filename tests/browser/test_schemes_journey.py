@@ -169,7 +169,9 @@ def test_scheme_lead_journey_from_draft_to_board_sign_off(page, demo, log_in):
 
     # The board secretary records the board dates.
     log_in("secretary")
-    page.get_by_role("link", name=re.compile(r"^Board dates for 1\. Carers")).click()
+    page.get_by_role(
+        "link", name=re.compile(r"^Board dates for 1\. Carers: highlight report for Q1")
+    ).click()
     fill_date(page, "Date received by Joint Commissioning Board (optional)", "26/07/2018")
     fill_date(page, "Date signed off by Joint Commissioning Board (optional)", "26/07/2018")
     fill_date(page, "Date received by Health & Wellbeing Board (optional)", "08/08/2018")

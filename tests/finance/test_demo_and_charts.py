@@ -85,15 +85,23 @@ def test_2018_19_is_illustrative_110_5m_and_month_5_tells_the_boards_story(south
     assert fund.minimum_contribution == fund.national_minimum == D("16484000.00")
 
     position = finance_position(area=southampton, month=Month(2018, 8))
+    # As the council's published Quarter 2 2018/19 report gives Month 5.
     assert describe_position(position) == (
         "a projected year end overspend of £0.06M, which represents a percentage variance "
         "against budget of 0.05%. This is made up of a £0.39M overspend for the CCG and a £0.33M "
-        "underspend for the Council. The schemes driving it are Clusters (£0.45M overspend) and "
-        "Transforming Long Term Care (£0.30M underspend)."
+        "underspend for the Council. The schemes driving it are Integrated Rehabilitation and "
+        "Reablement and Hospital Discharge (£0.20M underspend), Learning Disability Integration "
+        "(£0.20M overspend) and Clusters (£0.14M overspend)."
     )
+    by_scheme = {scheme.number: scheme for scheme in position.schemes}
+    assert by_scheme[2].variance == D("140000.00")  # Clusters: £0.09M CCG, £0.05M Council
+    assert [line.variance for line in by_scheme[2].partners] == [D("90000.00"), D("50000.00")]
+    assert [line.variance for line in by_scheme[6].partners] == [D("300000.00"), D("-100000.00")]
+    assert by_scheme[3].variance == D("-200000.00") and by_scheme[5].variance == D("-100000.00")
+    assert all(line.note for line in by_scheme[2].partners)  # the finance leads' reasons
     outturn = finance_position(area=southampton, month=Month(2019, 3))
     assert outturn.is_outturn and len(outturn.monthly) == 12
-    assert describe_position(outturn).startswith("a year end outturn underspend of £0.81M")
+    assert describe_position(outturn).startswith("a year end outturn overspend of £0.10M")
 
 
 def test_the_variance_chart_has_a_bar_per_partner_and_a_total_line_in_house_colours(southampton):

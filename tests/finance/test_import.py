@@ -99,7 +99,7 @@ def refusal(data, *, area=None, file_name="finance.csv") -> list[str]:
         ),
         (
             [AREA, "2018-19", 2, "CCG", "budget", "", "100", "extra"],
-            "Line 3: has more cells than the 7 columns of the header.",
+            "Line 3: has more cells than the columns of the header.",
         ),
     ],
 )
@@ -175,8 +175,8 @@ def test_xlsx_files_are_read_like_csv_including_months_excel_turned_into_dates(s
             "finance.csv: the header row (line 1) has missing column month.",
         ),
         (
-            b"area,financial_year,scheme,partner,kind,month,amount,note\n",
-            "finance.csv: the header row (line 1) has unknown column note.",
+            b"area,financial_year,scheme,partner,kind,month,amount,comment\n",
+            "finance.csv: the header row (line 1) has unknown column comment.",
         ),
         (
             b"area,financial_year,scheme,partner,kind,month,amount\n",
@@ -300,3 +300,46 @@ def test_manage_py_exits_non_zero_on_a_refused_file(tmp_path):
     assert "the header row (line 1) has missing columns financial_year, partner, kind" in (
         result.stderr
     )
+
+
+NOTE_COLUMNS = ("area", "financial_year", "scheme", "partner", "kind", "month", "amount", "note")
+
+
+def test_an_optional_last_column_gives_each_forecast_its_finance_leads_note(
+    schemes, login, analyst
+):
+    """The note column is optional: files without it import as before. A note is kept with its
+    forecast and shown on the Finance pages; an empty note leaves the one held alone; a budget
+    cannot have one; a new note alone is a change the preview shows."""
+    rows = [
+        [AREA, "2018-19", 2, "CCG", "budget", "", "49120000", ""],
+        [AREA, "2018-19", 2, "CCG", "forecast", "2018-08", "49210000", "Home oxygen referrals up."],
+        [AREA, "2018-19", 1, "SCC", "forecast", "2018-08", "134000", ""],
+    ]
+    plan = finance_file_import(data=finance_csv(rows, header=NOTE_COLUMNS), file_name="f.csv")
+    assert len(plan.new) == 3
+    clusters = Forecast.objects.get(scheme__number=2, partner__code="CCG", month=Month(2018, 8))
+    assert clusters.note == "Home oxygen referrals up."
+    page = login(analyst).get("/finance/schemes/2/?month=2018-08").content.decode()
+    assert "Home oxygen referrals up." in page
+
+    forecast_note_save(forecast=Forecast.objects.get(scheme__number=1), note="Written by hand.")
+    again = finance_file_import(data=finance_csv(rows, header=NOTE_COLUMNS), file_name="f.csv")
+    assert (len(again.new), len(again.changed), again.unchanged) == (0, 0, 3)
+    assert Forecast.objects.get(scheme__number=1).note == "Written by hand."  # not wiped
+
+    rows[1][7] = "Referrals up; the orthotics pathway is being reviewed."
+    changed = finance_file_import(data=finance_csv(rows, header=NOTE_COLUMNS), file_name="f.csv")
+    assert [change.row.describe() for change in changed.changed] == [
+        "scheme 2, CCG, forecast Month 5 (2018-08)"
+    ]
+    clusters.refresh_from_db()
+    assert clusters.note == "Referrals up; the orthotics pathway is being reviewed."
+    assert clusters.history.count() == 2  # the earlier note stays in the history
+
+    bad = [[AREA, "2018-19", 2, "CCG", "budget", "", "49120000", "A budget's note."]]
+    with pytest.raises(FileRefused) as refused:
+        finance_file_import(data=finance_csv(bad, header=NOTE_COLUMNS), file_name="f.csv")
+    assert [str(problem) for problem in refused.value.problems] == [
+        "Line 2: a note gives the reason for a forecast: leave note empty for a budget."
+    ]

@@ -3,16 +3,13 @@
 import datetime as dt
 
 import pytest
-from django.contrib.auth import get_user_model
 
-from bettercare.demo import load_demo, read_fixture
+from bettercare.demo import load_demo
 from bettercare.periods import Month, parse_quarter
 from bettercare.roles import Role
 from metrics.services import metric_file_import
 from reports.models import Pack
 from reports.services import pack_create, pack_text_save
-from schemes.demo import report_content
-from schemes.models import Scheme
 from schemes.services import ReportContent, highlight_report_record_paper
 from tests.metrics.factories import figures_csv, monthly
 
@@ -63,21 +60,11 @@ def outsider(make_user, other_area):
 
 @pytest.fixture
 def southampton():
-    """The whole Southampton demo (its Draft JCB pack for Q2 2018/19 with commentary and six
-    headlines, illustrative 2018/19 metrics and finance), plus the ten Q2 2018/19 highlight
-    reports the demo lacks: each scheme's Q4 2017/18 text, accepted by the ICU."""
+    """The whole Southampton demo: its Draft JCB pack for Q2 2018/19 with commentary and six
+    headlines, illustrative 2018/19 metrics and finance, and the ten Q2 2018/19 highlight
+    reports (eight accepted, one submitted, one returned)."""
     load_demo(log=lambda line: None)
-    pack = Pack.objects.select_related("area").get(board="JCB", quarter="2018-19-Q2")
-    analyst = get_user_model().objects.get(username="analyst")
-    schemes = {scheme.number: scheme for scheme in Scheme.objects.in_area(pack.area)}
-    for item in read_fixture("highlight_reports.json")["reports"]:
-        scheme = schemes[item["scheme"]]
-        accepted_report(
-            scheme,
-            analyst=analyst,
-            content=report_content(item, aims=scheme.aims, report_date=dt.date(2018, 10, 12)),
-        )
-    return pack
+    return Pack.objects.select_related("area").get(board="JCB", quarter="2018-19-Q2")
 
 
 def accepted_report(scheme, *, analyst, quarter=Q2, content=None, **fields):

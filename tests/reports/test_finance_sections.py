@@ -52,7 +52,10 @@ def build(pack, outputs=(FULL,)):
 
 
 def page_with(pages: list[str], text: str) -> str:
-    return next(page for page in pages[2:] if text in page)
+    """The text from the first page after the contents where `text` is, and the page after it
+    (the template's sections follow one another without page breaks)."""
+    start = next(index for index, page in enumerate(pages) if index > 1 and text in page)
+    return " ".join(pages[start : start + 2])
 
 
 def test_the_pdf_states_the_finance_position_as_finance_summary_does(demo_pack):
@@ -65,7 +68,7 @@ def test_the_pdf_states_the_finance_position_as_finance_summary_does(demo_pack):
 
     assert "Activity data up to Month 5, 31 August 2018." in pages[0]  # the cover
 
-    resources = page_with(pages, "6. Resource implications")
+    resources = page_with(pages, "RESOURCE IMPLICATIONS")
     assert "Activity data up to Month 5, 31 August 2018." in resources
     # The percentage is the summary's, rounded for reading as the boards write it.
     percentage = format_percent(Decimal(str(summary["total"]["variance_pct"])), 2)
@@ -75,11 +78,11 @@ def test_the_pdf_states_the_finance_position_as_finance_summary_does(demo_pack):
         f"against budget of {percentage}" in resources
     )
     assert MONTH_5_WORDS in resources
-    # Word for word what `finance_summary` gives, after the month it is at.
-    assert f"At Month 5, 31 August 2018, the pooled fund shows {describe_position(position)}" in (
-        resources
-    )
-    assert "The 2018/19 figures are illustrative" in resources
+    # Word for word what `finance_summary` gives, after the month it is at; the schemes
+    # driving it are named below, each with its reason.
+    words = describe_position(position, drivers=False)
+    assert f"At Month 5, 31 August 2018, the pooled fund shows {words}" in resources
+    assert "Illustrative figures: The finance figures are demonstration data" in resources
     # The small table by partner: each partner's budget, forecast, variance and percentage.
     layout = "\n".join(pdf_pages(pdf, layout=True))
     for partner in position.partners:
@@ -90,14 +93,18 @@ def test_the_pdf_states_the_finance_position_as_finance_summary_does(demo_pack):
             rf"{re.escape(format_percent(partner.variance_pct, 2))}\s",
             layout,
         ), partner.partner.code
-    # The chart, drawn as vectors: its title, axis and legend are text in the PDF.
-    for words in ("Forecast variance by month, 2018/19", "M1 Apr", "M5 Aug", "Total"):
+    # The chart, drawn as vectors: its axis and legend are text in the PDF, under its one
+    # title (the caption: the figure has none of its own).
+    caption = "Forecast year end variance of the pooled fund, month by month, 2018/19 up to Month 5"
+    assert resources.count(caption) == 1
+    assert "Forecast variance by month" not in resources
+    for words in ("M1 Apr", "M5 Aug", "Total"):
         assert words in resources
     assert "M6 Sep" not in resources  # nothing after the data month
 
     # The overview: the pool by partner against the national minimum, from `pooled_fund`.
     fund = pooled_fund(area=area, year=demo_pack.quarter.year)
-    overview = page_with(pages, "2. Overview of the programme")
+    overview = page_with(pages, "Overview of the programme")
     assert (
         f"The pooled fund for 2018/19 is {format_millions(fund.total)}: "
         f"{format_millions(fund.by_partner[0].contributed)} from the CCG and "
@@ -105,11 +112,39 @@ def test_the_pdf_states_the_finance_position_as_finance_summary_does(demo_pack):
         f"national minimum of {format_millions(fund.national_minimum)}." in overview
     )
     assert "£110.50M: £73.40M from the CCG and £37.10M from the Council" in overview
-    assert "The 2018/19 figures are illustrative" in overview
+    assert "Illustrative figures: The pooled fund's figures are demonstration data" in overview
 
-    # What the build stores with a Final version: the summary's own figures.
-    assert json.loads(built.figures_json)["sections"]["resources"] == json.loads(
-        json.dumps(summary)
+    # What the build stores with a Final version: the summary's own figures, with the schemes
+    # named as driving and offsetting the variance.
+    stored = json.loads(built.figures_json)["sections"]["resources"]
+    assert (stored.pop("drivers"), stored.pop("offsets")) == ([6, 2], [3, 5])
+    assert stored == json.loads(json.dumps(summary))
+
+
+def test_the_drivers_are_named_in_the_boards_words_with_their_reasons(demo_pack):
+    """Resource implications name the schemes driving the variance, each with its amount, its
+    partners' split and the finance lead's reason, then the schemes offsetting it."""
+    text = flat(" ".join(pdf_pages(build(demo_pack).pdfs[FULL].pdf)))
+    assert (
+        "The main overspends are: • Learning Disability Integration, a £0.20M overspend: the "
+        "CCG £0.30M over and the Council £0.10M under. The CCG: Illustrative. The care packages "
+        "of people with learning disabilities are growing more complex" in text
+    )
+    assert (
+        "Clusters, a £0.14M overspend: the CCG £0.09M over and the Council £0.05M over. The "
+        "CCG: Illustrative. More people are being referred to the home oxygen and orthotics "
+        "service than planned" in text
+    )
+    assert "The Council: Illustrative. Locum social workers are covering vacant posts" in text
+    assert (
+        "They are offset mainly by: • Integrated Rehabilitation and Reablement and Hospital "
+        "Discharge, a £0.20M underspend on the Council budget. The Council: Illustrative. Staff "
+        "vacancies in the reablement and hospital discharge teams" in text
+    )
+    assert (
+        "Prevention and Early Intervention, a £0.10M underspend on the Council budget. The "
+        "Council: Illustrative. A saving on the re-let prevention and early intervention "
+        "contract." in text
     )
 
 
@@ -129,7 +164,15 @@ def test_appendix_2_has_a_row_for_every_pooled_scheme_and_repeats_its_headings(d
     rows = "\n".join(layouts[first:])
     assert len(appendix_pages) >= 2  # it runs over a page...
     for text in appendix_pages:  # ...and each page of it starts with the column headings
-        assert "No. Scheme Partner Budget Forecast outturn Variance % of budget" in text
+        top = text[: text.index("1 Carers") if "1 Carers" in text else 300]
+        for heading in ("No.", "Scheme", "Partner", "Budget", "Forecast", "Variance", "budget"):
+            assert heading in top, (heading, top)
+    # A scheme's lines are on the page of its total: never split from it by a page break.
+    rows_of = {str(scheme.number): len(scheme.partners) + 1 for scheme in position.schemes}
+    for text in layouts[first:]:
+        numbers = re.findall(r"(?m)^\s*(\d+)\s+[A-Z]", text)
+        for number in set(numbers):
+            assert numbers.count(number) == rows_of[number], (number, text)
 
     def row(number, name, partner, figures) -> str:
         variance = "on budget" if figures.variance == 0 else amount_words(figures.variance)
@@ -149,8 +192,8 @@ def test_appendix_2_has_a_row_for_every_pooled_scheme_and_repeats_its_headings(d
             )
         assert re.search(row(scheme.number, scheme.name, "All", scheme), rows), scheme.name
     # One row pinned to the demo's figures, not to the formatting helpers the page uses.
-    assert re.search(r"2\s+Clusters\s+CCG\s+£49\.12M\s+£49\.57M\s+£0\.45M\s+0\.92%", rows)
-    assert re.search(r"2\s+Clusters\s+SCC\s+£1\.38M\s+£1\.38M\s+on budget\s+0\.00%", rows)
+    assert re.search(r"2\s+Clusters\s+CCG\s+£49\.12M\s+£49\.21M\s+£0\.09M\s+0\.18%", rows)
+    assert re.search(r"2\s+Clusters\s+SCC\s+£1\.38M\s+£1\.43M\s+£0\.05M\s+3\.61%", rows)
     total = position.total
     assert re.search(
         rf"All schemes\s+All\s+{re.escape(format_millions(total.budget))}\s+"
@@ -161,7 +204,10 @@ def test_appendix_2_has_a_row_for_every_pooled_scheme_and_repeats_its_headings(d
 
 def test_the_frozen_figures_are_what_finance_summary_prints(demo_pack, login, secretary):
     client = login(secretary)
-    response = client.post(reverse("reports:pack_finalise", args=[demo_pack.pk]), {"confirm": "on"})
+    response = client.post(
+        reverse("reports:pack_finalise", args=[demo_pack.pk]),
+        {"confirm": "on", "reason": "The last reports are due before the meeting."},
+    )
     assert "Version 1 is Final" in b"".join(response.streaming_content).decode()
     stored = client.get(reverse("reports:pack_version_download", args=[demo_pack.pk, 1, "figures"]))
     figures = json.loads(stored.content)
@@ -170,7 +216,9 @@ def test_the_frozen_figures_are_what_finance_summary_prints(demo_pack, login, se
     call_command(
         "finance_summary", "--area", AREA, "--month", "2018-08", "--format", "json", stdout=out
     )
-    assert figures["sections"]["resources"] == json.loads(out.getvalue())
+    resources = figures["sections"]["resources"]
+    assert (resources.pop("drivers"), resources.pop("offsets")) == ([6, 2], [3, 5])
+    assert resources == json.loads(out.getvalue())
     assert figures["pack"]["data_month"] == "2018-08"
     pool = figures["sections"]["overview"]["pooled_fund"]
     assert (pool["total"], pool["national_minimum"], pool["illustrative"]) == (
@@ -237,14 +285,17 @@ def test_the_data_month_chooses_the_finance_month(demo_pack, login, secretary):
     page = client.get(reverse("reports:pack_detail", args=[demo_pack.pk])).content.decode()
     month_4 = finance_position(area=demo_pack.area, month=Month(2018, 7))
     assert "Activity data up to Month 4, 31 July 2018." in page
-    assert f"At Month 4, 31 July 2018, the pooled fund shows {describe_position(month_4)}" in page
+    words = describe_position(month_4, drivers=False)
+    assert f"At Month 4, 31 July 2018, the pooled fund shows {words}" in page
     assert describe_position(month_4) != describe_position(
         finance_position(area=demo_pack.area, month=Month(2018, 8))
     )
     assert "M4 Jul" in page and "M5 Aug" not in page  # the chart stops at the data month
 
-    figures = PackAssembly(demo_pack, version_label="Test").figures()
-    assert figures["sections"]["resources"] == month_4.as_dict()
+    figures = PackAssembly(demo_pack, version_label="Test").figures()["sections"]["resources"]
+    assert {key: value for key, value in figures.items() if key not in ("drivers", "offsets")} == (
+        month_4.as_dict()
+    )
 
 
 @pytest.mark.parametrize(
@@ -328,10 +379,11 @@ def test_a_data_month_without_forecasts_reports_the_latest_earlier_month_and_say
         "at Month 5, 31 August 2018, the latest month of 2018/19 with forecasts." in html
     )
     month_5 = finance_position(area=pack.area, month=Month(2018, 8))
-    assert f"At Month 5, 31 August 2018, the pooled fund shows {describe_position(month_5)}" in (
-        html
-    )
-    assert assembly.figures()["sections"]["resources"] == month_5.as_dict()
+    words = describe_position(month_5, drivers=False)
+    assert f"At Month 5, 31 August 2018, the pooled fund shows {words}" in html
+    resources = assembly.figures()["sections"]["resources"]
+    kept = {key: value for key, value in resources.items() if key not in ("drivers", "offsets")}
+    assert kept == month_5.as_dict()
 
     # Before the first forecast of the year there is no position, and the pack says so.
     pack = pack_text_save(pack=pack, text={"data_month": Month(2018, 6)})

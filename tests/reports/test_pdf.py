@@ -24,16 +24,49 @@ from reports.sections import PACK_SECTIONS, PackChart, PackSection
 from reports.services import RatingEntry, pack_text_save, portfolio_ratings_save
 from tests.factories import SchemeFactory
 
-from .pdf_reading import flat, pdf_outline, pdf_pages
+from .pdf_reading import flat, pdf_outline, pdf_pages, tagged_pdf
 
 pytestmark = pytest.mark.django_db
 
 
 def contents_headings(pack, sections=PACK_SECTIONS) -> list[str]:
-    """The headings the contents lists, in order: "1. Brief summary and recommendations" ...
-    "Appendix 1: Highlight reports of the schemes", "Appendix 2: ..."."""
+    """The headings the contents lists, in order: the council's template's, "BRIEF SUMMARY"
+    ... "SUPPORTING DOCUMENTATION", with the parts of DETAIL, then "Appendix 1: ..."."""
     assembly = PackAssembly(pack, version_label="Test", sections=sections)
     return [item.heading for item in assembly.sections if item.in_contents]
+
+
+# The council's report template, heading by heading, in its order.
+TEMPLATE_HEADINGS = [
+    "BRIEF SUMMARY",
+    "RECOMMENDATIONS",
+    "REASONS FOR REPORT RECOMMENDATIONS",
+    "ALTERNATIVE OPTIONS CONSIDERED AND REJECTED",
+    "DETAIL (Including consultation carried out)",
+    "RESOURCE IMPLICATIONS",
+    "LEGAL IMPLICATIONS",
+    "CONFLICT OF INTEREST IMPLICATIONS",
+    "RISK MANAGEMENT IMPLICATIONS",
+    "POLICY FRAMEWORK IMPLICATIONS",
+    "KEY DECISION?",
+    "WARDS/COMMUNITIES AFFECTED",
+    "SUPPORTING DOCUMENTATION",
+    "Appendix 1: Highlight reports of the schemes",
+    "Appendix 2: Finance by scheme and partner",
+]
+DETAIL_PARTS = [
+    "Overview of the programme",
+    "Performance",
+    "Performance headlines",
+    "Key highlights and the portfolio view",
+    "Consultation carried out",
+]
+SUB_HEADINGS = [
+    "Capital/Revenue",
+    "Property/Other",
+    "Statutory power to undertake proposals in the report",
+    "Other Legal Implications",
+]
 
 
 def build(pack, outputs=(FULL,), **kwargs):
@@ -56,26 +89,28 @@ def test_pdf_has_cover_contents_page_numbers_and_every_section(pack):
 
     cover = pages[0]
     assert "Better Care performance report, Quarter Two 2018/19" in cover
-    assert "Joint Commissioning Board" in cover
-    assert "Statement of confidentiality None." in cover
+    assert "DECISION-MAKER Joint Commissioning Board" in cover
+    assert "SUBJECT Better Care performance report, Quarter Two 2018/19" in cover
+    assert "DATE OF DECISION To be confirmed" in cover
+    assert "REPORT OF Director of Quality and Integration" in cover
+    assert "CONTACT DETAILS AUTHOR Director" in cover
+    assert "STATEMENT OF CONFIDENTIALITY None." in cover
     assert "Draft of version 1" in cover
     assert "1 July 2018 to 30 September 2018" in cover
 
     for number, text in enumerate(pages, start=1):
         assert f"Page {number} of {total}" in text
+        assert "DRAFT" in text  # a draft says so on every page
         running_header = "Joint Commissioning Board · Quarter Two 2018/19"
         assert (running_header in text) == (number > 1)  # not on the cover
 
     contents = pages[1]
-    assert contents.startswith("Joint Commissioning Board") and "Contents" in contents
+    assert "Contents" in contents
     headings = contents_headings(pack)
-    assert headings[:3] == ["1. Brief summary and recommendations", "2. Overview of the programme",
-                            "3. Performance"]
-    # Appendices are named, not numbered with the sections.
-    assert headings[-2:] == [
-        "Appendix 1: Highlight reports of the schemes",
-        "Appendix 2: Finance by scheme and partner",
-    ]
+    # The template's headings in its order, the parts of DETAIL under it.
+    assert [heading for heading in headings if heading not in DETAIL_PARTS] == TEMPLATE_HEADINGS
+    detail = headings.index("DETAIL (Including consultation carried out)")
+    assert headings[detail + 1 : detail + 6] == DETAIL_PARTS
     for heading in headings:
         match = re.search(rf"{re.escape(heading)}[ .]*(\d+)", contents)
         assert match, f"{heading} is not in the contents"
@@ -84,9 +119,9 @@ def test_pdf_has_cover_contents_page_numbers_and_every_section(pack):
         assert heading in pages[page_number - 1]
         assert page_number > 2
 
-    body = " ".join(pages)
+    body = " ".join(pages[2:])  # after the contents
     assert "Quarter Two went well for the Carers scheme." in body
-    assert "To note Quarter Two 2018/19 performance for Better Care." in body
+    assert "i. To note Quarter Two 2018/19 performance for Better Care." in body
     assert "Southampton City Council" in body  # scheme hosts in the overview
     assert "Priority 1: More rapid expansion of integration" in body
     assert "Clusters now cover working age adults." in body
@@ -94,15 +129,30 @@ def test_pdf_has_cover_contents_page_numbers_and_every_section(pack):
     # The portfolio: each scheme with both quarters' ratings, written out, and its narrative.
     assert re.search(r"1\. Carers .*Amber Green New contract\.", body)
     assert re.search(r"2\. Clusters .*Not rated Red Admissions up\.", body)
-    assert "Legal implications" in body and "Policy framework implications" in body
+    for heading in SUB_HEADINGS:
+        assert heading in body
+    # Paragraphs are numbered 1, 2, 3 ... straight through the body, from the reasons for the
+    # recommendations to the wards affected, the same on the page as in the PDF.
+    numbers = tagged_pdf(result.pdf).paragraph_numbers()
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 15
+    start = body.index("REASONS FOR REPORT RECOMMENDATIONS")
+    assert body.index("1. The Joint Commissioning Board receives") > start
+    assert body.index(f"{numbers[-1]}. All.") > body.index("WARDS/COMMUNITIES AFFECTED")
+    screen = "".join(
+        PackAssembly(pack, version_label="Test").render_sections(medium=SCREEN, public=False)
+    )
+    on_screen = re.findall(r'<span class="pack-para__number">(\d+)\.</span>', screen)
+    assert [int(number) for number in on_screen] == numbers
 
 
-def test_pdf_outline_lets_a_reader_jump_to_each_section(pack):
+def test_pdf_outline_follows_the_templates_headings(pack):
     outline = pdf_outline(build(pack).pdfs[FULL].pdf)
     top_level = [title for level, title in outline if level == 1]
-    assert top_level == ["Cover", "Contents", *contents_headings(pack)]
-    assert (2, "Recommendations") in outline
-    assert (2, "Portfolio view") in outline
+    headings = contents_headings(pack)
+    assert top_level == ["Cover", "Contents", *[h for h in headings if h not in DETAIL_PARTS]]
+    second = [title for level, title in outline if level == 2]
+    for heading in [*DETAIL_PARTS, *SUB_HEADINGS]:
+        assert heading in second
 
 
 def test_public_version_leaves_out_exempt_sections_and_says_so(pack):
@@ -111,20 +161,23 @@ def test_public_version_leaves_out_exempt_sections_and_says_so(pack):
     full = flat(" ".join(pdf_pages(built.pdfs[FULL].pdf)))
     public = flat(" ".join(pdf_pages(built.pdfs[PUBLIC].pdf)))
 
-    assert "5. Key highlights and the portfolio view Exempt from publication" in full
+    assert "Key highlights and the portfolio view Exempt from publication" in full
     assert "Admissions up." in full
     assert "Key highlights and the portfolio view" in public  # named on the cover only
     assert "Admissions up." not in public
     assert "Clusters now cover working age adults." not in public
     assert (
-        "This public version leaves out section 5, “Key highlights and the portfolio view”"
-        in public
+        "This public version leaves out “Key highlights and the portfolio view”: exempt from "
+        "publication." in public
     )
     assert "Public version" in public
-    # The remaining sections keep their numbers, so that both versions can be cited alike.
-    assert "6. Resource implications" in public
-    assert "7. Legal, risk management and policy framework implications" in public
-    assert built.pdfs[PUBLIC].pages < built.pdfs[FULL].pages
+    # The paragraphs keep their numbers, so that both versions can be cited alike: the public
+    # one skips those of what it leaves out.
+    full_numbers = re.findall(r"(\d+)\. Each scheme's overall rating", full)
+    assert full_numbers and f"{int(full_numbers[0]) - 1}." in full
+    consultation = re.search(r"(\d+)\. Each scheme's lead wrote", full).group(1)
+    assert f"{consultation}. Each scheme's lead wrote" in public
+    assert built.pdfs[PUBLIC].pages <= built.pdfs[FULL].pages
 
 
 class ChartSection(PackSection):
@@ -186,12 +239,16 @@ def test_a_new_section_with_a_real_chart_prints_as_vector_svg(pack, chart_sectio
 
     result = render_pdf(html)
     pages = [flat(text) for text in pdf_pages(result.pdf)]
-    number = len([section for section in sections if section.in_contents and not section.appendix])
-    chart_page = next(text for text in pages[2:] if f"{number}. Admissions trend" in text)
+    chart_page = next(text for text in pages[2:] if "Admissions trend" in text)
     # The chart's own words are text in the PDF: it was drawn as vectors, not as a picture.
     assert "Non-elective admissions" in chart_page
     assert "Actual admissions" in chart_page and "Planned admissions" in chart_page
-    assert re.search(rf"{number}\. Admissions trend [ .]*\d+", pages[1])  # in the contents
+    assert re.search(r"Admissions trend [ .]*\d+", pages[1])  # in the contents
+    # Its alternative text is the drawing's own title and description.
+    [figure] = tagged_pdf(result.pdf).in_order("Figure")
+    assert figure.alt == (
+        "Non-elective admissions. Admissions were above plan in August's neighbours."
+    )
     assert assembly.figures()["sections"]["trend"] == {"actual": [812, 790, 845]}
 
     screen = "".join(assembly.render_sections(medium=SCREEN, public=False))
@@ -291,12 +348,19 @@ def test_long_tables_repeat_their_header_and_sections_start_at_the_top_of_a_page
     for text in portfolio_pages:  # ...and every page of it starts with the column headings
         assert "Scheme Lead(s) RAG Q1 2018/19 RAG Q2 2018/19 Narrative Updated" in text
 
-    for heading in contents_headings(pack):
-        page = next(text for text in pages[2:] if heading in text)
+    # The contents, the body and each appendix start a page; the template's other headings
+    # follow on, so that no forced break leaves a page nearly empty.
+    for heading in ("Contents", "BRIEF SUMMARY", *TEMPLATE_HEADINGS[-2:]):
+        page = pages[1] if heading == "Contents" else next(
+            text for text in pages[2:] if heading in text
+        )
         lines = [line for line in page.splitlines() if line.strip()]
-        # Under the running header, the first thing on the page is the section's heading.
-        assert lines[0] == "Joint Commissioning Board · Quarter Two 2018/19"
-        assert lines[1].startswith(heading)
+        # Under the running header (and the draft's mark), the section's heading.
+        assert "Joint Commissioning Board · Quarter Two 2018/19" in lines[:2]
+        assert any(line.startswith(heading) for line in lines[1:3]), (heading, lines[:3])
+    for index, text in enumerate(pages[2:-1], start=3):
+        lines = [line for line in text.splitlines() if line.strip()]
+        assert len(lines) > 8, f"page {index} is nearly empty: {lines}"
 
 
 def test_the_pdf_uses_arial_or_its_metric_twin_liberation_sans(pack):

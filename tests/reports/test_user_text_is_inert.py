@@ -1,11 +1,14 @@
 """Text typed by people is shown, never run or fetched: `<script>` and `<img src="http://...">`
-in every editable field stay text on the page and in the PDF, and WeasyPrint makes no request.
+in every editable field stay text on the page and in the PDF, and WeasyPrint makes no request;
+the little Markdown the texts may hold (lists, bold) is all that becomes markup.
 
 The proof of "no request" is a real HTTP server on loopback that counts every hit, and a
 control showing that the same server is hit when WeasyPrint is given such markup unescaped with
 its default fetcher: the test would fail if the pack let the markup through."""
 
+import re
 import threading
+from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -70,25 +73,49 @@ def hostile(server) -> str:
     )
 
 
+# A list in each long text, with markup inside its items: the list becomes a list, the markup
+# stays text.
+LISTS = (
+    '\n\n- a bullet with <b onclick="alert(1)">markup</b>\n- **bold** and *italic*'
+    "\n\n(i) first numbered\n(ii) second numbered"
+)
+# Escaped by Django (&quot;) or by the Markdown renderer (quotes are harmless in text).
+QUOTE = r"(?:&quot;|\")"
+ESCAPED_SCRIPT = re.compile(rf"&lt;script&gt;alert\({QUOTE}pwned{QUOTE}\)&lt;/script&gt;")
+
+
+class Elements(HTMLParser):
+    """Every element of a page with its attributes."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.found: list[tuple[str, dict]] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, dict(attrs)))
+
+
 @pytest.fixture
 def hostile_pack(pack, priorities, carers, analyst, server, figures):
-    text = hostile(server)
+    short = hostile(server)
+    text = short + LISTS
     # A highlight report (appendix 1) and the pack's words on the metrics: the commentary of the
     # performance table and a headline with its chart.
     accepted_report(carers, analyst=analyst, priorities=text, recommendations=text)
     nel = Metric.objects.get(code="nel_admissions")
-    metric_texts = {nel.pk: MetricText(commentary=text[:600], headline=True, headline_text=text)}
+    metric_texts = {nel.pk: MetricText(commentary=short, headline=True, headline_text=text)}
     portfolio_ratings_save(
         area=pack.area,
         quarter=parse_quarter("2018-19-Q2"),
-        entries=[RatingEntry(scheme=carers, rag="amber", narrative=text[:300])],
+        entries=[RatingEntry(scheme=carers, rag="amber", narrative=short[:300])],
         user=analyst,
     )
     return pack_text_save(
         pack=pack,
         text={
-            "report_of": text[:200],
-            "contact_name": text[:200],
+            "report_of": short[:200],
+            "contact_name": short[:200],
             "confidentiality": text,
             "brief_summary": text,
             "recommendations": text,
@@ -107,11 +134,20 @@ def test_user_text_is_escaped_on_the_page(hostile_pack, server, login, secretary
     html = response.content.decode()
     assert response.status_code == 200
     assert '<script>alert("pwned")' not in html
-    assert f'<img src="{server.url}' not in html and f'href="{server.url}' not in html
+    elements = Elements(html).found
+    # No element of the page came from the text: no image, stylesheet or handler of its.
+    for tag, attrs in elements:
+        assert not any(server.url in (value or "") for value in attrs.values()), (tag, attrs)
+        assert "onclick" not in attrs, (tag, attrs)
     # Escaped wherever it is shown: 2 priorities, the cover's 3 fields, summary, recommendations,
     # reasons, 3 implications, the portfolio, the table's commentary, the headline and the
     # report's two answers.
-    assert html.count("&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;") == 16
+    assert len(ESCAPED_SCRIPT.findall(html)) == 16
+    # The lists are lists, the markup in them text: the summary, the reasons, the three
+    # implications, two highlights, the headline and the report's two answers.
+    assert html.count("<li>a bullet with &lt;b onclick=") >= 10
+    assert html.count("<li><strong>bold</strong> and <em>italic</em></li>") >= 10
+    assert html.count('<ol type="i">\n<li>first numbered</li>') >= 10
     assert server.hits == []
 
 
@@ -131,6 +167,9 @@ def test_the_pdf_shows_the_markup_as_text_and_fetches_nothing(hostile_pack, serv
     # headline and the highlight report among them); a narrow cell may wrap it.
     assert "".join(text.split()).count('<script>alert("pwned")</script>') == 16
     assert f'<img src="{server.url}/tracker.png">' in text
+    # The lists laid out as lists, with their bullets and roman numbers.
+    assert text.count('• a bullet with <b onclick="alert(1)">markup</b>') >= 10
+    assert text.count("i. first numbered ii. second numbered") >= 10
     assert server.hits == []
     # The only things WeasyPrint asked for: the print stylesheet and the charts' data: URIs.
     assert fetched[0] == "file:///static/reports/pack-print.css"

@@ -43,9 +43,13 @@ def users(secretary, analyst, administrator, lead):
 
 @pytest.fixture
 def final_pack(pack, login, secretary):
-    response = login(secretary).post(url("pack_finalise", pack), {"confirm": "on"})
+    response = login(secretary).post(url("pack_finalise", pack), FINAL)
     assert "Version 1 is Final" in stream(response)
     return Pack.objects.get(pk=pack.pk)
+
+
+# The test pack lacks reports, figures and finance: making it Final needs a reason.
+FINAL = {"confirm": "on", "reason": "The board asked for the pack as it stands."}
 
 
 GET_PAGES = {
@@ -82,7 +86,7 @@ def test_a_user_without_a_role_sees_no_packs(login, area, pack):
         ("analyst", "pack_edit", {"brief_summary": "Hijacked", "action": "save"}),
         ("lead", "pack_edit", {"brief_summary": "Hijacked", "action": "save"}),
         ("administrator", "pack_edit", {"brief_summary": "Hijacked", "action": "save"}),
-        ("analyst", "pack_finalise", {"confirm": "on"}),
+        ("analyst", "pack_finalise", FINAL),
         ("lead", "pack_build", {"output": "full"}),
         ("analyst", "pack_correction", {}),
     ],
@@ -144,14 +148,15 @@ def test_packs_of_another_area_are_not_found(pack, outsider, login):
     for name in ("pack_detail", "pack_edit", "pack_export"):
         assert client.get(url(name, pack)).status_code == 404
     assert client.post(url("pack_build", pack), {"output": "full"}).status_code == 404
-    assert client.post(url("pack_finalise", pack), {"confirm": "on"}).status_code == 404
+    assert client.post(url("pack_finalise", pack), FINAL).status_code == 404
 
 
 def test_the_pack_on_screen(pack, login, secretary, django_assert_max_num_queries):
     client = login(secretary)
     # Session, user, area, permissions; the pack; finance (4), metrics (9), schemes and portfolio
-    # (8), highlight reports (3 with none written); versions. See also the constant-count tests.
-    with django_assert_max_num_queries(36):
+    # (8), highlight reports (3 with none written), the national conditions and the programme's
+    # risks (1 each); versions. See also the constant-count tests.
+    with django_assert_max_num_queries(38):
         response = client.get(url("pack_detail", pack))
     html = response.content.decode()
     assert "Better Care performance report, Quarter Two 2018/19" in html
@@ -306,7 +311,7 @@ def test_a_final_version_is_fetched_byte_for_byte_and_survives_later_edits(
         },
     )
     assert "Version 2 is Final" in stream(
-        client.post(url("pack_finalise", final_pack), {"confirm": "on"})
+        client.post(url("pack_finalise", final_pack), FINAL)
     )
 
     again = client.get(url("pack_version_download", final_pack, 1, "full"))
@@ -440,7 +445,7 @@ def test_roles_have_the_permissions_the_app_declares(users):
 def test_two_secretaries_finalising_at_once_store_one_version(pack, login, secretary):
     """The build runs while the page streams; if someone else stores the version meanwhile,
     this build is refused with a plain message and stores nothing."""
-    response = login(secretary).post(url("pack_finalise", pack), {"confirm": "on"})
+    response = login(secretary).post(url("pack_finalise", pack), FINAL)
     PackVersion(
         pack=pack,
         number=1,

@@ -51,21 +51,27 @@ def test_finance_sources_become_the_templates_funding_lines(partner, source, lab
     assert finance_source_label(partner, source) == label
 
 
-def test_the_quarters_latest_position_is_used_never_a_later_month(carers, carers_finance):
+def test_the_month_the_quarters_packs_report_is_used_never_a_later_one(carers, carers_finance):
+    """A Q1 pack reports Month 2 (May): the prefill takes Finance's May position, not June's,
+    even though June's forecast is in, so the report and the pack give the same figures."""
     finance = scheme_finance_for_quarter(scheme=carers, quarter=Q1)
-    assert finance.month == Month(2018, 6)
+    assert finance.month == Month(2018, 5) == Q1.data_month
     by_partner = {line.partner.code: line for line in finance.partners}
-    assert by_partner["CCG"].forecast == Decimal("1210000")
+    assert by_partner["CCG"].forecast == Decimal("1208000")
 
 
 def test_starting_a_report_fills_its_finance_from_finance(login, lead, carers, carers_finance):
     response = login(lead).post(reverse("schemes:report_start", args=[1, Q1]), follow=True)
     shown = [str(message) for message in response.context["messages"]]
-    assert any("filled in from Finance's June 2018 position" in message for message in shown)
+    assert any(
+        "filled in from Finance's Month 2, 31 May 2018 position, the month the Q1 2018/19 "
+        "board packs report" in message
+        for message in shown
+    )
     report = HighlightReport.objects.get(scheme=carers, quarter=Q1)
     lines = {line.label: line for line in report.finance.lines}
     assert lines["CCG"].annual_value == Decimal("1240000.00")
-    assert lines["CCG"].projected_spend == Decimal("1210000.00")
+    assert lines["CCG"].projected_spend == Decimal("1208000.00")
     assert lines["SCC"].annual_value == Decimal("134000.00")
     assert lines["SCC"].projected_spend is None  # no council forecast yet: not assumed
     assert report.finance.total_annual_value == Decimal("1374000.00")
@@ -90,7 +96,7 @@ def test_the_lead_can_refill_from_finance_but_nobody_else(
     response = client.post(reverse("schemes:report_finance_fill", args=[1, Q1]))
     assert response.status_code == 302
     lines = {line.label: line for line in report.finance.lines}
-    assert lines["CCG"].projected_spend == Decimal("1210000.00")  # Finance's figure again
+    assert lines["CCG"].projected_spend == Decimal("1208000.00")  # Finance's figure again
 
     report.financial_lines.filter(source=FundingSource.CCG).update(projected_spend=Decimal("2.00"))
     version = HighlightReport.objects.get(pk=report.pk).version
@@ -99,3 +105,27 @@ def test_the_lead_can_refill_from_finance_but_nobody_else(
     lines = {line.label: line for line in report.finance.lines}
     assert lines["CCG"].projected_spend == Decimal("2.00")  # untouched
     assert HighlightReport.objects.get(pk=report.pk).version == version
+
+
+def test_figures_typed_unlike_finances_are_shown_beside_them(
+    login, lead, analyst, carers, carers_finance
+):
+    """The lead's report page, the edit page and the analyst's review each say where the
+    typed figures are not Finance's for the month the packs report."""
+    client = login(lead)
+    client.post(reverse("schemes:report_start", args=[1, Q1]))
+    report = HighlightReport.objects.get(scheme=carers, quarter=Q1)
+    read = client.get(reverse("schemes:report", args=[1, Q1])).content.decode()
+    assert 'data-testid="finance-differences"' not in read  # as Finance gave them
+    report.financial_lines.filter(source=FundingSource.CCG).update(
+        projected_spend=Decimal("1250000.00")
+    )
+    expected = (
+        "CCG projected year end spend: the report gives £1,250,000, Finance £1,208,000 "
+        "(£42,000 more)"
+    )
+    for user, name in ((lead, "report"), (lead, "report_edit"), (analyst, "report")):
+        page = login(user).get(reverse(f"schemes:{name}", args=[1, Q1])).content.decode()
+        assert 'data-testid="finance-differences"' in page, (user, name)
+        assert expected in page, (user, name)
+        assert "Month 2, 31 May 2018" in page

@@ -214,8 +214,9 @@ def test_html_typed_into_a_report_is_stored_and_shown_as_text(login, lead, draft
             assert "<script>alert" not in page
             assert '<img src="https://evil.example' not in page
         page = client.get(url(report)).content.decode()
-        assert "&lt;script&gt;alert(&quot;carers&quot;)&lt;/script&gt;" in page
-        assert "&lt;img src=&quot;https://evil.example/x.png&quot;" in page
+        # Shown as the characters typed (in a bulleted list: the text is read as Markdown).
+        assert '<li>&lt;script&gt;alert("carers")&lt;/script&gt;</li>' in page
+        assert '<li>&lt;img src="https://evil.example/x.png" onerror="alert(1)"&gt;</li>' in page
 
 
 def test_submitting_an_incomplete_report_saves_it_and_lists_what_is_missing(login, lead, draft):

@@ -3,37 +3,40 @@ escaped. No database needed."""
 
 import pytest
 
-from schemes.templatetags.highlight_reports import number, period_label, report_text, text_blocks
+from schemes.templatetags.highlight_reports import number, period_label, report_text
 
 
 @pytest.mark.parametrize(
-    ("text", "blocks"),
+    ("text", "html"),
     [
-        ("", []),
-        ("Underspend negligible", [("p", ["Underspend negligible"])]),
-        ("First line\nsecond line", [("p", ["First line", "second line"])]),
-        ("One\n\nTwo", [("p", ["One"]), ("p", ["Two"])]),
-        ("- a\n- b", [("ul", ["a", "b"])]),
-        ("• a\n* b\no c", [("ul", ["a", "b", "c"])]),
-        ("Intro:\n- a\n  wrapped on\n- b", [("p", ["Intro:"]), ("ul", ["a wrapped on", "b"])]),
-        ("- a\nAfter", [("ul", ["a"]), ("p", ["After"])]),
-        ("  - nested item", [("ul", ["nested item"])]),
-        ("-not a bullet", [("p", ["-not a bullet"])]),
+        ("", ""),
+        ("Underspend negligible", "<p>Underspend negligible</p>"),
+        ("First line\nsecond line", "<p>First line<br>\nsecond line</p>"),
+        ("One\n\nTwo", "<p>One</p>\n<p>Two</p>"),
+        ("- a\n- b", "<ul>\n<li>a</li>\n<li>b</li>\n</ul>"),
+        ("• a\n* b\no c", "<ul>\n<li>a</li>\n<li>b</li>\n<li>c</li>\n</ul>"),
+        (
+            "Intro:\n- a\n  wrapped on\n- b",
+            "<p>Intro:</p>\n<ul>\n<li>a<br>\nwrapped on</li>\n<li>b</li>\n</ul>",
+        ),
+        ("(i) first\n(ii) second", '<ol type="i">\n<li>first</li>\n<li>second</li>\n</ol>'),
+        ("I. first\nII. second", '<ol type="I">\n<li>first</li>\n<li>second</li>\n</ol>'),
+        (
+            "1. first\n2. **second**",
+            "<ol>\n<li>first</li>\n<li><strong>second</strong></li>\n</ol>",
+        ),
+        ("-not a bullet", "<p>-not a bullet</p>"),
     ],
 )
-def test_text_blocks(text, blocks):
-    assert text_blocks(text) == blocks
+def test_report_text_reads_paragraphs_lists_and_emphasis(text, html):
+    assert str(report_text(text)) == html
 
 
 def test_report_text_escapes_everything_typed():
     html = report_text('- <script>alert("x")</script>\n<img src=x onerror=alert(1)>')
     assert "<script>" not in html and "<img" not in html
-    assert "<li>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</li>" in html
-    assert "<p>&lt;img src=x onerror=alert(1)&gt;</p>" in html
-
-
-def test_paragraph_lines_keep_their_breaks():
-    assert str(report_text("One\nTwo")) == "<p>One<br>Two</p>"
+    assert '<li>&lt;script&gt;alert("x")&lt;/script&gt;<br>' in html
+    assert "&lt;img src=x onerror=alert(1)&gt;</li>" in html
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,9 @@ from reports.services import pack_create
 
 class Command(BaseCommand):
     help = "Build the PDF of a board's quarterly Better Care performance report."
+    # A command people wait for: Django's system checks (every URLconf and admin loaded) are
+    # `manage.py check`'s and CI's business, not each build's.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--area", required=True, help="The area's ONS code, e.g. E06000045.")
