@@ -182,22 +182,27 @@ class FormattedTableExport(TableExport):
     def export(self):
         if self.format != self.XLSX:
             return super().export()
-        # As Table.as_values, without turning the values into text on the way.
-        excluded = set(self.exclude_columns or ())
-        columns = [
-            column
-            for column in self.table.columns.iterall()
-            if not (column.column.exclude_from_export or column.name in excluded)
-        ]
-        headers = [force_str(column.header, strings_only=True) for column in columns]
-        rows = (
-            [_unescaped(row.get_cell_value(column.name)) for column in columns]
-            for row in self.table.rows
-        )
-        by_name = getattr(self.table, "xlsx_formats", {})
-        formats = {
-            header: by_name[column.name]
-            for header, column in zip(headers, columns, strict=True)
-            if column.name in by_name
-        }
-        return workbook([Sheet(self.title, headers, rows, formats)])
+        return workbook([table_sheet(self.table, self.title, self.exclude_columns)])
+
+
+def table_sheet(table, title: str, exclude_columns: Iterable[str] | None = None) -> Sheet:
+    """A table's export as a sheet with typed cells (see `FormattedTableExport`): for a
+    workbook of several tables, as the board pack's. As Table.as_values, without turning the
+    values into text on the way."""
+    excluded = set(exclude_columns or ())
+    columns = [
+        column
+        for column in table.columns.iterall()
+        if not (column.column.exclude_from_export or column.name in excluded)
+    ]
+    headers = [force_str(column.header, strings_only=True) for column in columns]
+    rows = [
+        [_unescaped(row.get_cell_value(column.name)) for column in columns] for row in table.rows
+    ]
+    by_name = getattr(table, "xlsx_formats", {})
+    formats = {
+        header: by_name[column.name]
+        for header, column in zip(headers, columns, strict=True)
+        if column.name in by_name
+    }
+    return Sheet(title, headers, rows, formats)

