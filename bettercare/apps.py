@@ -18,8 +18,8 @@ class BettercareConfig(AppConfig):
     name = "bettercare"
     verbose_name = "Areas and people"
     role_permissions = {
+        # No bettercare.add_area: a new area is national, for superusers.
         "administrator": {
-            "bettercare.add_area",
             "bettercare.change_area",
             "bettercare.view_area",
             "bettercare.add_partner",
@@ -34,9 +34,14 @@ class BettercareConfig(AppConfig):
             "auth.change_user",
             "auth.view_user",
             "auth.view_group",
+            # Failed logins of their people, and unlocking them (deleting the attempt).
+            "axes.view_accessattempt",
+            "axes.delete_accessattempt",
         },
     }
 
     def ready(self) -> None:
+        from . import lookups  # noqa: F401 (registers the integer __in lookup)
+
         post_migrate.connect(_sync_roles, dispatch_uid="bettercare.roles_sync")
 

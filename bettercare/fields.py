@@ -58,6 +58,9 @@ class _PeriodModelField(models.CharField):
     def formfield(self, **kwargs):
         kwargs.setdefault("form_class", PeriodFormField)
         kwargs.setdefault("parser", self.parser)
+        # A blank optional period is stored as "" (these columns are NOT NULL unless declared
+        # null): cleaning it to None would fail the database's constraint on save.
+        kwargs.setdefault("empty_value", None if self.null else "")
         return super().formfield(**kwargs)
 
 
@@ -85,10 +88,10 @@ class MonthField(_PeriodModelField):
 class PeriodFormField(forms.CharField):
     """Accepts the forms documents use (`Q2 2018/19`) and cleans to a period object."""
 
-    def __init__(self, *, parser=periods.parse_period, **kwargs):
+    def __init__(self, *, parser=periods.parse_period, empty_value=None, **kwargs):
         self.parser = parser
         kwargs.pop("max_length", None)
-        super().__init__(**kwargs)
+        super().__init__(empty_value=empty_value, **kwargs)
 
     def prepare_value(self, value):
         return str(value) if value not in (None, "") else value
@@ -96,7 +99,7 @@ class PeriodFormField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         if value in self.empty_values:
-            return None
+            return self.empty_value
         try:
             return self.parser(value)
         except periods.PeriodError as error:

@@ -13,6 +13,9 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 PENNY = Decimal("0.01")
+# No Better Care amount comes near this (Southampton's whole pool is £110.5M): anything larger
+# is a typing slip, and refused with a message rather than stored.
+LARGEST = Decimal(10_000_000_000)
 _SCALES = {
     "": Decimal(1),
     "k": Decimal(1_000),
@@ -77,10 +80,15 @@ def parse_money(value: str | int | Decimal) -> Decimal:
 def _exact_pence(amount: Decimal, original: str) -> Decimal:
     if not amount.is_finite():
         raise MoneyError(f"'{original}' is not an amount of money.")
+    # Before anything else: a number of 27 digits or more cannot even be rounded to the penny
+    # in Decimal's 28 digits of precision.
+    if abs(amount) > LARGEST:
+        raise MoneyError(
+            f"'{original}' is more than £10bn: check the amount (no Better Care amount is "
+            "that large)."
+        )
     if amount != amount.quantize(PENNY):
         raise MoneyError(f"'{original}' has fractions of a penny: amounts are exact to the penny.")
-    if abs(amount) >= Decimal("1e13"):
-        raise MoneyError(f"'{original}' is too large to be a Better Care amount.")
     return amount.quantize(PENNY) + Decimal("0.00")  # normalises -0.00 to 0.00
 
 

@@ -61,16 +61,27 @@ def user_with_role_save(
     User = get_user_model()
     user, created = User.objects.get_or_create(username=username)
     user.first_name, user.last_name, user.email = first_name, last_name, email
-    user.is_staff = role == Role.ADMINISTRATOR
     if password is not None:
         user.set_password(password)
     elif created:
         user.set_unusable_password()
     user.save()
-    user.groups.set([Group.objects.get_or_create(name=GROUP_NAMES[Role(role)])[0]])
+    user_role_set(user=user, role=role)
     for area in areas:
         area_membership_add(user=user, area=area)
     return user
+
+
+@transaction.atomic
+def user_role_set(*, user, role: Role) -> None:
+    """Give the person exactly this role: its group (no other), and the admin site (staff
+    status) only for administrators. Superuser status is never given or taken here."""
+    user.groups.set([Group.objects.get_or_create(name=GROUP_NAMES[Role(role)])[0]])
+    is_staff = Role(role) == Role.ADMINISTRATOR
+    if user.is_staff != is_staff:
+        user.is_staff = is_staff
+        user.save(update_fields=["is_staff"])
+    user._bettercare_roles = None  # the cached roles (bettercare.roles.user_roles) are stale
 
 
 STAGED_IMPORT_LIFETIME = dt.timedelta(days=1)

@@ -10,6 +10,9 @@ Environment:
     DEBUG          `true`/`false` (default false).
     ALLOWED_HOSTS  comma-separated host names (default: localhost names).
     HTTPS          `true`/`false` (default true): secure cookies, HSTS and redirect to HTTPS.
+    TRUSTED_PROXY  `true`/`false` (default false): a reverse proxy in front sets
+                   X-Forwarded-Proto and X-Forwarded-For, and clients cannot reach the app
+                   except through it. Only then are those headers believed.
     CSRF_TRUSTED_ORIGINS  comma-separated origins, needed behind some proxies.
     SITE_URL       the address people reach the service at, for links in e-mails
                    (default http://127.0.0.1:8000).
@@ -19,11 +22,13 @@ Environment:
                    the folder `mail/` in the project folder) instead of being sent.
 """
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -56,6 +61,7 @@ def secret_key_from_file(path: Path) -> str:
 
 DEBUG = env_flag("DEBUG", False)
 HTTPS = env_flag("HTTPS", True)
+TRUSTED_PROXY = env_flag("TRUSTED_PROXY", False)
 SECRET_KEY = os.environ.get("SECRET_KEY") or secret_key_from_file(BASE_DIR / ".secret_key")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -73,6 +79,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "simple_history",
+    "axes",
+    "csp",
     "bettercare",
     "notifications",
     "schemes",
@@ -83,9 +91,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before anything reads a request's body (CSRF checking reads every POST's).
+    "bettercare.middleware.RequestSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page needs a login unless its view is marked @login_not_required.
@@ -94,6 +105,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Turns a write that met another at the same moment into the conflict page (409).
+    "bettercare.middleware.WriteConflictMiddleware",
+    # Last, so that it sees the login view's answer (see django-axes' documentation).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "bettercare.urls"
@@ -123,14 +138,30 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Readers must not fail while an import writes: wait for the lock rather than erroring.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            # A transaction takes the write lock when it begins. With SQLite's default
+            # (deferred) transactions one that read first and then writes fails at once with
+            # "database is locked" when another writer got there first, and the busy timeout
+            # never applies; begun IMMEDIATE, it waits its turn instead.
+            "transaction_mode": "IMMEDIATE",
+            # Seconds a writer waits for another to finish before giving up (the conflict page).
+            "timeout": 20,
+            # Write-ahead logging: readers never wait for a writer, nor a writer for readers.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 FORM_RENDERER = "bettercare.forms.NhsukFormRenderer"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTHENTICATION_BACKENDS = [
+    # Refuses logins for a username or an address with too many failures (django-axes).
+    "bettercare.auth.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -157,6 +188,7 @@ STATICFILES_DIRS = [
     ("nhsuk", NODE_MODULES / "nhsuk-frontend" / "dist" / "nhsuk"),
 ]
 STATICFILES_FINDERS = [
+    "bettercare.staticfiles.NhsukStylesheetFinder",
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
     "bettercare.staticfiles.PlotlyJsFinder",
@@ -171,6 +203,9 @@ MEDIA_URL = "media/"
 # Uploads (metric and finance files) are read in memory up to this size, then spooled to disk.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The largest file an import takes; a request much larger is refused before it is read
+# (bettercare.middleware.RequestSizeLimitMiddleware).
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 60 * 60
@@ -183,7 +218,9 @@ if HTTPS:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if TRUSTED_PROXY:
+        # Believed only when a proxy in front sets it: otherwise any client could claim HTTPS.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -211,6 +248,37 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # A password reset link works for a day.
 PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
+
+# Login throttling (django-axes): five failed logins in a row lock that username, and
+# separately that address, for 15 minutes; an administrator can lift a lock in the admin
+# (Access attempts) or with `manage.py axes_reset_username USERNAME`.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# The address is the connection's, or the one a trusted proxy forwards (bettercare.auth).
+AXES_CLIENT_IP_CALLABLE = "bettercare.auth.client_address"
+
+# Content-Security-Policy (django-csp): no inline script and nothing from other sites. Charts
+# are drawn by a static script from JSON data blocks (see bettercare.charts), with plotly.js's
+# strict bundle (no eval). Inline styles stay allowed: plotly sets style attributes on what it
+# draws, and a style cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

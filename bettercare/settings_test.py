@@ -3,6 +3,7 @@
 The database still comes from DATABASE_URL, so the same suite runs on SQLite and PostgreSQL.
 """
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -26,3 +27,11 @@ STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not SQLite's in-memory default: a live server's threads then hold connections of
+    # their own, so that tests of concurrent writers meet the real locks (WAL, IMMEDIATE, the
+    # busy timeout) as production does. One file per test process.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"bettercare-test-{os.getpid()}.sqlite3")
+    }

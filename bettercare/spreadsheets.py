@@ -8,7 +8,9 @@ and column widths; the CSV export writes the same values unformatted (`1374000.0
 measured as a percentage), the value is a `Figure` carrying its own format.
 
 Text is always written as text: a cell that a spreadsheet would read as a formula (`=`, `+`,
-`-`, `@`) gets a leading apostrophe and is never stored as a formula, so an export cannot run.
+`-`, `@`) gets a leading apostrophe (`bettercare.exports.neutralised`, the one rule every
+export keeps) and is never stored as a formula, so an export cannot run. `FormattedTableExport`
+is a `SafeTableExport`: it adds types and formats to what that export makes safe.
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.encoding import force_str
-from django_tables2.export import TableExport
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+
+from .exports import SafeTableExport, neutralised
 
 # Number formats, as Excel (and LibreOffice) name them.
 POUNDS = '"£"#,##0.00;("£"#,##0.00)'  # an underspend in brackets, as the boards write it
@@ -37,8 +40,6 @@ PERCENT_2 = '0.00"%"'
 DATE = "d mmm yyyy"
 DATE_TIME = "d mmm yyyy hh:mm"
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$")
 
 
 @dataclass(frozen=True)
@@ -61,9 +62,7 @@ class Figure:
 
 def inert(value: str) -> str:
     """Text that a spreadsheet would calculate, made plain text."""
-    if value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.match(value):
-        return "'" + value
-    return value
+    return neutralised(value)
 
 
 def plain(value):
@@ -159,10 +158,11 @@ def _unescaped(value):
     return html.unescape(value) if isinstance(value, str) else value
 
 
-class FormattedTableExport(TableExport):
-    """django-tables2's export with typed XLSX cells: a table may declare `xlsx_formats`, a
-    number format for each column by name (money, counts, dates), and its `value_<column>`
-    methods return the figures themselves (or `Figure`s where the format varies by row)."""
+class FormattedTableExport(SafeTableExport):
+    """django-tables2's export, made safe by `SafeTableExport`, with typed XLSX cells: a table
+    may declare `xlsx_formats`, a number format for each column by name (money, counts,
+    dates), and its `value_<column>` methods return the figures themselves (or `Figure`s where
+    the format varies by row)."""
 
     def __init__(self, export_format, table, exclude_columns=None, dataset_kwargs=None):
         self.table = table
@@ -171,12 +171,12 @@ class FormattedTableExport(TableExport):
         super().__init__(export_format, table, exclude_columns, dataset_kwargs)
 
     def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
+        # Safe (neutralised, unescaped) first; then each value as the CSV writes it.
         dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)
-        plain_rows = [[plain(_unescaped(value)) for value in row] for row in dataset]
         cleaned = type(dataset)(title=dataset.title)
-        cleaned.headers = [inert(force_str(header)) for header in dataset.headers or []]
-        for row in plain_rows:
-            cleaned.append(row)
+        cleaned.headers = dataset.headers
+        for row in dataset:
+            cleaned.append([plain(value) for value in row])
         return cleaned
 
     def export(self):

@@ -61,11 +61,13 @@ def area_choose(request: HttpRequest) -> HttpResponse:
         raise Http404(f"There is no area with the code “{code}” among your areas.")
     request.session[SESSION_KEY] = area.code
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
+    # Only a path of this site: anything else (another site, or text that is no path, which
+    # redirect() would try to read as a view's name) goes home.
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        target = "home"
-    return redirect(target)
+        return redirect("home")
+    return HttpResponseRedirect(target)
 
 
 @login_not_required

@@ -8,12 +8,12 @@ from django.contrib import admin
 from django.db.models import Exists, OuterRef
 from simple_history.admin import SimpleHistoryAdmin
 
-from bettercare.admin import AreaScopedAdminMixin
+from bettercare.admin import AreaScopedAdminMixin, AreaScopedInlineMixin
 
 from .models import Budget, Contribution, Forecast, PooledFundYear
 
 
-class ContributionInline(admin.TabularInline):
+class ContributionInline(AreaScopedInlineMixin, admin.TabularInline):
     model = Contribution
     extra = 0
 

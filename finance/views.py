@@ -83,6 +83,7 @@ class PositionView(
     table_class = PositionTable
     table_pagination = False
     export_formats = ("csv", "xlsx")
+    # Cells that cannot run (SafeTableExport), figures as numbers in their formats.
     export_class = FormattedTableExport
 
     def get_dataset_kwargs(self):

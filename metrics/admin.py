@@ -4,13 +4,15 @@ written only through imports (so every change is checked and recorded)."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from bettercare.admin import AreaScopedAdminMixin, ReadOnlyAdminMixin
+from bettercare.admin import AreaScopedAdminMixin, NationalDataAdminMixin, ReadOnlyAdminMixin
 
 from .models import Metric, MetricImport, MetricValue, SpcRecalculation
 
 
 @admin.register(Metric)
-class MetricAdmin(SimpleHistoryAdmin):
+class MetricAdmin(NationalDataAdminMixin, SimpleHistoryAdmin):
+    """The national catalogue: read by everyone with the admin, changed by superusers."""
+
     list_display = [
         "code",
         "name",
@@ -63,7 +65,7 @@ class MetricValueAdmin(ReadOnlyAdminMixin, AreaScopedAdminMixin, SimpleHistoryAd
 
 
 @admin.register(MetricImport)
-class MetricImportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class MetricImportAdmin(ReadOnlyAdminMixin, AreaScopedAdminMixin, admin.ModelAdmin):
     list_display = [
         "file_name",
         "imported",
@@ -76,11 +78,8 @@ class MetricImportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     ]
     list_filter = ["via", "illustrative"]
 
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(values__area__memberships__user=request.user).distinct()
+    # An import belongs to the areas of the figures it wrote.
+    area_lookup = "values__area"
 
 
 @admin.register(SpcRecalculation)

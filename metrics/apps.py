@@ -11,11 +11,12 @@ _READ = {
 class MetricsConfig(AppConfig):
     name = "metrics"
     verbose_name = "Metrics"
-    # What each role may do with this app's records (see bettercare.roles). Administrators keep
+    # What each role may do with this app's records (see bettercare.roles). Superusers keep
     # the catalogue; analysts load the figures and mark SPC recalculation points; everyone else
     # reads.
     role_permissions = {
-        "administrator": _READ | {"metrics.add_metric", "metrics.change_metric"},
+        # The catalogue and its RAG thresholds are national: changed by superusers only.
+        "administrator": _READ,
         "analyst": _READ
         | {
             "metrics.import_metricvalue",

@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from bettercare.import_templates import TemplateColumn
 from bettercare.models import Area
 from bettercare.periods import FinancialYear, Month, PeriodError, Quarter, parse_period
-from bettercare.tabular import Problems, Row, has_extra_cells, read_rows
+from bettercare.tabular import FileRefused, Problems, Row, RowProblem, has_extra_cells, read_rows
 
 from . import rag
 from .models import Metric, MetricValue
@@ -71,6 +71,9 @@ STATUS_WORDS = {
 MAX_PLACES = 4
 MAX_WHOLE_DIGITS = 12
 MAX_NOTE = 1000
+# Distinct breakdowns (providers, age bands, attributions) an area may hold for one metric: a
+# few of each kind in practice. The metric's page draws one line per breakdown.
+MAX_BREAKDOWNS_PER_METRIC = 50
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^[+-]?\.\d+$")
 _PERIOD_KINDS = {
     Month: Metric.Frequency.MONTHLY,
@@ -162,10 +165,13 @@ def metric_file_check(
     checker = _RowChecker(rows, only_area)
     planned: list[PlannedValue] = []
     first_line: dict[tuple, int] = {}
+    breakdowns = _BreakdownBudget(file_name)
     for row in rows:
         value = checker.check(row)
         if value is None:
             continue
+        if value.breakdown:
+            breakdowns.count(value)
         if value.key in first_line:
             checker.problems.add(
                 row,
@@ -312,6 +318,42 @@ def _period_or_problem(text: str, metric: Metric | None) -> tuple[str, Month, st
                 f"for {text}"
             )
     return str(period), end_month, str(end_month)
+
+
+class _BreakdownBudget:
+    """Counts the breakdowns each area would hold for each metric (those held and those in
+    the file) and refuses the file at the first row beyond the limit: checking the rest of a
+    file of 160,000 breakdowns would only spend the server's time."""
+
+    def __init__(self, file_name: str):
+        self.file_name = file_name
+        self.names: dict[tuple[int, int], set[str]] = {}
+
+    def count(self, value: PlannedValue) -> None:
+        key = (value.area_id, value.metric_id)
+        names = self.names.get(key)
+        if names is None:
+            names = self.names[key] = set(
+                MetricValue.objects.filter(area_id=value.area_id, metric_id=value.metric_id)
+                .exclude(breakdown="")
+                .values_list("breakdown", flat=True)
+                .distinct()
+            )
+        names.add(value.breakdown)
+        if len(names) > MAX_BREAKDOWNS_PER_METRIC:
+            problem = RowProblem(
+                value.line,
+                f"{value.metric.code} would have more than {MAX_BREAKDOWNS_PER_METRIC} "
+                f"breakdowns for {value.area.name} with this row (a breakdown names a provider, "
+                "an age band or an attribution, of which there are a few)",
+                "breakdown",
+            )
+            raise FileRefused(
+                f"{self.file_name} was not imported: it gives {value.metric.code} more "
+                f"breakdowns than a metric may have ({MAX_BREAKDOWNS_PER_METRIC}). Nothing was "
+                "changed.",
+                [problem],
+            )
 
 
 def _check_breakdown(row: Row, problems: Problems) -> str:

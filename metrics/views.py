@@ -62,6 +62,8 @@ class DashboardView(
     template_name = "metrics/dashboard.html"
     table_pagination = False
     export_formats = ("csv", "xlsx")
+    # Cells that cannot run (SafeTableExport), figures as numbers in their formats.
+    export_class = FormattedTableExport
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -109,8 +111,6 @@ class DashboardView(
         if breakdown:
             parts.append(breakdown)
         return f"{'-'.join(parts)}.{export_format}"
-
-    export_class = FormattedTableExport
 
     def get_dataset_kwargs(self):
         return {"title": f"Metrics {self.filterset.chosen_month}"}

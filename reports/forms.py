@@ -343,6 +343,15 @@ class FinaliseForm(forms.Form):
         return cleaned
 
 
+class EveryRowRequiredFormSet(forms.BaseFormSet):
+    """Each row is a scheme's rating: none is an optional "extra" row that may be left out,
+    whatever the posted management form claims (with INITIAL_FORMS at 0, every row was
+    optional and the view met rows without a scheme)."""
+
+    def _construct_form(self, i, **kwargs):
+        return super()._construct_form(i, **{**kwargs, "empty_permitted": False})
+
+
 class ConditionForm(forms.Form):
     """One national condition's compliance and note, as the analyst records them."""
 
@@ -363,7 +372,15 @@ class ConditionForm(forms.Form):
         self.fields["compliance"].choices = NationalCondition.Compliance.choices
 
 
-ConditionFormSet = forms.formset_factory(ConditionForm, extra=0)
+# A row per national condition (a handful); every row required, no more forms ever built.
+ConditionFormSet = forms.formset_factory(
+    ConditionForm,
+    formset=EveryRowRequiredFormSet,
+    extra=0,
+    max_num=100,
+    absolute_max=100,
+    validate_max=True,
+)
 
 
 class BuildForm(forms.Form):
@@ -395,4 +412,12 @@ class RatingForm(forms.Form):
         return cleaned
 
 
-RatingFormSet = forms.formset_factory(RatingForm, extra=0)
+# A row per scheme; far more than an area has, and no more forms than that are ever built.
+RatingFormSet = forms.formset_factory(
+    RatingForm,
+    formset=EveryRowRequiredFormSet,
+    extra=0,
+    max_num=100,
+    absolute_max=100,
+    validate_max=True,
+)

@@ -4,7 +4,6 @@ action checks its permission on the server, for GET and POST alike."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 
 from django.contrib import messages
@@ -15,13 +14,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bettercare.charts import ChartRenderingUnavailable
 from bettercare.spreadsheets import FormattedTableExport
 from bettercare.views import area_required
 from schemes.models import Scheme
 
 from .assembly import FULL, PUBLIC, SCREEN, PackAssembly, pack_pdfs_build, version_label
-from .drawing import shared_renderer
 from .forms import (
     BuildForm,
     ConditionFormSet,
@@ -155,13 +152,8 @@ def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "reports.view_full_pack", "You can download the published versions only.")
     pack = _pack_or_404(request, pk)
     public = request.GET.get("version") == PUBLIC
+    # Opening the page starts no Chromium (about 1 GB) in the web process: only a build does.
     assembly = PackAssembly(pack, version_label=_screen_label(pack))
-    if assembly.charts and pack.is_draft:
-        # The build buttons are on this page: start this process's chart renderer now, in its
-        # own thread (the page does not wait), so that a build has Chromium ready. Unused, it
-        # closes after its idle time. Without Chromium, the build will say so.
-        with contextlib.suppress(ChartRenderingUnavailable):
-            shared_renderer().start()
     return render(
         request,
         "reports/pack_detail.html",

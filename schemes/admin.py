@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from bettercare.admin import AreaScopedAdminMixin
+from bettercare.admin import AreaScopedAdminMixin, AreaScopedInlineMixin, ReadOnlyAdminMixin
 
 from .models import (
     FinancialLine,
@@ -13,7 +13,7 @@ from .models import (
 )
 
 
-class SchemeYearNameInline(admin.TabularInline):
+class SchemeYearNameInline(AreaScopedInlineMixin, admin.TabularInline):
     model = SchemeYearName
     extra = 0
 
@@ -28,7 +28,7 @@ class SchemeAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
     inlines = [SchemeYearNameInline]
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(AreaScopedInlineMixin, admin.TabularInline):
     """Report rows are written through the report form and its services, never here."""
 
     extra = 0
@@ -55,7 +55,7 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(HighlightReport)
-class HighlightReportAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
+class HighlightReportAdmin(ReadOnlyAdminMixin, AreaScopedAdminMixin, SimpleHistoryAdmin):
     """Reports for looking up and auditing (with the history of every save). Changes go
     through the report pages, where the workflow and its permissions apply."""
 
@@ -64,12 +64,3 @@ class HighlightReportAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
     list_filter = ["status", "is_current", "quarter", "scheme__area"]
     search_fields = ["scheme__name", "report_author"]
     inlines = [FinancialLineInline, RiskInline, EventInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -407,12 +407,20 @@ class FinancialLineFormSet(ReportRowFormSet):
             forms_[index].add_error("annual_value", message)
 
 
+# Rows a repeating table may have (a report has a dozen at most). Django would otherwise build
+# up to 2,000 forms per table for a posted TOTAL_FORMS of any size: seconds of the server's time.
+MAX_ROWS = 50
+
+
 def _formset(form, row_noun: str, formset=ReportRowFormSet):
     return forms.formset_factory(
         form,
         formset=type(f"{form.__name__}Set", (formset,), {"row_noun": row_noun}),
         extra=0,
         can_delete=True,
+        max_num=MAX_ROWS,
+        absolute_max=MAX_ROWS,
+        validate_max=True,
     )
 
 

@@ -654,6 +654,7 @@ class QuarterOverview(AreaRequiredMixin, ExportMixin, SingleTableMixin, FilterVi
     table_class = QuarterOverviewTable
     table_pagination = False
     export_formats = ("csv", "xlsx")
+    # Cells that cannot run (SafeTableExport), figures as numbers in their formats.
     export_class = FormattedTableExport
 
     def get_dataset_kwargs(self):

@@ -56,11 +56,24 @@ def test_parse_money_reads_what_people_type(text, pounds):
         ("£", "not an amount of money"),
         ("£5 overspend", "not an amount of money"),
         ("1e5", "not an amount of money"),
+        # 27 digits and more raised decimal.InvalidOperation (a server error) before.
+        ("9" * 27, "more than £10bn"),
+        ("1" + "0" * 40 + ".001", "more than £10bn"),
+        ("£10.5bn", "more than £10bn"),
+        ("(£10,000,000,000.01)", "more than £10bn"),
+        ("99999999999999999999999999999999999999bn", "more than £10bn"),
     ],
 )
 def test_parse_money_refuses_what_it_cannot_read_exactly(text, message):
     with pytest.raises(MoneyError, match=message):
         parse_money(text)
+
+
+def test_ten_billion_pounds_is_the_largest_amount():
+    assert parse_money("£10bn") == Decimal("10000000000.00")
+    assert parse_money("-£10,000,000,000") == Decimal("-10000000000.00")
+    with pytest.raises(MoneyError):
+        parse_money(Decimal("1E+30"))
 
 
 def test_parse_money_accepts_exact_numbers_but_not_floats():

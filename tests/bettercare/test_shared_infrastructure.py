@@ -1,6 +1,9 @@
 """Staged uploads, chart rendering and static files shared by the apps."""
 
 import datetime as dt
+import json
+import re
+from pathlib import Path
 
 import plotly.graph_objects as go
 import pytest
@@ -35,9 +38,26 @@ def test_stale_uploads_are_dropped_when_a_new_one_arrives(area, analyst):
     assert not StagedImport.objects.filter(pk=old.pk).exists()
 
 
-def test_plotly_js_is_served_from_the_python_package_and_nothing_else_of_it():
-    assert finders.find("plotly/plotly.min.js").endswith("plotly.min.js")
-    assert finders.find("plotly/widgetbundle.js") is None
+def test_plotly_js_is_the_strict_bundle_of_the_python_packages_version_and_nothing_else():
+    """The strict bundle runs under the Content-Security-Policy (no 'unsafe-eval'); its version
+    must be the plotly.js that the plotly Python package builds figures for."""
+    from plotly.offline import get_plotlyjs_version
+
+    served = finders.find("plotly/plotly-strict.min.js")
+    assert served.endswith("plotly-strict.min.js")
+    assert finders.find("plotly/package.json") is None
+    assert finders.find("plotly/plotly.min.js") is None  # the full bundle needs unsafe-eval
+    package = json.loads((Path(served).parent / "package.json").read_text())
+    assert package["version"] == get_plotlyjs_version()
+
+
+def test_a_chart_is_json_data_that_cannot_end_its_script_block():
+    figure = go.Figure([go.Bar(x=["</script><script>alert(1)</script>"], y=[1])])
+    html = figure_html(figure)
+    assert html.count("</script>") == 1 and "<script>alert" not in html
+    element_id = re.search(r'id="(chart-[0-9a-f]+)"', html).group(1)
+    data = re.search(rf'data-plotly-for="{element_id}">(.*)</script>', html).group(1)
+    assert json.loads(data)["data"][0]["x"] == ["</script><script>alert(1)</script>"]
 
 
 def test_figures_render_as_html_fragments_and_vector_svg():
@@ -49,7 +69,7 @@ def test_figures_render_as_html_fragments_and_vector_svg():
     )
     figure = house_style(figure, title="T")
     html = figure_html(figure)
-    assert "<html" not in html and "Plotly.newPlot" in html
+    assert "<html" not in html and "data-plotly-for=" in html
     with ChartRenderer(tabs=1, idle_seconds=None) as renderer:
         [svg] = renderer.draw([SvgJob(figure, 500, 300)])
     assert svg.startswith("<svg") and 'width="500"' in svg

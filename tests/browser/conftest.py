@@ -56,11 +56,27 @@ def demo(transactional_db):
 
 @pytest.fixture
 def page(browser, live_server):
+    """A browser tab on the live server. Every journey also checks that the pages ran under
+    the Content-Security-Policy: no violation reported, and no script failing."""
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda message: problems.append(f"console: {message.text}")
+        if message.type == "error" and _is_csp_report(message.text)
+        else None,
+    )
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    page.csp_problems = problems
     yield page
     context.close()
+    assert problems == [], "\n".join(problems)
+
+
+def _is_csp_report(text: str) -> bool:
+    return "Content Security Policy" in text or "Content-Security-Policy" in text
 
 
 @pytest.fixture

@@ -215,8 +215,8 @@ def test_the_position_page_opens_at_the_data_month_and_shows_the_chart(month5, a
     page = login(analyst).get("/finance/position/")
     text = page.content.decode()
     assert "Forecast position at Month 5, 31 August 2018" in text
-    assert 'data-testid="variance-chart"' in text and "Plotly.newPlot" in text
-    assert "plotly/plotly.min.js" in text
+    assert 'data-testid="variance-chart"' in text and "data-plotly-for=" in text
+    assert "plotly/plotly-strict.min.js" in text
 
 
 def test_position_page_query_count_does_not_grow_with_schemes(

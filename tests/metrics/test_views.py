@@ -204,7 +204,7 @@ def test_metric_page_shows_charts_and_only_this_areas_figures(
     assert response.status_code == 200
     assert 'data-testid="trend-chart"' in page and 'data-testid="spc-chart"' in page
     assert 'data-testid="breakdown-chart"' in page
-    assert "Plotly.newPlot" in page and "plotly.min" in page
+    assert "data-plotly-for=" in page and "plotly-strict.min" in page
     assert "Slightly Off Track" in page
     assert "77,777" not in page
     assert "Age band: 65+" in page  # a figure in the values table

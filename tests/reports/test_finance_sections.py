@@ -446,7 +446,7 @@ def test_the_pack_page_reads_a_fixed_number_of_queries_however_much_finance(
     client.get(url)  # warm caches (content types, sessions)
     with CaptureQueriesContext(connection) as three_schemes:
         page = client.get(url).content.decode()
-    assert "Transforming Long Term Care" in page and "Plotly.newPlot" in page
+    assert "Transforming Long Term Care" in page and "data-plotly-for=" in page
 
     # Seven more schemes with budgets and forecasts for every month to the data month.
     scc = area.partners.get(code="SCC")
@@ -470,9 +470,9 @@ def test_the_preview_loads_plotly_for_the_chart(demo_pack, login, secretary):
         {"data_month": "2018-08", "brief_summary": "Previewed.", "action": "preview"},
     )
     html = response.content.decode()
-    assert "Previewed." in html and "Plotly.newPlot" in html
+    assert "Previewed." in html and "data-plotly-for=" in html
     # plotly.js is loaded in the head, before the figures that call it.
-    assert html.index("plotly.min.js") < html.index("Plotly.newPlot")
+    assert html.index("plotly-strict.min.js") < html.index("data-plotly-for=")
 
 
 def test_the_public_version_can_leave_out_appendix_2_and_then_does_not_point_to_it(demo_pack):

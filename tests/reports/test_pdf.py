@@ -252,7 +252,7 @@ def test_a_new_section_with_a_real_chart_prints_as_vector_svg(pack, chart_sectio
     assert assembly.figures()["sections"]["trend"] == {"actual": [812, 790, 845]}
 
     screen = "".join(assembly.render_sections(medium=SCREEN, public=False))
-    assert "Plotly.newPlot" in screen and "<svg" not in screen
+    assert "data-plotly-for=" in screen and "<svg" not in screen
 
 
 def test_the_build_draws_charts_once_for_both_versions(pack, chart_section_template):

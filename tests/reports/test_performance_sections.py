@@ -294,7 +294,7 @@ def test_the_page_shows_the_table_and_headlines_from_the_same_reading(
     assert "Growth among the over 65s." in page and "Admissions are above plan." in page
     assert 'id="performance-note-1">One provider&#x27;s August figure is estimated.' in page
     # Charts on screen are plotly's, for the trend and the SPC reading the secretary asked for.
-    assert page.count("Plotly.newPlot") == 2
+    assert page.count("data-plotly-for=") == 2
 
 
 def test_the_secretary_writes_commentary_and_chooses_the_headlines(figures, pack, login, secretary):
