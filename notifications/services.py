@@ -77,8 +77,11 @@ def email_queue(
     about: str = "",
     key: str = "",
     created_by=None,
+    send_after_commit: bool = True,
 ) -> EmailRecord | None:
-    """Write an e-mail to `recipient` and send it once the current transaction commits.
+    """Write an e-mail to `recipient` and send it once the current transaction commits (or,
+    with `send_after_commit=False`, leave it waiting for the caller to send with
+    `emails_settle`: reminders, whose sender reports each outcome).
 
     None when there is nothing to send: the person's account is closed, or an e-mail with the
     same `key` has already been written (a reminder goes once a day for each reason)."""
@@ -109,7 +112,8 @@ def email_queue(
         if key:  # another run wrote the same e-mail at the same moment
             return None
         raise
-    transaction.on_commit(partial(_dispatch, [record.pk]))
+    if send_after_commit:
+        transaction.on_commit(partial(_dispatch, [record.pk]))
     return record
 
 

@@ -21,7 +21,7 @@ from bettercare.roles import Role
 from bettercare.selectors import area_people_with_role
 from notifications.models import EmailRecord
 from notifications.selectors import users_without_reminders
-from notifications.services import email_queue, site_url
+from notifications.services import email_queue, emails_send, emails_settle, site_url
 
 from .deadlines import day, days_in_words, is_outstanding
 from .models import HighlightReport, ReportingTimetable, Scheme
@@ -212,6 +212,9 @@ def _remind(
             about=_about(scheme, quarter),
             key=key,
             created_by=created_by,
+            # Sent by whoever asked (the daily run, "Send a reminder now"), who reports each
+            # outcome: see `reminders_daily` and the overview's view.
+            send_after_commit=False,
         )
         if record is None:
             if kind == "reminder_now":
@@ -276,3 +279,51 @@ def reminders_send_now(
             )
         )
     return outcome
+
+
+@dataclass
+class DailyRun:
+    """What a day's run of the reminders did: the earlier e-mails it sent again, and each
+    reminder it wrote with its outcome (or why one was not sent)."""
+
+    today: dt.date
+    retried: dict[str, int]
+    written: list[EmailRecord]
+    skipped: list[str]
+
+    @property
+    def failed(self) -> list[EmailRecord]:
+        return [record for record in self.written if record.state == EmailRecord.State.FAILED]
+
+    def as_dict(self) -> dict:
+        """The run as a background job keeps it (bettercare.jobs: JSON)."""
+        return {
+            "date": self.today.isoformat(),
+            "earlier_emails": self.retried,
+            "reminders": [
+                {
+                    "to": record.to_address,
+                    "about": record.about,
+                    "state": record.state,
+                    "error": record.error,
+                }
+                for record in self.written
+            ],
+            "sent": len(self.written) - len(self.failed),
+            "failed": len(self.failed),
+            "not_sent": self.skipped,
+        }
+
+
+def reminders_daily(*, today: dt.date, days_before: int = 7, areas=None) -> DailyRun:
+    """The daily work, for the `send_reminders` command and the scheduled job alike: send again
+    any e-mail that failed earlier (so a notice of a step is never lost while the mail server
+    was down), then write and send the day's reminders."""
+    retried = emails_send()
+    outcome = reminders_send(today=today, days_before=days_before, areas=areas)
+    return DailyRun(
+        today=today,
+        retried=retried,
+        written=emails_settle(outcome.written),
+        skipped=outcome.skipped,
+    )

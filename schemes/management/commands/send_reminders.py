@@ -15,8 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from bettercare.models import Area
-from notifications.services import emails_send, emails_settle
-from schemes.notices import reminders_send
+from schemes.notices import reminders_daily
 
 
 class Command(BaseCommand):
@@ -54,23 +53,23 @@ class Command(BaseCommand):
             if not areas:
                 raise CommandError(f"There is no area with the code {area!r}.")
 
-        retried = emails_send()
-        if retried["sent"] or retried["failed"]:
+        run = reminders_daily(today=today, days_before=days_before, areas=areas)
+        if run.retried["sent"] or run.retried["failed"]:
             self.stdout.write(
-                f"Earlier e-mails sent again: {retried['sent']} sent, {retried['failed']} failed."
+                f"Earlier e-mails sent again: {run.retried['sent']} sent, "
+                f"{run.retried['failed']} failed."
             )
-        outcome = reminders_send(today=today, days_before=days_before, areas=areas)
-        for record in emails_settle(outcome.written):
+        for record in run.written:
             self.stdout.write(
                 f"{record.get_state_display()}: {record.subject} to {record.to_address}"
                 + (f" ({record.error})" if record.error else "")
             )
-        for reason in outcome.skipped:
+        for reason in run.skipped:
             self.stdout.write(f"Not sent: {reason}")
-        failed = sum(1 for record in outcome.written if record.state == "failed")
+        failed = len(run.failed)
         self.stdout.write(
-            f"{len(outcome.written)} reminder{'s' if len(outcome.written) != 1 else ''} for "
-            f"{today:%d %B %Y}: {len(outcome.written) - failed} sent, {failed} failed."
+            f"{len(run.written)} reminder{'s' if len(run.written) != 1 else ''} for "
+            f"{today:%d %B %Y}: {len(run.written) - failed} sent, {failed} failed."
         )
         if failed:
             # A failure is kept and retried by the next run; exit non-zero so cron reports it.
