@@ -25,7 +25,7 @@ from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 
-from .models import Area, AreaMembership, Partner
+from .models import Area, AreaMembership, Job, Partner
 from .roles import Role, primary_role
 from .services import user_role_set
 
@@ -488,3 +488,14 @@ class AreaAccessAttemptAdmin(AccessAttemptAdmin):
 if admin.site.is_registered(AccessAttempt):
     admin.site.unregister(AccessAttempt)
 admin.site.register(AccessAttempt, AreaAccessAttemptAdmin)
+
+
+@admin.register(Job)
+class JobAdmin(AreaScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Background jobs, for an administrator asking why a build failed. Jobs of no area (the
+    nightly housekeeping) are for superusers only."""
+
+    list_display = ["created", "description", "state", "step", "worker", "finished"]
+    list_filter = ["state", "backend"]
+    search_fields = ["description", "task", "key"]
+    readonly_fields = [field.name for field in Job._meta.fields]

@@ -17,6 +17,8 @@ def _sync_roles(app_config, **kwargs) -> None:
 class BettercareConfig(AppConfig):
     name = "bettercare"
     verbose_name = "Areas and people"
+    # Recurring jobs (see bettercare.jobs and bettercare.cron): job name -> cron expression, UTC.
+    scheduled_jobs = {"bettercare.jobs.housekeeping": "30 2 * * *"}
     role_permissions = {
         # No bettercare.add_area: a new area is national, for superusers.
         "administrator": {
@@ -30,6 +32,7 @@ class BettercareConfig(AppConfig):
             "bettercare.change_areamembership",
             "bettercare.delete_areamembership",
             "bettercare.view_areamembership",
+            "bettercare.view_job",
             "auth.add_user",
             "auth.change_user",
             "auth.view_user",

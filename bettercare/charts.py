@@ -33,6 +33,55 @@ COLOURS = {
 }
 
 
+def house_layout(
+    *,
+    title: str | None = None,
+    y_title: str | None = None,
+    height: int = 360,
+    width: int | None = None,
+) -> dict:
+    """The common layout: readable fonts, white background, legend below the plot and margins
+    wide enough that WeasyPrint never clips an axis label."""
+    layout = {
+        "font": {"family": FONT, "size": 13, "color": "#212b32"},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "height": height,
+        "margin": {"l": 70, "r": 30, "t": 50 if title else 20, "b": 60},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
+        "hovermode": "x unified",
+        "xaxis": {"showline": True, "linecolor": "#768692", "gridcolor": "#f0f4f5"},
+        "yaxis": {"showline": True, "linecolor": "#768692", "gridcolor": "#d8dde0"},
+    }
+    if title:
+        layout["title"] = {"text": title, "x": 0, "xanchor": "left"}
+    if y_title:
+        layout["yaxis"]["title"] = {"text": y_title}
+    if width:
+        layout["width"] = width
+    return layout
+
+
+def house_figure(
+    traces: list,
+    *,
+    title: str | None = None,
+    y_title: str | None = None,
+    height: int = 360,
+    width: int | None = None,
+    **layout,
+) -> go.Figure:
+    """A figure in the house style made at once from its traces and layout (`layout`: what
+    the chart adds, e.g. `barmode`, `shapes`, `annotations`). Made in one go rather than by
+    `add_trace` and `update_layout`: plotly replays each update through its relayout
+    machinery, which cost three times the rest of a chart (found profiling the pack page
+    under load)."""
+    return go.Figure(
+        data=traces,
+        layout={**house_layout(title=title, y_title=y_title, height=height, width=width), **layout},
+    )
+
+
 def house_style(
     figure: go.Figure,
     *,
@@ -41,8 +90,7 @@ def house_style(
     height: int = 360,
     width: int | None = None,
 ) -> go.Figure:
-    """Apply the common layout: readable fonts, white background, legend below the plot and
-    margins wide enough that WeasyPrint never clips an axis label."""
+    """Apply the common layout to a figure made elsewhere (see `house_figure`, quicker)."""
     figure.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"} if title else None,
         font={"family": FONT, "size": 13, "color": "#212b32"},

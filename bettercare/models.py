@@ -1,10 +1,12 @@
-"""Areas, their partner organisations, and who belongs to which area."""
+"""Areas, their partner organisations, who belongs to which area, and background jobs."""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -126,3 +128,81 @@ class StagedImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} file {self.file_name} for {self.area.code}"
+
+
+class Job(models.Model):
+    """A piece of background work (a pack build, drawing charts, an e-mail) and how it is
+    going: its state, the step it is on and, for a PDF, the pages laid out so far. Pages poll
+    it; it outlives the process that runs it, so a reload, another web machine or a restarted
+    worker all read the same record. See `bettercare.jobs`."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    ACTIVE = (State.QUEUED, State.RUNNING)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    task = models.CharField(max_length=200, help_text="The job's function, as module.name.")
+    kwargs = models.JSONField(default=dict, encoder=DjangoJSONEncoder, blank=True)
+    key = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Jobs with the same key are the same work: while one is waiting or running, "
+        "asking for another joins it.",
+    )
+    description = models.CharField(max_length=200)
+    area = models.ForeignKey(
+        Area, on_delete=models.CASCADE, null=True, blank=True, related_name="jobs"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    backend = models.CharField(
+        max_length=10, help_text="rq: a worker took it from Redis; thread: the web process ran it."
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    step = models.CharField(max_length=300, blank=True, help_text="What it is doing now.")
+    pages = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Pages laid out so far, for a PDF."
+    )
+    result = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    error = models.TextField(blank=True, help_text="Why it failed, in words for the person.")
+    worker = models.CharField(max_length=200, blank=True, help_text="Where it ran.")
+    created = models.DateTimeField(default=timezone.now)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    heartbeat = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Last sign of life of the process holding it; a job whose process has gone "
+        "silent is failed, so that it can be started again.",
+    )
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=models.Q(state__in=["queued", "running"]) & ~models.Q(key=""),
+                name="one_active_job_per_key",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=["queued", "running", "done", "failed"]),
+                name="job_state_known",
+            ),
+        ]
+        indexes = [models.Index(fields=["key", "created"], name="job_key_created")]
+
+    def __str__(self) -> str:
+        return f"{self.description} ({self.get_state_display().lower()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in self.ACTIVE

@@ -20,6 +20,10 @@ Environment:
     DEFAULT_FROM_EMAIL, EMAIL_BACKEND  Django's e-mail settings. With no EMAIL_HOST (and no
                    EMAIL_BACKEND) e-mails are written as files to EMAIL_FILE_PATH (default:
                    the folder `mail/` in the project folder) instead of being sent.
+    REDIS_URL      `redis://host:port/db`: background jobs go to RQ, run by
+                   `python manage.py rqworker`; unset, they run in a thread of the web process.
+    LOG_FORMAT     `text` (default) or `json`: one log line per request, with its duration.
+    LOG_LEVEL      default WARNING (requests are always logged, at INFO).
 """
 
 import datetime as dt
@@ -29,6 +33,8 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
+
+from .logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -79,6 +85,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "simple_history",
+    "django_rq",
     "axes",
     "csp",
     "bettercare",
@@ -90,6 +97,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # One log line per request, with its duration; then /healthz, answered before anything
+    # else looks at the request (a load balancer asks it by the machine's address, with no
+    # login and over plain HTTP).
+    "bettercare.logs.RequestLogMiddleware",
+    "bettercare.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -152,6 +164,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer fails a request (and /healthz) in seconds, not minutes.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 FORM_RENDERER = "bettercare.forms.NhsukFormRenderer"
 
@@ -285,9 +300,31 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 DJANGO_TABLES2_TEMPLATE = "tables/nhsuk_table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "nhsuk-table"}
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").lower()
+LOGGING = logging_config(log_format=LOG_FORMAT, level=os.environ.get("LOG_LEVEL", "WARNING"))
+
+# Background jobs (see bettercare.jobs): RQ with Redis when REDIS_URL is set, else threads of
+# the web process.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+JOBS = {
+    "BACKEND": "rq" if REDIS_URL else "thread",
+    "QUEUE": os.environ.get("JOBS_QUEUE", "default"),
+    "THREADS": int(os.environ.get("JOBS_THREADS", "2")),  # per web process, without Redis
+    "HEARTBEAT_SECONDS": float(os.environ.get("JOBS_HEARTBEAT_SECONDS", "5")),
+    "STALE_SECONDS": float(os.environ.get("JOBS_STALE_SECONDS", "60")),
+    "TIMEOUT_SECONDS": int(os.environ.get("JOBS_TIMEOUT_SECONDS", "900")),
+    # Without Redis: how long an ending process waits for its jobs (gunicorn allows 30 s).
+    "EXIT_WAIT_SECONDS": float(os.environ.get("JOBS_EXIT_WAIT_SECONDS", "25")),
 }
+RQ_QUEUES = {
+    JOBS["QUEUE"]: {
+        "URL": REDIS_URL or "redis://127.0.0.1:6379/0",
+        "DEFAULT_TIMEOUT": JOBS["TIMEOUT_SECONDS"],
+    }
+}
+RQ = {"WORKER_CLASS": "bettercare.jobs.Worker"}
+# After an import commits, draw the charts its area's draft packs need (reports.jobs).
+REPORTS_DRAW_AHEAD = env_flag("REPORTS_DRAW_AHEAD", True)
+# django-rq's dashboard lists every area's jobs: not in the admin. Jobs are in the admin as
+# records of their own (bettercare.admin.JobAdmin), limited to the administrator's areas.
+RQ_SHOW_ADMIN_LINK = False

@@ -28,10 +28,22 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Background jobs run in threads of the test process; the queue's tests start a real Redis and
+# worker and switch to RQ themselves (tests/queue).
+JOBS = {**JOBS, "BACKEND": "thread", "STALE_SECONDS": 20}  # noqa: F405
+# Imports would start Chromium in the background of every test that loads figures; the tests
+# of drawing ahead turn it on.
+REPORTS_DRAW_AHEAD = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    # A file, not SQLite's in-memory default: a live server's threads then hold connections of
-    # their own, so that tests of concurrent writers meet the real locks (WAL, IMMEDIATE, the
-    # busy timeout) as production does. One file per test process.
+    # A file, not memory, so that a worker process (tests/queue) reads the same test database.
+    # Named after this process: several test runs on one machine must not share it.
+    # Memory-backed where the machine has it, and never synced: a test database need not
+    # survive a crash, and syncing made the suite half as slow again.
+    shm = Path("/dev/shm")  # noqa: S108 (a file of this process's own name, for tests only)
+    folder = shm if shm.is_dir() else Path(tempfile.gettempdir())
     DATABASES["default"]["TEST"] = {  # noqa: F405
-        "NAME": str(Path(tempfile.gettempdir()) / f"bettercare-test-{os.getpid()}.sqlite3")
+        "NAME": str(folder / f"bettercare-test-{os.getpid()}.sqlite3")
     }
+    DATABASES["default"]["OPTIONS"]["init_command"] = (  # noqa: F405
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
+    )

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import plotly.graph_objects as go
 
-from bettercare.charts import COLOURS, house_style
+from bettercare.charts import COLOURS, house_figure
 
 from .variance import FinancePosition, MonthVariance
 from .wording import variance_phrase
@@ -39,11 +39,11 @@ def variance_by_month_chart(
     """The forecast year-end variance as it stood at each month: a bar per partner and a line
     for the total, in £ millions (overspend above zero, underspend below)."""
     months = [month_axis_label(point.month) for point in monthly]
-    figure = go.Figure()
+    traces: list = []
     partners = [partner for partner, _ in monthly[0].by_partner] if monthly else []
     for index, partner in enumerate(partners):
         values = [point.by_partner[index][1] for point in monthly]
-        figure.add_trace(
+        traces.append(
             go.Bar(
                 x=months,
                 y=[float(value / MILLION) for value in values],
@@ -54,7 +54,7 @@ def variance_by_month_chart(
             )
         )
     totals = [point.total for point in monthly]
-    figure.add_trace(
+    traces.append(
         go.Scatter(
             x=months,
             y=[float(value / MILLION) for value in totals],
@@ -65,14 +65,26 @@ def variance_by_month_chart(
             hovertemplate="%{hovertext}<extra>Total</extra>",
         )
     )
-    figure.update_layout(barmode="group")
-    figure.add_hline(y=0, line={"color": "#425563", "width": 1})
-    return house_style(
-        figure,
+    return house_figure(
+        traces,
         title=title,
         y_title="Variance (£M): overspend above 0",
         height=height,
         width=width,
+        barmode="group",
+        # What figure.add_hline would add: the line of zero variance across the plot.
+        shapes=[
+            {
+                "type": "line",
+                "x0": 0,
+                "x1": 1,
+                "xref": "x domain",
+                "y0": 0,
+                "y1": 0,
+                "yref": "y",
+                "line": {"color": "#425563", "width": 1},
+            }
+        ],
     )
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from bettercare.events import figures_changed
 from bettercare.models import Area, Partner, StagedImport
 from bettercare.periods import FinancialYear
 from bettercare.services import staged_import_mark_applied
@@ -83,6 +84,11 @@ def finance_rows_import(*, rows: Sequence[FinanceRow], user=None, reason: str = 
         if objects:
             fields = ["amount", "note"] if model is Forecast else ["amount"]
             bulk_update_with_history(objects, model, fields, batch_size=500, **history)
+    if plan.new or plan.changed:
+        figures_changed(
+            area_ids=[change.row.area.pk for change in (*plan.new, *plan.changed)],
+            source="finance",
+        )
     return plan
 
 

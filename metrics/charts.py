@@ -11,7 +11,7 @@ from html import escape
 
 import plotly.graph_objects as go
 
-from bettercare.charts import COLOURS, house_style
+from bettercare.charts import COLOURS, house_figure
 from bettercare.periods import Month
 
 from .selectors import BreakdownSeries, MetricSeries
@@ -43,8 +43,7 @@ def trend_chart(
 ) -> go.Figure:
     """Monthly actual against plan and the same month last year."""
     x = _month_labels(series.months)
-    figure = go.Figure()
-    figure.add_trace(
+    traces = [
         go.Scatter(
             x=x,
             y=_numbers(series.last_year),
@@ -53,9 +52,9 @@ def trend_chart(
             line={"color": COLOURS["last_year"], "dash": "dot", "width": 2},
             marker={"symbol": "diamond", "size": 7},
         )
-    )
+    ]
     if any(value is not None for value in series.plan):
-        figure.add_trace(
+        traces.append(
             go.Scatter(
                 x=x,
                 y=_numbers(series.plan),
@@ -64,7 +63,7 @@ def trend_chart(
                 line={"color": COLOURS["plan"], "dash": "dash", "width": 2},
             )
         )
-    figure.add_trace(
+    traces.append(
         go.Scatter(
             x=x,
             y=_numbers(series.actual),
@@ -74,8 +73,8 @@ def trend_chart(
             marker={"size": 8},
         )
     )
-    return house_style(
-        figure,
+    return house_figure(
+        traces,
         title=_plain(title if title is not None else series.metric.name),
         y_title=series.metric.unit_label,
         height=height,
@@ -94,7 +93,7 @@ def spc_chart(
     """The XmR chart: figures, mean, process limits for each baseline, the target, points of
     special cause coloured and shaped by improvement or concern, and the analyst's
     recalculation points annotated with their reasons."""
-    figure = go.Figure()
+    traces: list[go.Scatter] = []
     x = [_x_label(point.x) for point in result.points]
 
     for name, key, dash, colour in (
@@ -103,7 +102,7 @@ def spc_chart(
         ("Lower process limit", "lower", "dash", COLOURS["limit"]),
     ):
         line_x, line_y = _baseline_line(result, key, x)
-        figure.add_trace(
+        traces.append(
             go.Scatter(
                 x=line_x,
                 y=line_y,
@@ -115,7 +114,7 @@ def spc_chart(
             )
         )
     if result.target is not None:
-        figure.add_trace(
+        traces.append(
             go.Scatter(
                 x=x,
                 y=[float(result.target)] * len(x),
@@ -124,7 +123,7 @@ def spc_chart(
                 line={"color": COLOURS["red"], "dash": "dot", "width": 2},
             )
         )
-    figure.add_trace(
+    traces.append(
         go.Scatter(
             x=x,
             y=[float(point.value) for point in result.points],
@@ -146,7 +145,7 @@ def spc_chart(
             if point_variation(point, result.direction).kind == kind
         ]
         if chosen:
-            figure.add_trace(
+            traces.append(
                 go.Scatter(
                     x=[_x_label(point.x) for point in chosen],
                     y=[float(point.value) for point in chosen],
@@ -161,21 +160,42 @@ def spc_chart(
                     hoverinfo="skip",
                 )
             )
+    shapes, annotations = [], []
     for baseline in result.baselines[1:]:
         at = x[baseline.start]
-        figure.add_vline(x=at, line={"color": "#425563", "dash": "longdash", "width": 1})
-        figure.add_annotation(
-            x=at,
-            y=1,
-            yref="paper",
-            text=_plain(baseline.reason),
-            showarrow=False,
-            xanchor="left",
-            yanchor="bottom",
-            font={"size": 11},
+        # What figure.add_vline would add: a line across the plot's height at `at`.
+        shapes.append(
+            {
+                "type": "line",
+                "x0": at,
+                "x1": at,
+                "xref": "x",
+                "y0": 0,
+                "y1": 1,
+                "yref": "y domain",
+                "line": {"color": "#425563", "dash": "longdash", "width": 1},
+            }
         )
-    return house_style(
-        figure, title=_plain(title) if title else None, y_title=y_title, height=height, width=width
+        annotations.append(
+            {
+                "x": at,
+                "y": 1,
+                "yref": "paper",
+                "text": _plain(baseline.reason),
+                "showarrow": False,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "font": {"size": 11},
+            }
+        )
+    return house_figure(
+        traces,
+        title=_plain(title) if title else None,
+        y_title=y_title,
+        height=height,
+        width=width,
+        shapes=shapes,
+        annotations=annotations,
     )
 
 
@@ -188,19 +208,18 @@ def breakdown_chart(
 ) -> go.Figure:
     """Monthly figures of each part of a breakdown (each provider, or each age band)."""
     x = _month_labels(series.months)
-    figure = go.Figure()
-    for index, (part, values) in enumerate(series.lines.items()):
-        figure.add_trace(
-            go.Scatter(
-                x=x,
-                y=_numbers(values),
-                name=_plain(part),
-                mode="lines+markers",
-                line={"color": BREAKDOWN_COLOURS[index % len(BREAKDOWN_COLOURS)], "width": 2},
-            )
+    traces = [
+        go.Scatter(
+            x=x,
+            y=_numbers(values),
+            name=_plain(part),
+            mode="lines+markers",
+            line={"color": BREAKDOWN_COLOURS[index % len(BREAKDOWN_COLOURS)], "width": 2},
         )
-    return house_style(
-        figure,
+        for index, (part, values) in enumerate(series.lines.items())
+    ]
+    return house_figure(
+        traces,
         title=_plain(title) if title else None,
         y_title=series.metric.unit_label,
         height=height,

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bettercare.events import figures_changed
 from bettercare.models import Area, StagedImport
 from bettercare.periods import Month
 from bettercare.services import staged_import_mark_applied
@@ -85,6 +86,7 @@ def _apply(
         reason=f"Imported from {plan.file_name}"[:100],
         when=timezone.now(),
     )
+    figures_changed(area_ids=[area.pk for area in plan.areas], source="metrics")
     return ImportResult(
         plan.file_name,
         counts[Change.NEW],

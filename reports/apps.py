@@ -4,6 +4,10 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = "Board packs"
+    # After a metrics or finance import, draw the draft packs' charts ahead (bettercare.events).
+    on_figures_changed = "reports.jobs.figures_changed"
+    # Run once by each RQ worker before it forks a process per job (bettercare.jobs.Worker).
+    prepare_worker = "reports.jobs.prepare_worker"
     # What each role may do with board packs (see bettercare.roles):
     # - board secretaries manage packs: create them, edit their text and exemptions, build the
     #   PDFs, make them Final and start corrections; they see the portfolio ratings;

@@ -27,7 +27,12 @@ from bettercare.spreadsheets import Sheet, table_sheet
 from .drawing import ChartDrawings, ChartRenderer, SvgJob, accessible_text, shared_renderer
 from .models import Pack
 from .paragraphs import number_paragraphs
-from .pdf import PdfResult, PdfWorker, load_weasyprint_in_background, render_pdf
+from .pdf import (
+    InProcessLayout,
+    PdfResult,
+    PdfWorker,
+    load_weasyprint_in_background,
+)
 from .sections import PACK_SECTIONS, PackChart, PackSection
 from .selectors import one_reading
 from .services import BODY_TEXT_FIELDS
@@ -180,20 +185,22 @@ class PackAssembly:
         The pages are not laid out while the charts are drawn: measured on the 2-core machine,
         WeasyPrint styling the pages while Chromium started only slowed Chromium, on which the
         layout then waited (a web process's first build took 9.3 s rather than 6.9 s)."""
-        self.drawings = ChartDrawings(
-            [
-                SvgJob(
-                    chart.figure,
-                    chart.width,
-                    chart.height,
-                    title=chart.title,
-                    description=chart.description,
-                )
-                for chart in self.charts
-            ],
-            renderer=renderer or shared_renderer(),
-        )
+        self.drawings = ChartDrawings(self.print_jobs(), renderer=renderer or shared_renderer())
         return self.drawings
+
+    def print_jobs(self) -> list[SvgJob]:
+        """The drawings the pack's print charts need, in order (also what drawing ahead draws,
+        so that both find the same drawings under the same checksums)."""
+        return [
+            SvgJob(
+                chart.figure,
+                chart.width,
+                chart.height,
+                title=chart.title,
+                description=chart.description,
+            )
+            for chart in self.charts
+        ]
 
     def render_sections(self, *, medium: str, public: bool) -> list[SafeString]:
         """Each section of the output as HTML, its paragraphs numbered through the report.
@@ -325,6 +332,20 @@ class PackPdfs:
     figures_json: bytes
 
 
+class Step(str):
+    """A progress message of a build, with `pages`: the pages of the document being laid out
+    so far, when the step says (else None); `page_level` for the many steps about one page
+    each, which a command line may leave out."""
+
+    pages: int | None
+    page_level: bool
+
+    def __new__(cls, message: str, pages: int | None = None, *, page_level: bool = False):
+        step = super().__new__(cls, message)
+        step.pages, step.page_level = pages, page_level
+        return step
+
+
 def pack_pdfs_build(
     pack: Pack,
     *,
@@ -334,54 +355,51 @@ def pack_pdfs_build(
     sections: Sequence[PackSection] = PACK_SECTIONS,
     renderer: ChartRenderer | None = None,
     final: bool = False,
-) -> Generator[str, None, PackPdfs]:
+) -> Generator[Step, None, PackPdfs]:
     """Build the pack's PDFs (`outputs`: "full" and/or "public") from one reading of the data.
 
-    Yields progress messages for the person waiting; returns the PDFs
+    Yields progress (`Step`s) for the person waiting; returns the PDFs
     (`pdfs = yield from pack_pdfs_build(...)`). `isolate` lays the PDFs out in a process of
-    their own (the web application: one process for all the outputs), started first so that
-    its start-up overlaps the reading and the drawing; the command line lays out in-process,
-    having loaded WeasyPrint meanwhile.
+    their own (a build in a thread of a web process: one process for all the outputs), started
+    first so that its start-up overlaps the reading and the drawing; otherwise they are laid
+    out in this process (an RQ job's process, which ends after the build; the command line).
     Charts are drawn by `renderer`, by default the process's own (kept for the next build).
     `final`: the build that makes the pack Final (no DRAFT mark; the footer says Final)."""
-    worker = PdfWorker() if isolate else None
-    if worker is None:
+    layout = PdfWorker() if isolate else InProcessLayout()
+    if not isolate:
         load_weasyprint_in_background()
     try:
-        yield "Reading the pack's text and figures"
+        yield Step("Reading the pack's text and figures")
         assembly = PackAssembly(pack, version_label=version_label, sections=sections, final=final)
         if assembly.charts:
             drawn = assembly.start_print_drawings(renderer=renderer).drawn
             if drawn:
-                yield f"Drawing {drawn} chart{'s' if drawn != 1 else ''}"
+                yield Step(f"Drawing {drawn} chart{'s' if drawn != 1 else ''}")
             else:
                 count = len(assembly.charts)
-                yield f"{count} chart{'s' if count != 1 else ''} drawn for an earlier build"
+                yield Step(f"{count} chart{'s' if count != 1 else ''} drawn for an earlier build")
             assembly.draw_charts(PRINT)
         documents = [(output, assembly.print_html(public=output == PUBLIC)) for output in outputs]
         names = {FULL: "full version", PUBLIC: "public version"}
-        results: dict[str, PdfResult] = {}
-        if worker is not None:
-            steps = worker.render(documents)
-            while True:
-                try:
-                    output, message = next(steps)
-                except StopIteration as finished:
-                    results = finished.value
-                    break
-                name = names[output]
-                if message:
-                    yield f"{name.capitalize()}: {message[:1].lower()}{message[1:]}"
-                else:
-                    yield f"Laying out the {name}"
-        else:
-            for output, html in documents:
-                yield f"Laying out the {names[output]}"
-                results[output] = render_pdf(html)
+        steps = layout.render(documents)
+        while True:
+            try:
+                output, message, page = next(steps)
+            except StopIteration as finished:
+                results = finished.value
+                break
+            name = names[output]
+            if message:
+                yield Step(
+                    f"{name.capitalize()}: {message[:1].lower()}{message[1:]}",
+                    page,
+                    page_level="page " in message,
+                )
+            else:
+                yield Step(f"Laying out the {name}", 0)
     finally:
         # Also when the build fails, or the person waiting goes away (the generator is closed).
-        if worker is not None:
-            worker.close()
+        layout.close()
     return PackPdfs(pdfs=results, figures_json=assembly.figures_json())
 
 

@@ -5,13 +5,15 @@ stylesheet) and `data:` URIs. Anything else, an `http://` image above all, is re
 connection is made, so text typed by a person can never make the server fetch a URL (and it is
 escaped anyway, so it never becomes an element).
 
-WeasyPrint does not give its memory back to the operating system after a render, so the web
-application lays out each PDF in a short-lived process of its own (`reports.pdf_worker`),
-reading its progress line by line as it goes. The worker is given the static files' folders
-as plain data and does not set Django up, which halves its start-up, and it is started before
-the HTML is ready (`PdfWorker`), so that its start-up overlaps the reading of the pack and the
-drawing of its charts. The command line, which is a process of its own already, lays out
-in-process.
+WeasyPrint does not give its memory back to the operating system after a render. A build run
+by an RQ worker is in a process forked for that job alone, which ends with it, so it lays out
+in-process (`InProcessLayout`), WeasyPrint loaded and its fonts read by the worker before it
+forked. A build run in a thread of a web process (no Redis) lays out each PDF in a short-lived
+process of its own (`PdfWorker`, running `reports.pdf_worker`), reading its progress line by
+line as it goes; that process is given the static files' folders as plain data and does not set
+Django up, which halves its start-up, and is started before the HTML is ready, so that its
+start-up overlaps the reading of the pack and the drawing of its charts. Both report the same
+progress: (document, message, pages laid out so far).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import json
 import logging
 import mimetypes
 import posixpath
+import queue
 import re
 import subprocess
 import sys
@@ -184,6 +187,15 @@ def render_pdf(html: str, *, fetcher=None) -> PdfResult:
     return PdfResult(pdf=pdf, pages=len(document.pages))
 
 
+def page_of(weasyprint_step: str) -> int | None:
+    """The page WeasyPrint is laying out, from its progress line; None for other steps."""
+    prefix = "Step 5 - Creating layout - Page "
+    if not weasyprint_step.startswith(prefix):
+        return None
+    number = weasyprint_step.removeprefix(prefix).split(" ")[0]
+    return int(number) if number.isdigit() else None
+
+
 def progress_message(weasyprint_step: str, *, checking: bool = False) -> str | None:
     """WeasyPrint's progress log line in words for the person waiting; None for steps too
     small to mention. After the first pass WeasyPrint lays the pages out again to settle the
@@ -236,9 +248,9 @@ class PdfWorker:
 
     def render(
         self, documents: Sequence[tuple[str, str]]
-    ) -> Generator[tuple[str, str], None, dict[str, PdfResult]]:
-        """Lay out the (name, html) documents, in order. Yields (name, message) as the worker
-        reports progress, with an empty message when it starts on a document; returns
+    ) -> Generator[tuple[str, str, int | None], None, dict[str, PdfResult]]:
+        """Lay out the (name, html) documents, in order. Yields (name, message, page) as the
+        worker reports progress, with an empty message when it starts on a document; returns
         {name: PdfResult}. The worker's output is read line by line; it writes each PDF to a
         file, never to the pipe, so a large PDF cannot block it."""
         worker = self.process
@@ -261,13 +273,13 @@ class PdfWorker:
                 line = line.rstrip("\n")
                 if line.startswith("DOCUMENT "):
                     current, checking = int(line.removeprefix("DOCUMENT ")), False
-                    yield documents[current][0], ""
+                    yield documents[current][0], "", None
                 elif line.startswith("PROGRESS "):
                     step = line.removeprefix("PROGRESS ")
                     checking = checking or "Repagination" in step
                     message = progress_message(step, checking=checking)
                     if message:
-                        yield documents[current][0], message
+                        yield documents[current][0], message, None if checking else page_of(step)
                 elif line.startswith("PAGES "):
                     pages[current] = int(line.removeprefix("PAGES "))
                 elif line != "READY":
@@ -293,3 +305,67 @@ class PdfWorker:
                 with contextlib.suppress(BrokenPipeError):
                     stream.close()
         self._directory.cleanup()
+
+
+class InProcessLayout:
+    """Lays documents out in this process, reporting the same progress as `PdfWorker`: for a
+    process that ends after the build (an RQ job's). WeasyPrint runs in a thread of its own,
+    its progress lines passed back through a queue, so that the caller can report each page
+    as it is laid out."""
+
+    def render(
+        self, documents: Sequence[tuple[str, str]]
+    ) -> Generator[tuple[str, str, int | None], None, dict[str, PdfResult]]:
+        lines: queue.Queue = queue.Queue()
+        results: dict[str, PdfResult] = {}
+        failure: list[BaseException] = []
+        handler = _ProgressHandler(lambda step: lines.put(("PROGRESS", step)))
+        logger = logging.getLogger("weasyprint.progress")
+        # Its lines are for the person waiting, through the handler, not for the log.
+        saved = logger.level, logger.propagate
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+
+        def lay_out() -> None:
+            try:
+                for name, html in documents:
+                    lines.put(("DOCUMENT", name))
+                    results[name] = render_pdf(html)
+            except BaseException as error:
+                failure.append(error)
+            finally:
+                lines.put(("END", None))
+
+        logger.addHandler(handler)
+        thread = threading.Thread(target=lay_out, name="pdf-layout", daemon=True)
+        thread.start()
+        try:
+            current, checking = "", False
+            while True:
+                kind, value = lines.get(timeout=WORKER_TIMEOUT_SECONDS * len(documents))
+                if kind == "END":
+                    break
+                if kind == "DOCUMENT":
+                    current, checking = value, False
+                    yield current, "", None
+                    continue
+                checking = checking or "Repagination" in value
+                message = progress_message(value, checking=checking)
+                if message:
+                    yield current, message, None if checking else page_of(value)
+        except queue.Empty:
+            raise PdfRenderingFailed("The PDF took too long to lay out.") from None
+        finally:
+            logger.removeHandler(handler)
+            logger.setLevel(saved[0])
+            logger.propagate = saved[1]
+        thread.join()
+        if failure:
+            logging.getLogger(__name__).error("Laying out a PDF failed", exc_info=failure[0])
+            raise PdfRenderingFailed(
+                f"The PDF could not be laid out ({type(failure[0]).__name__})."
+            )
+        return results
+
+    def close(self) -> None:
+        pass

@@ -12,8 +12,10 @@ from typing import TypeVar
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet, TextField
 from django.urls import reverse
+from django.utils import timezone
 
-from bettercare.models import Area
+from bettercare.jobs import job_get, job_refresh
+from bettercare.models import Area, Job
 from bettercare.periods import FinancialYear, Month, Quarter
 from bettercare.selectors import Task
 from finance.selectors import finance_position, forecast_months, pooled_fund
@@ -107,9 +109,36 @@ def pack_next_version_number(*, pack: Pack) -> int:
     return (latest["number"] if latest else 0) + 1
 
 
-def pack_build_get(*, pack: Pack, pk: int, user) -> PackBuild | None:
-    """A draft build of this pack made by this person (builds are personal and short-lived)."""
-    return PackBuild.objects.filter(pack=pack, pk=pk, created_by=user).first()
+def pack_build_get(*, pack: Pack, pk: int) -> PackBuild | None:
+    """A draft build of this pack (kept for a day). Not only its builder's: two people asking
+    for the same build at once share one job, and a draft holds nothing that the people who
+    may see the pack's drafts may not see."""
+    return PackBuild.objects.filter(pack=pack, pk=pk).first()
+
+
+def pack_job_key(pack: Pack, what: str) -> str:
+    """The key of a pack's job (bettercare.jobs): `draft-full`, `draft-public`, `final`. Two
+    requests for the same job of the same pack while it waits or runs are one job."""
+    return f"pack:{pack.pk}:{what}"
+
+
+JOBS_LISTED_FOR = dt.timedelta(days=1)  # as long as a draft PDF is kept
+
+
+def pack_jobs(*, pack: Pack, limit: int = 5) -> list[Job]:
+    """The pack's latest builds of the last day, latest first, those still going brought up
+    to date (one whose worker died is failed, so that it can be started again)."""
+    since = timezone.now() - JOBS_LISTED_FOR
+    recent = Job.objects.filter(key__startswith=pack_job_key(pack, ""), created__gte=since)
+    return [job_refresh(job) for job in recent.order_by("-created")[:limit]]
+
+
+def pack_job_get(*, pack: Pack, pk) -> Job | None:
+    """One of the pack's jobs, brought up to date; None for any other job or a bad id."""
+    job = job_get(pk)
+    if job is None or not job.key.startswith(pack_job_key(pack, "")):
+        return None
+    return job
 
 
 @dataclass(frozen=True)

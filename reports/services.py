@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from bettercare.models import Area
+from bettercare.jobs import enqueue
+from bettercare.models import Area, Job
 from bettercare.periods import FinancialYear, Quarter
 from metrics.models import Metric
 from schemes.models import Scheme
@@ -38,6 +39,7 @@ from .pdf import PdfResult
 from .sections import PACK_SECTIONS, exemptable_sections
 from .selectors import (
     headline_metrics_to_start_with,
+    pack_job_key,
     pack_next_version_number,
     pack_previous,
     priorities_for,
@@ -332,6 +334,64 @@ def pack_build_save(
     )
 
 
+def pack_build_enqueue(*, pack: Pack, output: str, user) -> Job:
+    """Ask for a draft PDF (`output`: full or public) of the pack, built in the background
+    (reports.jobs.pack_build). While one is waiting or running, asking again joins it."""
+    from .jobs import pack_build
+
+    if output not in ("full", "public"):  # reports.assembly's FULL and PUBLIC
+        raise ValidationError(f"A draft is the full or the public version, not {output!r}.")
+    _check_draft(pack)
+    name = f"{output} version"
+    return enqueue(
+        pack_build,
+        description=f"Draft PDF of the {pack.board} {pack.quarter.short_label} pack ({name})",
+        key=pack_job_key(pack, f"draft-{output}"),
+        area=pack.area,
+        user=user,
+        pack_id=pack.pk,
+        output=output,
+        user_id=user.pk,
+    )
+
+
+def pack_finalise_enqueue(
+    *, pack: Pack, number: int, user, lacking: Sequence[str] = (), reason: str = ""
+) -> Job:
+    """Ask for the pack to be made Final as version `number` (the number the secretary was
+    shown), in the background (reports.jobs.pack_finalise); one such job at a time.
+
+    `lacking` is what the check before Final showed the secretary and `reason` why she went on:
+    the job stores them with the version exactly as she confirmed them (the job may run minutes
+    later, when the check could say something else). Refused here already, not only in the
+    job, when something is lacking and no reason is given."""
+    from .jobs import pack_finalise
+
+    _check_draft(pack)
+    _check_reason(lacking, reason)
+    return enqueue(
+        pack_finalise,
+        description=f"Making version {number} of the {pack.board} {pack.quarter.short_label} "
+        "pack Final",
+        key=pack_job_key(pack, "final"),
+        area=pack.area,
+        user=user,
+        pack_id=pack.pk,
+        number=number,
+        user_id=user.pk,
+        lacking=list(lacking),
+        reason=reason,
+    )
+
+
+def _check_reason(lacking: Sequence[str], reason: str) -> None:
+    if lacking and not reason.strip():
+        raise ValidationError(
+            "The pack lacks something (listed on the page): give your reason for making it "
+            "Final all the same."
+        )
+
+
 @transaction.atomic
 def pack_version_create(
     *,
@@ -349,11 +409,7 @@ def pack_version_create(
     for going on (kept with the version, never printed in it). Refused if the pack is no
     longer a Draft, the number has been taken meanwhile (someone else made it Final first), or
     something is lacking and no reason is given."""
-    if lacking and not reason.strip():
-        raise ValidationError(
-            "The pack lacks something (listed on the page): give your reason for making it "
-            "Final all the same."
-        )
+    _check_reason(lacking, reason)
     pack = Pack.objects.select_for_update().get(pk=pack.pk)
     _check_draft(pack)
     expected = pack_next_version_number(pack=pack)

@@ -14,6 +14,12 @@ urlpatterns = [
         views.pack_build_download,
         name="pack_build_download",
     ),
+    path("packs/<int:pk>/builds/<uuid:job_id>/", views.pack_job, name="pack_job"),
+    path(
+        "packs/<int:pk>/builds/<uuid:job_id>/status.json",
+        views.pack_job_status,
+        name="pack_job_status",
+    ),
     path("packs/<int:pk>/final/", views.pack_finalise, name="pack_finalise"),
     path("packs/<int:pk>/correction/", views.pack_correction, name="pack_correction"),
     path(

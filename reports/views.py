@@ -9,16 +9,17 @@ import hashlib
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from bettercare.models import Job
 from bettercare.spreadsheets import FormattedTableExport
 from bettercare.views import area_required
 from schemes.models import Scheme
 
-from .assembly import FULL, PUBLIC, SCREEN, PackAssembly, pack_pdfs_build, version_label
+from .assembly import FULL, PUBLIC, SCREEN, PackAssembly, version_label
 from .forms import (
     BuildForm,
     ConditionFormSet,
@@ -30,12 +31,13 @@ from .forms import (
     YearForm,
 )
 from .models import Pack
-from .progress import progress_response
 from .selectors import (
     national_conditions_for,
     pack_build_get,
     pack_get,
     pack_highlights,
+    pack_job_get,
+    pack_jobs,
     pack_lacking,
     pack_list,
     pack_metric_choices,
@@ -52,11 +54,11 @@ from .services import (
     ConditionEntry,
     RatingEntry,
     national_conditions_save,
-    pack_build_save,
+    pack_build_enqueue,
     pack_correction_start,
     pack_create,
+    pack_finalise_enqueue,
     pack_text_save,
-    pack_version_create,
     portfolio_ratings_save,
 )
 from .tables import PortfolioTable
@@ -154,6 +156,7 @@ def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
     public = request.GET.get("version") == PUBLIC
     # Opening the page starts no Chromium (about 1 GB) in the web process: only a build does.
     assembly = PackAssembly(pack, version_label=_screen_label(pack))
+    # No Chromium here: builds run as jobs (reports.jobs), in a worker, which draws the charts.
     return render(
         request,
         "reports/pack_detail.html",
@@ -165,6 +168,7 @@ def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "has_charts": bool(assembly.charts),
             "versions": pack_versions(pack=pack),
             "next_version": pack_next_version_number(pack=pack),
+            "jobs": [_job_view(pack, job) for job in pack_jobs(pack=pack)],
         },
     )
 
@@ -245,8 +249,9 @@ def _preview(request: HttpRequest, pack: Pack, form: PackTextForm) -> HttpRespon
 
 @require_POST
 @area_required
-def pack_build(request: HttpRequest, pk: int):
-    """Build a draft PDF (full or public), showing progress; then offer its download."""
+def pack_build(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask for a draft PDF (full or public): a job, built in the background; the answer is the
+    job's page (or, asked for JSON, its status), at once."""
     _require(request, "reports.view_full_pack", "You can download the published versions only.")
     pack = _pack_or_404(request, pk)
     if not pack.is_draft:
@@ -254,38 +259,83 @@ def pack_build(request: HttpRequest, pk: int):
         return redirect("reports:pack_detail", pk=pack.pk)
     form = BuildForm(request.POST)
     output = form.cleaned_data["output"] if form.is_valid() else FULL
-    number = pack_next_version_number(pack=pack)
-    suffix = "-public-draft.pdf" if output == PUBLIC else "-draft.pdf"
-    file_name = pack.file_stem(number) + suffix
-    user = request.user
+    job = pack_build_enqueue(pack=pack, output=output, user=request.user)
+    return _job_started(request, pack, job)
 
-    def job():
-        built = yield from pack_pdfs_build(
-            pack, version_label=version_label(number=number, final=False), outputs=[output]
-        )
-        build = pack_build_save(
-            pack=pack,
-            user=user,
-            public=output == PUBLIC,
-            file_name=file_name,
-            result=built.pdfs[output],
-        )
-        return {
-            "pack": pack,
-            "download_url": reverse("reports:pack_build_download", args=[pack.pk, build.pk]),
-            "file_name": build.file_name,
-            "pages": build.pages,
-            "sha256": build.sha256,
-        }
 
-    name = "public version" if output == PUBLIC else "full version"
-    return progress_response(
+def _job_started(request: HttpRequest, pack: Pack, job: Job) -> HttpResponse:
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse(_job_view(pack, job), status=202)
+    if job.joined:
+        messages.info(request, "This was already under way: its progress is below.")
+    return redirect("reports:pack_job", pk=pack.pk, job_id=job.pk)
+
+
+def _job_view(pack: Pack, job: Job) -> dict:
+    """What the job page and its JSON show of a pack's job: its state, step and pages, and
+    once done where its outcome is."""
+    result = job.result or {}
+    view = {
+        "id": str(job.pk),
+        "description": job.description,
+        "state": job.state,
+        "state_label": job.get_state_display(),
+        "step": job.step,
+        "pages": job.pages,
+        "error": job.error,
+        "created": job.created,
+        "page_url": reverse("reports:pack_job", args=[pack.pk, job.pk]),
+        "status_url": reverse("reports:pack_job_status", args=[pack.pk, job.pk]),
+        "kind": "final" if job.key.endswith(":final") else "draft",
+    }
+    if job.state == Job.State.DONE and "build_id" in result:
+        view["download_url"] = reverse(
+            "reports:pack_build_download", args=[pack.pk, result["build_id"]]
+        )
+        view.update({name: result[name] for name in ("file_name", "sha256")})
+        view["pages"] = result["pages"]
+    elif job.state == Job.State.DONE and "number" in result:
+        view["version"] = result["number"]
+        view["pack_url"] = reverse("reports:pack_detail", args=[pack.pk])
+    return view
+
+
+def _pack_job_or_404(request: HttpRequest, pk: int, job_id) -> tuple[Pack, Job]:
+    _require(request, "reports.view_full_pack", "You can download the published versions only.")
+    pack = _pack_or_404(request, pk)
+    job = pack_job_get(pack=pack, pk=job_id)
+    if job is None:
+        raise Http404("There is no such build of this pack.")
+    return pack, job
+
+
+@require_GET
+@area_required
+def pack_job(request: HttpRequest, pk: int, job_id) -> HttpResponse:
+    """A build's page: its progress while it runs (the page polls `pack_job_status`), then its
+    PDF or what went wrong. The same page after a reload, or from another machine."""
+    pack, job = _pack_job_or_404(request, pk, job_id)
+    view = _job_view(pack, job)
+    version = None
+    if view.get("version"):
+        version = pack_version_get(pack=pack, number=view["version"])
+    response = render(
         request,
-        title=f"Building the draft PDF ({name})",
-        job=job,
-        back_url=reverse("reports:pack_detail", args=[pack.pk]),
-        result_template="reports/includes/build_done.html",
+        "reports/pack_job.html",
+        {"pack": pack, "job": view, "active": job.is_active, "version": version},
     )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+@area_required
+def pack_job_status(request: HttpRequest, pk: int, job_id) -> JsonResponse:
+    """The build's state, step and page count, as JSON, for its page to poll."""
+    pack, job = _pack_job_or_404(request, pk, job_id)
+    response = JsonResponse(_job_view(pack, job))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET
@@ -293,7 +343,7 @@ def pack_build(request: HttpRequest, pk: int):
 def pack_build_download(request: HttpRequest, pk: int, build_pk: int) -> HttpResponse:
     _require(request, "reports.view_full_pack", "You can download the published versions only.")
     pack = _pack_or_404(request, pk)
-    build = pack_build_get(pack=pack, pk=build_pk, user=request.user)
+    build = pack_build_get(pack=pack, pk=build_pk)
     if build is None:
         raise Http404("This PDF is no longer kept (drafts are kept for a day). Build it again.")
     return _attachment(
@@ -306,7 +356,7 @@ def pack_build_download(request: HttpRequest, pk: int, build_pk: int) -> HttpRes
 
 @require_http_methods(["GET", "POST"])
 @area_required
-def pack_finalise(request: HttpRequest, pk: int):
+def pack_finalise(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "reports.finalise_pack", "Only board secretaries can make a pack Final.")
     pack = _pack_or_404(request, pk)
     if not pack.is_draft:
@@ -324,36 +374,14 @@ def pack_finalise(request: HttpRequest, pk: int):
             {"pack": pack, "form": form, "number": number, "lacking": lacking},
             status=400 if form.is_bound else 200,
         )
-    user = request.user
-    reason = form.cleaned_data.get("reason", "")
-
-    def job():
-        built = yield from pack_pdfs_build(
-            pack,
-            version_label=version_label(number=number, final=True),
-            outputs=[FULL, PUBLIC],
-            final=True,
-        )
-        yield f"Storing version {number} with its checksums"
-        version = pack_version_create(
-            pack=pack,
-            user=user,
-            full=built.pdfs[FULL],
-            public=built.pdfs[PUBLIC],
-            figures_json=built.figures_json,
-            number=number,
-            lacking=lacking,
-            reason=reason,
-        )
-        return {"pack": pack, "version": version}
-
-    return progress_response(
-        request,
-        title=f"Making version {number} Final",
-        job=job,
-        back_url=reverse("reports:pack_detail", args=[pack.pk]),
-        result_template="reports/includes/finalise_done.html",
+    job = pack_finalise_enqueue(
+        pack=pack,
+        number=number,
+        user=request.user,
+        lacking=lacking,
+        reason=form.cleaned_data.get("reason", ""),
     )
+    return _job_started(request, pack, job)
 
 
 @require_POST

@@ -20,6 +20,7 @@ from reports.models import Pack, PackBuild, PackMetric
 from reports.sections import PACK_SECTIONS
 from reports.services import MetricText, pack_text_save
 
+from .building import run_requested_build
 from .pdf_reading import tagged_pdf
 
 pytestmark = pytest.mark.django_db
@@ -195,8 +196,10 @@ def test_the_web_page_build_the_command_line_and_the_final_version(
     client.force_login(secretary)
 
     # The web page's build (its own PDF worker, the process's renderer).
-    page = b"".join(client.post(reverse("reports:pack_build", args=[pack.pk]), {"output": "full"}))
-    assert b"The draft PDF is ready" in page, page[-2000:]
+    page = run_requested_build(
+        client, client.post(reverse("reports:pack_build", args=[pack.pk]), {"output": "full"})
+    )
+    assert "The draft PDF is ready" in page, page[-2000:]
     assert_each_chart_under_its_metric(bytes(PackBuild.objects.get(pack=pack).pdf), pack)
 
     # The command line.
@@ -208,12 +211,13 @@ def test_the_web_page_build_the_command_line_and_the_final_version(
     assert_each_chart_under_its_metric(target.read_bytes(), pack)
 
     # Final: the stored full version.
-    page = b"".join(
+    page = run_requested_build(
+        client,
         client.post(
             reverse("reports:pack_finalise", args=[pack.pk]),
             {"confirm": "on", "reason": "Checked with the chair: the missing reports follow."},
-        )
+        ),
     )
-    assert b"is Final" in page, page[-2000:]
+    assert "is Final" in page, page[-2000:]
     version = pack.versions.get()
     assert_each_chart_under_its_metric(bytes(version.full_pdf), pack)

@@ -20,6 +20,7 @@ from reports.services import (
 )
 from reports.wording import describe_compliance
 
+from .building import run_requested_build
 from .conftest import accepted_report
 
 pytestmark = pytest.mark.django_db
@@ -214,8 +215,9 @@ def test_making_final_with_something_lacking_needs_a_reason_kept_with_the_versio
         refused.content.decode()
     )
     assert not pack.versions.exists()
-    done = login(secretary).post(url, {"confirm": "on", "reason": "Chair's decision."})
-    assert "Version 1 is Final" in b"".join(done.streaming_content).decode()
+    client = login(secretary)
+    done = client.post(url, {"confirm": "on", "reason": "Chair's decision."})
+    assert "Version 1 is Final" in run_requested_build(client, done)
     version = pack.versions.get()
     assert version.final_reason == "Chair's decision."
     assert "Recommendations: still the default text." in version.lacking

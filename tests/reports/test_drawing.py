@@ -177,7 +177,8 @@ def test_the_worker_is_ready_before_its_documents_and_gives_the_same_pdfs():
                 break
     finally:
         worker.close()
-    assert (FULL, "") in messages and (PUBLIC, "Writing the PDF file") in messages
+    assert (FULL, "", None) in messages and (PUBLIC, "Writing the PDF file", None) in messages
+    assert (PUBLIC, "Laying out page 1", 1) in messages
     for name, html in documents:
         assert pdf_pages(results[name].pdf) == pdf_pages(render_pdf(html).pdf)
     assert worker.process.poll() is not None and not worker.path.exists()
@@ -212,4 +213,5 @@ def test_opening_a_draft_pack_with_charts_starts_no_browser_in_the_web_process(
     response = login(secretary).get(reverse("reports:pack_detail", args=[pack.pk]))
     assert response.status_code == 200
     assert 'data-plotly-for="' in response.content.decode()  # the page has its charts
+    assert "Build the draft PDF" in response.content.decode()
     assert not renderer.running

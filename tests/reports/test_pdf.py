@@ -19,7 +19,7 @@ from reports.assembly import (
     run_to_end,
     version_label,
 )
-from reports.pdf import PdfWorker, URLRefused, render_pdf, url_fetcher
+from reports.pdf import InProcessLayout, PdfWorker, URLRefused, render_pdf, url_fetcher
 from reports.sections import PACK_SECTIONS, PackChart, PackSection
 from reports.services import RatingEntry, pack_text_save, portfolio_ratings_save
 from tests.factories import SchemeFactory
@@ -270,27 +270,33 @@ def test_the_build_draws_charts_once_for_both_versions(pack, chart_section_templ
     )
 
 
-def test_isolated_rendering_reports_progress_and_gives_the_same_pdf(pack):
+@pytest.mark.parametrize("layout_class", [PdfWorker, InProcessLayout])
+def test_both_layouts_report_each_page_and_give_the_same_pdf(pack, layout_class):
+    """A process of its own (a build in a web process) or this process (an RQ job's): the
+    same progress, page by page, and the same PDF."""
     html = PackAssembly(pack, version_label="Test").print_html(public=False)
-    worker = PdfWorker()
+    layout = layout_class()
     try:
-        steps, messages = worker.render([("pdf", html)]), []
+        steps, messages, pages = layout.render([("pdf", html)]), [], []
         while True:
             try:
-                _, message = next(steps)
+                _, message, page = next(steps)
             except StopIteration as finished:
-                isolated = finished.value["pdf"]
+                laid_out = finished.value["pdf"]
                 break
             if message:
                 messages.append(message)
+            if page is not None:
+                pages.append(page)
     finally:
-        worker.close()
+        layout.close()
     in_process = render_pdf(html)
     assert messages[0] == "Laying out page 1"
     assert "Checking the page numbers: page 1" in messages  # the second pass, for "Page N of M"
     assert messages[-1] == "Writing the PDF file"
-    assert isolated.pages == in_process.pages
-    assert pdf_pages(isolated.pdf) == pdf_pages(in_process.pdf)
+    assert pages == list(range(1, in_process.pages + 1))  # the first pass's pages, in order
+    assert laid_out.pages == in_process.pages
+    assert pdf_pages(laid_out.pdf) == pdf_pages(in_process.pdf)
 
 
 @pytest.mark.parametrize(

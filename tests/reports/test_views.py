@@ -9,19 +9,17 @@ import openpyxl
 import pytest
 from django.contrib.auth.models import Group
 
+from bettercare.models import Job
 from bettercare.periods import parse_quarter
 from bettercare.roles import GROUP_NAMES, Role
 from reports.models import Pack, PackBuild, PackVersion, PortfolioRating
 from reports.services import pack_text_save
 from tests.factories import SchemeFactory, UserFactory
 
+from .building import run_requested_build
 from .pdf_reading import flat, pdf_pages
 
 pytestmark = pytest.mark.django_db
-
-
-def stream(response) -> str:
-    return b"".join(response.streaming_content).decode()
 
 
 def url(name: str, pack=None, *extra) -> str:
@@ -43,8 +41,9 @@ def users(secretary, analyst, administrator, lead):
 
 @pytest.fixture
 def final_pack(pack, login, secretary):
-    response = login(secretary).post(url("pack_finalise", pack), FINAL)
-    assert "Version 1 is Final" in stream(response)
+    client = login(secretary)
+    response = client.post(url("pack_finalise", pack), FINAL)
+    assert "Version 1 is Final" in run_requested_build(client, response)
     return Pack.objects.get(pk=pack.pk)
 
 
@@ -155,8 +154,8 @@ def test_the_pack_on_screen(pack, login, secretary, django_assert_max_num_querie
     client = login(secretary)
     # Session, user, area, permissions; the pack; finance (4), metrics (9), schemes and portfolio
     # (8), highlight reports (3 with none written), the national conditions and the programme's
-    # risks (1 each); versions. See also the constant-count tests.
-    with django_assert_max_num_queries(38):
+    # risks (1 each); versions; the builds of the last day. See also the constant-count tests.
+    with django_assert_max_num_queries(39):
         response = client.get(url("pack_detail", pack))
     html = response.content.decode()
     assert "Better Care performance report, Quarter Two 2018/19" in html
@@ -248,31 +247,98 @@ def test_a_final_pack_cannot_be_edited_nor_built_as_a_draft(final_pack, login, s
     assert "Build the draft PDF" not in page and "Start a correction" in page
 
 
-def test_draft_build_shows_progress_then_offers_the_download(pack, login, analyst, secretary):
-    response = login(analyst).post(url("pack_build", pack), {"output": "full"})
-    assert response.streaming
-    html = stream(response)
-    assert (
-        html.index("Reading the pack")
-        < html.index("laying out page 1")
-        < html.index("The draft PDF is ready")
-    )
+def test_asking_for_a_draft_answers_at_once_with_the_job_s_page_then_its_download(
+    pack, login, analyst, secretary
+):
+    client = login(analyst)
+    response = client.post(url("pack_build", pack), {"output": "full"})
+    # The request only asks: its answer is the job's page, the build waiting for a worker.
+    job = Job.objects.get()
+    assert response.status_code == 302 and response.url == url("pack_job", pack, job.pk)
+    assert job.state == Job.State.QUEUED and job.created_by == analyst
+    waiting = client.get(response.url).content.decode()
+    assert "Waiting for a worker to start it" in waiting
+    assert f'data-job-status-url="{url("pack_job_status", pack, job.pk)}"' in waiting
+    assert '<script src="/static/reports/job-progress.js" defer>' in waiting  # no inline code
+    status = client.get(url("pack_job_status", pack, job.pk)).json()
+    assert status["state"] == "queued" and status["pages"] is None
+
+    html = run_requested_build(client, response)
+    assert "The draft PDF is ready" in html
+    status = client.get(url("pack_job_status", pack, job.pk)).json()
+    assert status["state"] == "done"
+    assert status["step"] == "Keeping the PDF for you to download"
+    assert status["pages"] == PackBuild.objects.get().pages > 1
     download = re.search(r'href="(/reports/packs/\d+/pdf/\d+/)"', html).group(1)
-    pdf = login(analyst).get(download)
+    assert status["download_url"] == download
+    pdf = client.get(download)
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf["Content-Disposition"] == (
         'attachment; filename="JCB-2018-19-Q2-better-care-v1-draft.pdf"'
     )
     assert "Draft of version 1" in flat(pdf_pages(pdf.content)[0])
-    # A build is its builder's: someone else is told it is not there.
-    assert login(secretary).get(download).status_code == 404
+    # The pack's page lists the build, so that anyone who may see the drafts can come back to
+    # it: a build asked for by two people at once is one job, so it is not its asker's alone.
+    page = login(secretary).get(url("pack_detail", pack)).content.decode()
+    assert "Builds of the last day" in page and download in page
+    assert login(secretary).get(download).status_code == 200
+
+
+def test_two_requests_for_the_same_draft_are_one_job(pack, login, analyst, secretary):
+    first = login(analyst).post(url("pack_build", pack), {"output": "full"})
+    second = login(secretary).post(url("pack_build", pack), {"output": "full"})
+    public = login(secretary).post(url("pack_build", pack), {"output": "public"})
+    assert first.url == second.url != public.url
+    assert Job.objects.count() == 2
+    # The second asker is told it was under way already.
+    assert "already under way" in login(secretary).get(second.url).content.decode()
+
+
+def test_a_job_s_page_and_json_are_the_pack_s_own(pack, login, secretary, outsider, lead):
+    from reports.services import pack_create
+
+    response = login(secretary).post(url("pack_build", pack), {"output": "full"})
+    job = Job.objects.get()
+    other_pack = pack_create(area=pack.area, board="HWB", quarter=pack.quarter, user=secretary)
+    assert login(secretary).get(url("pack_job", other_pack, job.pk)).status_code == 404
+    assert login(secretary).get(url("pack_job_status", other_pack, job.pk)).status_code == 404
+    assert login(outsider).get(response.url).status_code == 404  # another area's secretary
+    assert login(lead).get(response.url).status_code == 403  # drafts are not for scheme leads
+    assert login(lead).get(url("pack_job_status", pack, job.pk)).status_code == 403
+
+
+def test_asking_for_json_gets_the_job_s_status_and_urls(pack, login, secretary):
+    response = login(secretary).post(
+        url("pack_build", pack), {"output": "public"}, HTTP_ACCEPT="application/json"
+    )
+    assert response.status_code == 202
+    answer = response.json()
+    assert answer["state"] == "queued" and answer["kind"] == "draft"
+    assert answer["status_url"] == url("pack_job_status", pack, answer["id"])
+    assert answer["description"] == "Draft PDF of the JCB Q2 2018/19 pack (public version)"
+
+
+def test_a_failed_build_says_why_and_the_pack_can_be_built_again(pack, login, secretary):
+    """A build whose pack was made Final meanwhile is refused with a plain message."""
+    client = login(secretary)
+    response = client.post(url("pack_build", pack), {"output": "full"})
+    Pack.objects.filter(pk=pack.pk).update(status=Pack.Status.FINAL)
+    html = run_requested_build(client, response)
+    assert "The PDF could not be built" in html
+    assert "This pack was made Final meanwhile" in html
+    assert not PackBuild.objects.exists()
+    Pack.objects.filter(pk=pack.pk).update(status=Pack.Status.DRAFT)
+    again = client.post(url("pack_build", pack), {"output": "full"})
+    assert again.url != response.url  # a new job
+    assert "The draft PDF is ready" in run_requested_build(client, again)
 
 
 def test_public_draft_build_leaves_out_the_exempt_sections(pack, login, secretary):
     pack_text_save(pack=pack, text={}, exempt_sections=["highlights"])
-    html = stream(login(secretary).post(url("pack_build", pack), {"output": "public"}))
+    client = login(secretary)
+    html = run_requested_build(client, client.post(url("pack_build", pack), {"output": "public"}))
     download = re.search(r'href="(/reports/packs/\d+/pdf/\d+/)"', html).group(1)
-    pdf = login(secretary).get(download)
+    pdf = client.get(download)
     assert "v1-public-draft.pdf" in pdf["Content-Disposition"]
     assert "Admissions up." not in flat(" ".join(pdf_pages(pdf.content)))
 
@@ -310,8 +376,8 @@ def test_a_final_version_is_fetched_byte_for_byte_and_survives_later_edits(
             "action": "save",
         },
     )
-    assert "Version 2 is Final" in stream(
-        client.post(url("pack_finalise", final_pack), FINAL)
+    assert "Version 2 is Final" in run_requested_build(
+        client, client.post(url("pack_finalise", final_pack), FINAL)
     )
 
     again = client.get(url("pack_version_download", final_pack, 1, "full"))
@@ -466,9 +532,12 @@ def test_roles_have_the_permissions_the_app_declares(users):
 
 
 def test_two_secretaries_finalising_at_once_store_one_version(pack, login, secretary):
-    """The build runs while the page streams; if someone else stores the version meanwhile,
-    this build is refused with a plain message and stores nothing."""
-    response = login(secretary).post(url("pack_finalise", pack), FINAL)
+    """Asked twice at once, it is one job. If someone stores the version while it builds (an
+    administrator's script, say), the build is refused with a plain message and stores
+    nothing."""
+    client = login(secretary)
+    response = client.post(url("pack_finalise", pack), FINAL)
+    assert client.post(url("pack_finalise", pack), FINAL).url == response.url
     PackVersion(
         pack=pack,
         number=1,
@@ -482,9 +551,9 @@ def test_two_secretaries_finalising_at_once_store_one_version(pack, login, secre
         figures_json=b"{}",
         figures_sha256="b" * 64,
     ).save()
-    html = stream(response)
-    assert "The PDF could not be built" in html
+    html = run_requested_build(client, response)
+    assert "The pack was not made Final" in html
     assert "Version 1 was built, but the next version is 2: build it again." in html
-    assert "Nothing was saved." in html
+    assert "Nothing was stored." in html
     assert PackVersion.objects.filter(pack=pack).count() == 1
     assert bytes(PackVersion.objects.get(pack=pack).full_pdf) == b"%PDF other"

@@ -98,7 +98,7 @@ class Command(BaseCommand):
                 pack_pdfs_build(
                     pack, version_label=label, outputs=[kind], isolate=False, renderer=renderer
                 ),
-                lambda message: self.stdout.write(f"  {message}"),
+                lambda step: step.page_level or self.stdout.write(f"  {step}"),
             )
         result = built.pdfs[kind]
         output.write_bytes(result.pdf)
