@@ -5,8 +5,12 @@ tells of, and sent once that transaction commits: a step that rolls back sends n
 mail server that is down loses nothing (the record says it failed, and why, and the next
 `send_reminders` run or an analyst's "Send again" tries it again).
 
-Sending happens in `emails_send`, a plain function of record ids, so that it can be handed to
-a background job queue unchanged; today it runs in the process that committed the step.
+Sending happens in `emails_send`, a plain function of record ids, run as a background job
+(`notifications.jobs.emails_deliver`, through bettercare.jobs: an RQ worker with Redis, a
+thread without) so that the person whose step it was never waits for the mail server. Those
+who report each outcome at once (the daily reminders, "Send a reminder now", "Send again")
+call it themselves. A password reset is sent at once in the request, never through a job:
+a job's arguments are kept, and the link must not be.
 """
 
 from __future__ import annotations
@@ -113,13 +117,32 @@ def email_queue(
             return None
         raise
     if send_after_commit:
-        transaction.on_commit(partial(_dispatch, [record.pk]))
+        emails_deliver_after_commit([record], area=area)
     return record
 
 
-def _dispatch(ids: list[int]) -> None:
-    """Where a committed e-mail goes to be sent: the one place to hand it to a job queue."""
-    emails_send(ids=ids)
+def emails_deliver_after_commit(records: Iterable[EmailRecord], *, area: Area | None = None):
+    """Send the e-mails, in one background job, once the current transaction commits: a step
+    that tells several people is one job. Call it inside the step's transaction."""
+    ids = [record.pk for record in records]
+    if ids:
+        # robust: a queue that cannot take the job must not fail the committed step; the
+        # e-mails stay waiting and the daily run sends them.
+        transaction.on_commit(partial(_dispatch, ids, area=area), robust=True)
+
+
+def _dispatch(ids: list[int], *, area: Area | None = None) -> None:
+    """Where committed e-mails go to be sent: a background job."""
+    from bettercare.jobs import enqueue
+
+    from .jobs import emails_deliver
+
+    enqueue(
+        emails_deliver,
+        description=f"Sending {len(ids)} e-mail{'s' if len(ids) != 1 else ''}",
+        area=area,
+        ids=list(ids),
+    )
 
 
 def emails_settle(records: Iterable[EmailRecord]) -> list[EmailRecord]:

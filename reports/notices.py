@@ -8,7 +8,11 @@ from django.urls import reverse
 from bettercare.roles import Role
 from bettercare.selectors import area_people_with_role
 from notifications.models import EmailRecord
-from notifications.services import email_queue, site_url
+from notifications.services import (
+    email_queue,
+    emails_deliver_after_commit,
+    site_url,
+)
 
 from .models import Pack, PackVersion
 
@@ -42,7 +46,9 @@ def pack_final_notify(*, pack: Pack, version: PackVersion, actor) -> list[EmailR
             topic=f"reports.pack:{pack.pk}",
             about=f"{pack.title}, version {version.number}",
             created_by=actor,
+            send_after_commit=False,
         )
         if record is not None:
             records.append(record)
+    emails_deliver_after_commit(records, area=pack.area)  # one job for the step, once it commits
     return records

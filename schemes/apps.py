@@ -40,3 +40,6 @@ class SchemesConfig(AppConfig):
     verbose_name = "Schemes and highlight reports"
     # What each role may do with this app's records (see bettercare.roles).
     role_permissions = _role_permissions()
+    # Recurring jobs (bettercare.jobs), cron expressions in UTC: the reminders each morning
+    # (06:15 UTC is 07:15 in British Summer Time, 06:15 in winter), before people start work.
+    scheduled_jobs = {"schemes.jobs.reminders_send_daily": "15 6 * * *"}

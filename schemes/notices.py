@@ -21,7 +21,13 @@ from bettercare.roles import Role
 from bettercare.selectors import area_people_with_role
 from notifications.models import EmailRecord
 from notifications.selectors import users_without_reminders
-from notifications.services import email_queue, emails_send, emails_settle, site_url
+from notifications.services import (
+    email_queue,
+    emails_deliver_after_commit,
+    emails_send,
+    emails_settle,
+    site_url,
+)
 
 from .deadlines import day, days_in_words, is_outstanding
 from .models import HighlightReport, ReportingTimetable, Scheme
@@ -104,9 +110,11 @@ def report_step_notify(
             topic=report_topic(scheme, quarter),
             about=_about(scheme, quarter),
             created_by=actor,
+            send_after_commit=False,
         )
         if record is not None:
             records.append(record)
+    emails_deliver_after_commit(records, area=scheme.area)  # one job for the step, once it commits
     return records
 
 

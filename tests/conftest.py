@@ -10,7 +10,7 @@ from bettercare.services import user_with_role_save
 from schemes.services import scheme_lead_assign
 
 from .factories import AreaFactory, PartnerFactory, SchemeFactory
-from .smtp import smtp_down, smtp_server  # noqa: F401 (fixtures for every test)
+from .smtp import after_commit, smtp_down, smtp_server  # noqa: F401 (fixtures for every test)
 
 # A real Redis and RQ workers, for the tests that run jobs through the queue.
 pytest_plugins = ["tests.queue_fixtures"]

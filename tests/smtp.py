@@ -3,12 +3,15 @@
 `smtp_server` points Django's SMTP backend at a server started for the test and collects every
 message it accepts, parsed, so a test reads back what a person's mail program would show.
 `smtp_server.refusing = True` makes it answer 451 (try again later) to every message, as a
-mail server in trouble does; `smtp_down` points Django at a port where nothing listens."""
+mail server in trouble does; `smtp_down` points Django at a port where nothing listens.
+`after_commit` runs a step's e-mail jobs inside a test's own transaction."""
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
+import functools
 import socket
 import threading
 import time
@@ -88,3 +91,34 @@ def smtp_down(settings):
     settings.EMAIL_TIMEOUT = 2
     settings.SITE_URL = "https://bettercare.example.org"
     return settings.EMAIL_PORT
+
+
+@pytest.fixture
+def after_commit(db):
+    """A test is one transaction that never commits. `with after_commit(): step()` runs, as
+    the block ends, what the step's commit would run (handing its e-mails to a background
+    job), then each e-mail job it queued, here in the test's transaction, as a worker would
+    (bettercare.jobs.execute). A job is never handed to a thread: a thread could not see the
+    test's uncommitted rows. The thread and the RQ worker themselves are tested with committed
+    data (tests/notifications/test_email_jobs.py, tests/queue/test_emails.py)."""
+    from django.test import TestCase
+
+    from bettercare import jobs
+    from bettercare.models import Job
+    from notifications.jobs import emails_deliver
+
+    @contextlib.contextmanager
+    def run():
+        with TestCase.captureOnCommitCallbacks() as callbacks:
+            yield callbacks
+        while callbacks:
+            callback = callbacks.pop(0)
+            if isinstance(callback, functools.partial) and callback.func is jobs._dispatch:
+                continue  # a job's own start: run below, in this thread
+            with TestCase.captureOnCommitCallbacks() as more:
+                callback()
+            callbacks.extend(more)
+        for job in Job.objects.filter(state=Job.State.QUEUED, task=emails_deliver.job_name):
+            jobs.execute(job.pk)
+
+    return run

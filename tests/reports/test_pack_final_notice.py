@@ -21,11 +21,11 @@ def test_a_final_pack_is_emailed_to_secretaries_and_analysts(
     lead_user,
     make_user,
     other_area,
-    django_capture_on_commit_callbacks,
+    after_commit,
 ):
     second = make_user("secretary-two", Role.BOARD_SECRETARY, [pack.area])
     make_user("secretary-elsewhere", Role.BOARD_SECRETARY, [other_area])
-    with django_capture_on_commit_callbacks(execute=True):
+    with after_commit():
         pack_version_create(
             pack=pack,
             user=secretary,

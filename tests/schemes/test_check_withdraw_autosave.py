@@ -84,13 +84,13 @@ def test_submitting_what_was_checked_and_not_a_later_save(login, lead, complete_
 
 
 def test_withdrawing_a_submission_until_an_analyst_acts(
-    login, lead, analyst, submitted, lead_clusters, django_capture_on_commit_callbacks
+    login, lead, analyst, submitted, lead_clusters, after_commit
 ):
     page = login(lead).get(url(submitted)).content.decode()
     assert "Withdraw submission" in page
     assert "Withdraw submission" not in login(analyst).get(url(submitted)).content.decode()
     assert login(lead_clusters).post(url(submitted, name="report_withdraw")).status_code == 404
-    with django_capture_on_commit_callbacks(execute=True):
+    with after_commit():
         response = login(lead).post(url(submitted, name="report_withdraw"))
     assert response["Location"] == url(submitted, name="report_edit")
     report = HighlightReport.objects.get(pk=submitted.pk)

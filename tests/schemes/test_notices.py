@@ -31,12 +31,12 @@ def test_a_submitted_report_is_emailed_to_every_analyst_of_the_area_after_commit
     second_analyst,
     make_user,
     other_area,
-    django_capture_on_commit_callbacks,
+    after_commit,
 ):
     from bettercare.roles import Role
 
     make_user("analyst-elsewhere", Role.ANALYST, [other_area])
-    with django_capture_on_commit_callbacks(execute=True):
+    with after_commit():
         services.highlight_report_submit(report=complete_draft, user=lead)
         assert smtp_server.messages == []  # nothing leaves before the step commits
     messages = smtp_server.wait_for(2)
@@ -56,9 +56,9 @@ def test_a_submitted_report_is_emailed_to_every_analyst_of_the_area_after_commit
 
 
 def test_return_and_accept_go_to_the_reports_lead_with_the_comment(
-    smtp_server, submitted, lead, analyst, django_capture_on_commit_callbacks
+    smtp_server, submitted, lead, analyst, after_commit
 ):
-    with django_capture_on_commit_callbacks(execute=True):
+    with after_commit():
         services.highlight_report_return(
             report=submitted, user=analyst, comment="Please add the young carers' figures."
         )
@@ -69,7 +69,7 @@ def test_return_and_accept_go_to_the_reports_lead_with_the_comment(
     assert "https://bettercare.example.org/schemes/1/2018-19-Q1/edit/" in text_of(returned)
 
     report = HighlightReport.objects.get(pk=submitted.pk)
-    with django_capture_on_commit_callbacks(execute=True):
+    with after_commit():
         services.highlight_report_submit(report=report, user=lead)
         services.highlight_report_accept(
             report=HighlightReport.objects.get(pk=report.pk), user=analyst
@@ -80,10 +80,10 @@ def test_return_and_accept_go_to_the_reports_lead_with_the_comment(
 
 
 def test_notices_of_a_persons_own_reports_go_even_with_reminders_off(
-    smtp_server, submitted, lead, analyst, django_capture_on_commit_callbacks
+    smtp_server, submitted, lead, analyst, after_commit
 ):
     email_preference_save(user=lead, reminders=False)
-    with django_capture_on_commit_callbacks(execute=True):
+    with after_commit():
         services.highlight_report_return(report=submitted, user=analyst, comment="Figures")
     assert len(smtp_server.wait_for(1, address="lead-carers@example.org")) == 1
 
@@ -96,10 +96,10 @@ def test_a_step_that_fails_writes_no_email(smtp_server, draft, lead, analyst):
 
 
 def test_a_failing_mail_server_loses_no_step_and_the_next_run_sends_again(
-    smtp_server, complete_draft, lead, analyst, django_capture_on_commit_callbacks
+    smtp_server, complete_draft, lead, analyst, after_commit
 ):
     smtp_server.refusing = True
-    with django_capture_on_commit_callbacks(execute=True):
+    with after_commit():
         services.highlight_report_submit(report=complete_draft, user=lead)
     assert HighlightReport.objects.get(pk=complete_draft.pk).status == Status.SUBMITTED
     record = EmailRecord.objects.get(kind="report_submitted")
@@ -118,10 +118,10 @@ def test_a_failing_mail_server_loses_no_step_and_the_next_run_sends_again(
 
 
 def test_no_mail_server_at_all_is_recorded_plainly(
-    smtp_down, complete_draft, lead, analyst, django_capture_on_commit_callbacks
+    smtp_down, complete_draft, lead, analyst, after_commit
 ):
     started = dt.datetime.now()
-    with django_capture_on_commit_callbacks(execute=True):
+    with after_commit():
         services.highlight_report_submit(report=complete_draft, user=lead)
     assert (dt.datetime.now() - started).total_seconds() < 5
     record = EmailRecord.objects.get(kind="report_submitted")

@@ -35,13 +35,6 @@ def timetable(area):
 
 
 @pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    """Each test is one transaction that never commits: run what would run on commit (sending
-    the e-mails) as each piece of work ends, as it does in production."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def run(after_commit):
     def run_command(date: str, *extra) -> str:
         out = io.StringIO()
@@ -189,3 +182,32 @@ def test_the_overview_shows_overdue_reports_and_completeness(
     assert "0 of 2 accepted, 2 overdue" in page
     assert page.count("Overdue by 3 days") == 2
     assert "12 October 2018" in page and "15 November 2018" in page
+
+
+def test_the_daily_reminders_are_scheduled_work_that_cron_or_rq_runs(
+    smtp_server, timetable, lead, lead_clusters
+):
+    from bettercare.jobs import scheduled_jobs
+    from bettercare.models import Job
+
+    assert scheduled_jobs()["schemes.jobs.reminders_send_daily"] == "15 6 * * *"
+    listed = io.StringIO()
+    call_command("run_job", "--list", stdout=listed)
+    assert "manage.py run_job schemes.jobs.reminders_send_daily" in listed.getvalue()
+
+    out = io.StringIO()
+    call_command("run_job", "schemes.jobs.reminders_send_daily", "date=2018-10-13", stdout=out)
+    assert '"sent": 2' in out.getvalue() and '"failed": 0' in out.getvalue()
+    assert sorted(m["To"] for m in smtp_server.wait_for(2)) == [
+        "lead-carers@example.org",
+        "lead-clusters@example.org",
+    ]
+    job = Job.objects.get(task="schemes.jobs.reminders_send_daily")
+    assert job.state == Job.State.DONE and job.result["date"] == "2018-10-13"
+    # The same day again sends nothing; a refusing server fails the job, and run_job exits 1.
+    call_command("run_job", "schemes.jobs.reminders_send_daily", "date=2018-10-13", stdout=out)
+    assert len(smtp_server.messages) == 2
+    smtp_server.refusing = True
+    with pytest.raises(CommandError, match=r"2 of 2 reminders could not be sent \(The mail"):
+        call_command("run_job", "schemes.jobs.reminders_send_daily", "date=2018-10-20")
+    assert len(reminders(state="failed")) == 2
