@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import smtplib
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
@@ -70,6 +71,22 @@ def _person(user) -> str:
     return user.get_full_name() or user.username
 
 
+_silenced = threading.local()
+
+
+@contextlib.contextmanager
+def notices_silenced():
+    """Write no e-mail inside the block, in this thread: for loading the records of steps
+    taken elsewhere and long ago (the demo's history), which must not tell people now, in
+    their inboxes or in the e-mail log, of what they did then."""
+    before = getattr(_silenced, "on", False)
+    _silenced.on = True
+    try:
+        yield
+    finally:
+        _silenced.on = before
+
+
 def email_queue(
     *,
     recipient,
@@ -89,7 +106,7 @@ def email_queue(
 
     None when there is nothing to send: the person's account is closed, or an e-mail with the
     same `key` has already been written (a reminder goes once a day for each reason)."""
-    if not recipient.is_active:
+    if not recipient.is_active or getattr(_silenced, "on", False):
         return None
     rendered = render(
         template, {"recipient": recipient, "recipient_name": _person(recipient), **context}

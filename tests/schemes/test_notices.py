@@ -127,3 +127,16 @@ def test_no_mail_server_at_all_is_recorded_plainly(
     record = EmailRecord.objects.get(kind="report_submitted")
     assert record.state == "failed"
     assert record.error == "The mail server could not be reached (connection refused)."
+
+
+def test_silenced_notices_write_nothing_and_the_next_step_is_told_again(
+    smtp_server, complete_draft, lead, analyst, after_commit
+):
+    from notifications.services import notices_silenced
+
+    with after_commit(), notices_silenced():
+        submitted = services.highlight_report_submit(report=complete_draft, user=lead)
+    assert not EmailRecord.objects.exists() and smtp_server.messages == []
+    with after_commit():
+        services.highlight_report_return(report=submitted, user=analyst, comment="Figures")
+    assert [m["To"] for m in smtp_server.wait_for(1)] == [lead.email]
