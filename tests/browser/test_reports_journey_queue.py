@@ -52,8 +52,10 @@ def test_the_secretary_builds_and_finalises_through_the_queue_across_a_reload(
 
     page.get_by_role("button", name="Make the pack Final").click()
     page.get_by_label("I have checked the pack and want to make it Final").check()
-    # The demo pack lacks two accepted reports (one submitted, one returned): Final asks why.
-    page.get_by_label("Why it can be made Final all the same").fill("The chair agreed to go ahead.")
+    # The demo's pack lacks two accepted reports: the check before Final asks why.
+    page.get_by_label("Why it can be made Final all the same").fill(
+        "The chair agreed to take the two reports at the meeting."
+    )
     page.get_by_role("button", name="Make version 1 Final").click()
     expect(page.get_by_test_id("build-progress")).to_be_visible()
     page.reload()
