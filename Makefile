@@ -8,6 +8,10 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k periods"`.
 PYTEST_ARGS ?=
+# The suite runs on every core (pytest-xdist), each test file on one worker: a module's demo
+# data and PDFs are made once for its tests (see tests/conftest.py). PYTEST_WORKERS=0 runs it
+# in one process.
+PYTEST_WORKERS ?= auto
 
 # Front-end and Python sources whose change means static files must be collected again.
 STATIC_SOURCES := $(shell find bettercare schemes metrics finance reports templates -path '*/static/*' -type f 2>/dev/null)
@@ -67,7 +71,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 
 test: install lint
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest --numprocesses $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 bench: install
 	@for bench in tests/benchmarks/bench_*.py; do \

@@ -24,8 +24,9 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Area, AreaMembership, Job, Partner
+from .models import Area, AreaMembership, Job, Partner, Scheme, SchemeYearName
 from .roles import Role, primary_role
 from .services import user_role_set
 
@@ -358,6 +359,21 @@ class PartnerAdmin(AreaScopedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "area"]
     list_filter = ["kind", "area"]
     search_fields = ["code", "name"]
+
+
+class SchemeYearNameInline(AreaScopedInlineMixin, admin.TabularInline):
+    model = SchemeYearName
+    extra = 0
+
+
+@admin.register(Scheme)
+class SchemeAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["number", "name", "area", "host", "pooled", "first_year", "last_year"]
+    list_display_links = ["number", "name"]
+    list_filter = ["area", "pooled"]
+    search_fields = ["name", "short_name"]
+    filter_horizontal = ["leads"]
+    inlines = [SchemeYearNameInline]
 
 
 # --- People -----------------------------------------------------------------------------

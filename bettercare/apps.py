@@ -32,6 +32,14 @@ class BettercareConfig(AppConfig):
             "bettercare.change_areamembership",
             "bettercare.delete_areamembership",
             "bettercare.view_areamembership",
+            # The register of schemes and their names by year (the admin site keeps it).
+            "bettercare.add_scheme",
+            "bettercare.change_scheme",
+            "bettercare.view_scheme",
+            "bettercare.add_schemeyearname",
+            "bettercare.change_schemeyearname",
+            "bettercare.delete_schemeyearname",
+            "bettercare.view_schemeyearname",
             "bettercare.view_job",
             "auth.add_user",
             "auth.change_user",
@@ -41,10 +49,12 @@ class BettercareConfig(AppConfig):
             "axes.view_accessattempt",
             "axes.delete_accessattempt",
         },
+        "analyst": {"bettercare.view_scheme"},
+        "board_secretary": {"bettercare.view_scheme"},
+        "scheme_lead": {"bettercare.view_scheme"},
     }
 
     def ready(self) -> None:
         from . import lookups  # noqa: F401 (registers the integer __in lookup)
 
         post_migrate.connect(_sync_roles, dispatch_uid="bettercare.roles_sync")
-

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from .contributions import navigation
 from .roles import primary_role
-
-NAVIGATION = (
-    ("schemes", "Schemes", "schemes:index"),
-    ("metrics", "Metrics", "metrics:index"),
-    ("finance", "Finance", "finance:index"),
-    ("reports", "Reports", "reports:index"),
-)
 
 
 def site(request) -> dict:
@@ -27,6 +21,6 @@ def site(request) -> dict:
         "user_role_label": role.label if role else "No role assigned",
         "navigation": [
             {"label": label, "url": reverse(url_name), "current": app == current_app}
-            for app, label, url_name in NAVIGATION
+            for app, label, url_name in navigation()
         ],
     }

@@ -1,17 +1,21 @@
-"""Model and form fields that hold reporting periods as their canonical text.
+"""Model and form fields of the service's own kinds of value: reporting periods and money.
 
-Stored as `2018-19`, `2018-19-Q2` and `2018-08`, which read well in the database and sort in
-time order, so range filters (`month__gte=Month(2018, 4)`) work on every backend. In Python the
-values are the period objects of `bettercare.periods`.
+Periods are stored as `2018-19`, `2018-19-Q2` and `2018-08`, which read well in the database
+and sort in time order, so range filters (`month__gte=Month(2018, 4)`) work on every backend. In
+Python the values are the period objects of `bettercare.periods`. Money is exact `Decimal`
+pounds and pence (`bettercare.money`).
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from . import periods
+from .money import MoneyError, format_full, parse_money
 
 
 class _PeriodModelField(models.CharField):
@@ -104,3 +108,42 @@ class PeriodFormField(forms.CharField):
             return self.parser(value)
         except periods.PeriodError as error:
             raise ValidationError(str(error), code="invalid_period") from error
+
+
+class MoneyField(forms.CharField):
+    """Pounds as people type them (`£1.374m`, `1,374,000`, `£607k`, `(£33k)`), cleaned to exact
+    `Decimal` pounds and pence; a stored amount is shown in full, what was typed is shown back as
+    typed. Negative amounts are refused unless `allow_negative`. `read` turns the text into the
+    amount (`parse_money` by default; a highlight report's form also accepts a typed share)."""
+
+    def __init__(self, *, allow_negative: bool = False, read=parse_money, **kwargs):
+        self.allow_negative = allow_negative
+        self.read = read
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update(
+            {
+                "class": "nhsuk-input--width-10",
+                "inputmode": "decimal",
+                "spellcheck": "false",
+                "autocomplete": "off",
+            }
+        )
+        return attrs
+
+    def prepare_value(self, value):
+        return format_full(value) if isinstance(value, Decimal) else value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            amount = self.read(value)
+        except MoneyError as error:
+            raise ValidationError(str(error), code="invalid_money") from error
+        if amount < 0 and not self.allow_negative:
+            raise ValidationError("Enter an amount of zero or more.", code="negative")
+        return amount

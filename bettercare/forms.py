@@ -57,8 +57,3 @@ class NhsukFormRenderer(TemplatesSetting):
     formset_template_name = "forms/nhsuk_formset.html"
     field_template_name = "forms/nhsuk_field.html"
     bound_field_class = NhsukBoundField
-
-
-class AreaChoiceForm(forms.Form):
-    area = forms.CharField(label="Area", max_length=9)
-    next = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -7,6 +7,7 @@ import logging
 from django.db import IntegrityError, OperationalError
 from django.shortcuts import render
 
+from .permissions import remember_areas
 from .selectors import areas_for_user
 
 logger = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ class CurrentAreaMiddleware:
         request.area = None
         if request.user.is_authenticated:
             request.areas = areas_for_user(request.user)
+            remember_areas(request.user, request.areas)
             chosen = request.session.get(SESSION_KEY)
             request.area = next(
                 (area for area in request.areas if area.code == chosen),

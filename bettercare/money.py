@@ -92,14 +92,6 @@ def _exact_pence(amount: Decimal, original: str) -> Decimal:
     return amount.quantize(PENNY) + Decimal("0.00")  # normalises -0.00 to 0.00
 
 
-def to_pence(amount: Decimal) -> int:
-    return int((amount * 100).to_integral_value(rounding=ROUND_HALF_UP))
-
-
-def from_pence(pence: int) -> Decimal:
-    return (Decimal(pence) / 100).quantize(PENNY)
-
-
 def round_half_up(value: Decimal, places: int = 0) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
@@ -136,13 +128,38 @@ def format_millions(amount: Decimal, places: int = 2) -> str:
     return _bracketed(text, amount < 0)
 
 
-def variance_words(variance: Decimal, *, places: int = 2) -> str:
-    """A variance (spend minus budget, overspend positive) as boards say it:
-    '£0.14M overspend', '£0.20M underspend', 'on budget'."""
+# Below this, £M to two places would read £0.00M: boards write such amounts as £4k instead.
+SMALL_AMOUNT = Decimal("5000")
+
+
+def format_board(amount: Decimal) -> str:
+    """An amount as board reports write it: £0.39M, or £4k when it would round to £0.00M."""
+    if abs(amount) < SMALL_AMOUNT:
+        return format_short(amount)
+    return format_millions(amount)
+
+
+# The two ways a variance (spend minus budget, an overspend positive) is written, by name:
+# BOARD as board reports and the finance pages say it ("£0.61M overspend", "£0.33M
+# underspend"); EXACT as a highlight report's table gives it, to the pound and signed as
+# scheme leads write it ("£607,000 overspend", "(£33,000) underspend").
+BOARD, EXACT = "board", "exact"
+VARIANCE_STYLES = (BOARD, EXACT)
+NOT_KNOWN = "\u2014"  # an em dash, where a figure is not known yet
+
+
+def format_variance(variance: Decimal | None, style: str) -> str:
+    """The variance in words, in the named style (BOARD or EXACT); 'on budget' when it is
+    nothing, a dash when it is not known."""
+    if style not in VARIANCE_STYLES:
+        raise ValueError(f"{style!r} is not a style of variance: use one of {VARIANCE_STYLES}.")
+    if variance is None:
+        return NOT_KNOWN
     if variance == 0:
         return "on budget"
     kind = "overspend" if variance > 0 else "underspend"
-    return f"{format_millions(abs(variance), places)} {kind}"
+    amount = format_board(abs(variance)) if style == BOARD else format_full(variance)
+    return f"{amount} {kind}"
 
 
 def percent_of(part: Decimal, whole: Decimal) -> Decimal | None:

@@ -27,7 +27,6 @@ GROUP_NAMES: dict[Role, str] = {
     Role.BOARD_SECRETARY: "Board secretaries",
     Role.SCHEME_LEAD: "Scheme leads",
 }
-ROLE_BY_GROUP_NAME = {name: role for role, name in GROUP_NAMES.items()}
 
 
 def role_permissions() -> dict[Role, set[str]]:
@@ -73,7 +72,3 @@ def user_roles(user) -> list[Role]:
 def primary_role(user) -> Role | None:
     roles = user_roles(user)
     return roles[0] if roles else None
-
-
-def has_role(user, role: Role) -> bool:
-    return role in user_roles(user)

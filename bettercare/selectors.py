@@ -1,20 +1,17 @@
-"""Reads about areas, people and what each person has to do this quarter."""
+"""Reads about areas, their schemes, people and what each person has to do this quarter."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import import_module
-from importlib.util import find_spec
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Min, QuerySet
 
-from .models import Area, AreaMembership, StagedImport
-from .periods import Quarter
+from . import contributions
+from .models import Area, Scheme, StagedImport
+from .periods import FinancialYear, Quarter
+from .permissions import is_member, is_scheme_lead, sees_every_scheme
 from .roles import GROUP_NAMES, Role
-
-# Apps that contribute to the home page, in the order their tasks appear.
-HOME_TASK_APPS = ("schemes", "metrics", "finance", "reports")
 
 
 def areas_for_user(user) -> list[Area]:
@@ -27,17 +24,17 @@ def area_get_for_user(*, user, code: str) -> Area | None:
     return Area.objects.filter(code=code.strip().upper(), memberships__user=user).first()
 
 
-def area_members(*, area: Area) -> QuerySet:
-    return (
-        get_user_model()
-        .objects.filter(area_memberships__area=area)
-        .prefetch_related("groups")
-        .order_by("username")
-    )
-
-
-def user_is_member(*, user, area: Area) -> bool:
-    return AreaMembership.objects.filter(user=user, area=area).exists()
+def schemes_visible_to(*, user, area: Area) -> QuerySet[Scheme]:
+    """The area's schemes this person may see: every one for administrators, analysts and
+    board secretaries, their own for a scheme lead, none for anyone else or another area."""
+    schemes = Scheme.objects.in_area(area)
+    if not is_member(user, area):
+        return schemes.none()
+    if sees_every_scheme(user):
+        return schemes
+    if is_scheme_lead(user):
+        return schemes.led_by(user)
+    return schemes.none()
 
 
 @dataclass(frozen=True)
@@ -51,17 +48,28 @@ class Task:
     status: str = "todo"
 
 
+def reportable_quarters(*, area: Area) -> list[Quarter]:
+    """The quarters an area's schemes could have reported on, newest first: from the first
+    year of its first scheme to the quarter being reported."""
+    latest = area.reporting_quarter()
+    first_year = Scheme.objects.in_area(area).aggregate(first=Min("first_year"))["first"]
+    quarter = Quarter(first_year, 1) if first_year else latest
+    quarters = []
+    while quarter <= latest:
+        quarters.append(quarter)
+        quarter = quarter.next()
+    return quarters[::-1]
+
+
+def reportable_years(*, area: Area) -> list[FinancialYear]:
+    """The financial years of `reportable_quarters`, newest first."""
+    return list(dict.fromkeys(quarter.year for quarter in reportable_quarters(area=area)))
+
+
 def home_tasks(*, user, area: Area, quarter: Quarter) -> list[Task]:
-    """What this user should do in this area this quarter, gathered from each app's
-    `selectors.home_tasks(user=, area=, quarter=)`."""
-    tasks: list[Task] = []
-    for app in HOME_TASK_APPS:
-        if find_spec(f"{app}.selectors") is None:
-            continue
-        contribute = getattr(import_module(f"{app}.selectors"), "home_tasks", None)
-        if contribute is not None:
-            tasks.extend(contribute(user=user, area=area, quarter=quarter))
-    return tasks
+    """What this user should do in this area this quarter, gathered from each app's AppConfig
+    (`home_tasks`, see bettercare.contributions), in the order of INSTALLED_APPS."""
+    return contributions.home_tasks(user=user, area=area, quarter=quarter)
 
 
 def staged_import_get(*, pk: int, area: Area, kind: str) -> StagedImport | None:

@@ -1,4 +1,4 @@
-"""Every write to areas, partners and people."""
+"""Every write to areas, partners, schemes and people."""
 
 from __future__ import annotations
 
@@ -7,12 +7,15 @@ import hashlib
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Area, AreaMembership, Partner, StagedImport
-from .periods import Quarter
+from .changes import model_update
+from .models import Area, AreaMembership, Partner, Scheme, StagedImport
+from .periods import FinancialYear, Quarter
+from .permissions import may_use_admin_site
 from .roles import GROUP_NAMES, Role
 
 
@@ -22,18 +25,18 @@ def area_save(
 ) -> Area:
     """Create the area with this ONS code, or bring an existing one up to date."""
     area = Area.objects.filter(code=code).first() or Area(code=code)
-    area.name, area.vision, area.current_quarter = name, vision, current_quarter or ""
-    area.full_clean(exclude=["members"])
-    area.save()
+    area, _ = model_update(
+        instance=area,
+        data={"name": name, "vision": vision, "current_quarter": current_quarter or ""},
+        clean_exclude=["members"],
+    )
     return area
 
 
 @transaction.atomic
 def partner_save(*, area: Area, code: str, name: str, kind: str) -> Partner:
     partner = Partner.objects.filter(area=area, code=code).first() or Partner(area=area, code=code)
-    partner.name, partner.kind = name, kind
-    partner.full_clean()
-    partner.save()
+    partner, _ = model_update(instance=partner, data={"name": name, "kind": kind})
     return partner
 
 
@@ -59,13 +62,11 @@ def user_with_role_save(
     Administrators also get the admin site (staff status). A password of None leaves an
     existing password alone and gives a new user an unusable one (they must be sent a reset)."""
     User = get_user_model()
-    user, created = User.objects.get_or_create(username=username)
-    user.first_name, user.last_name, user.email = first_name, last_name, email
-    if password is not None:
-        user.set_password(password)
-    elif created:
-        user.set_unusable_password()
-    user.save()
+    user = User.objects.filter(username=username).first() or User(username=username)
+    data = {"first_name": first_name, "last_name": last_name, "email": email}
+    if password is not None or user._state.adding:
+        data["password"] = make_password(password)  # None gives an unusable password
+    user, _ = model_update(instance=user, data=data, clean=False)
     user_role_set(user=user, role=role)
     for area in areas:
         area_membership_add(user=user, area=area)
@@ -77,11 +78,48 @@ def user_role_set(*, user, role: Role) -> None:
     """Give the person exactly this role: its group (no other), and the admin site (staff
     status) only for administrators. Superuser status is never given or taken here."""
     user.groups.set([Group.objects.get_or_create(name=GROUP_NAMES[Role(role)])[0]])
-    is_staff = Role(role) == Role.ADMINISTRATOR
-    if user.is_staff != is_staff:
-        user.is_staff = is_staff
-        user.save(update_fields=["is_staff"])
+    model_update(instance=user, data={"is_staff": may_use_admin_site(role)}, clean=False)
     user._bettercare_roles = None  # the cached roles (bettercare.roles.user_roles) are stale
+
+
+@transaction.atomic
+def scheme_save(
+    *,
+    area: Area,
+    number: int,
+    name: str,
+    host: Partner | None,
+    first_year: FinancialYear,
+    last_year: FinancialYear | None = None,
+    short_name: str = "",
+    pooled_budget_manager: str = "",
+    aims: str | None = None,
+) -> Scheme:
+    """Create scheme `number` of the area or bring it up to date. A scheme with no host is one
+    whose budgets are not pooled. `aims=None` keeps the aims the scheme already has."""
+    data = {
+        "name": name,
+        "short_name": short_name,
+        "host": host,
+        "pooled": host is not None,
+        "pooled_budget_manager": pooled_budget_manager,
+        "first_year": first_year,
+        "last_year": last_year or "",
+    }
+    if aims is not None:
+        data["aims"] = aims
+    scheme = Scheme.objects.filter(area=area, number=number).first() or Scheme(
+        area=area, number=number
+    )
+    scheme, _ = model_update(instance=scheme, data=data, clean_exclude=["leads"])
+    return scheme
+
+
+@transaction.atomic
+def scheme_lead_assign(*, scheme: Scheme, user) -> None:
+    """Make `user` a lead of the scheme; a lead must belong to the scheme's area."""
+    area_membership_add(user=user, area=scheme.area)
+    scheme.leads.add(user)
 
 
 STAGED_IMPORT_LIFETIME = dt.timedelta(days=1)
@@ -107,6 +145,5 @@ def staged_import_create(
 
 @transaction.atomic
 def staged_import_mark_applied(*, staged: StagedImport) -> None:
-    staged.applied = timezone.now()
-    staged.content = b""  # the data now lives in its own tables (with history)
-    staged.save(update_fields=["applied", "content"])
+    # The data now lives in its own tables (with history): the upload's bytes are let go.
+    model_update(instance=staged, data={"applied": timezone.now(), "content": b""}, clean=False)

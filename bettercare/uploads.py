@@ -6,25 +6,30 @@ row is refused, every bad row named by its line, and nothing is kept. A good fil
 refused if what it would change has moved since the preview (someone imported meanwhile). Only
 the person who uploaded a file can apply it.
 
-An app describes its import with an `ImportFlow` subclass, which gives it both pages:
+An app describes the pages of its import (a `bettercare.imports.TabularImport`) with an
+`ImportFlow` subclass, which gives it both pages:
 
-    class MetricsImport(ImportFlow): ...
+    class MetricsImport(ImportFlow):
+        importer = METRIC_FILE
+        ...
     urlpatterns = [*MetricsImport().urlpatterns(), ...]
 """
 
 from __future__ import annotations
 
+from functools import wraps
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from .import_templates import TemplateColumn, template_csv, template_xlsx
+from .imports import TabularImport
+from .permissions import require
 from .selectors import staged_import_get
 from .services import staged_import_create
 from .tabular import FileRefused, PreviewOutdated
@@ -38,24 +43,29 @@ class ApplyImportForm(forms.Form):
 
 
 class ImportFlow:
-    """One app's import. Subclasses set the attributes and provide `check`, `apply` and
-    `applied` (and `preview_context` for their preview's own figures)."""
+    """One app's import pages. Subclasses set the attributes and provide `applied` (and
+    `preview_context` for their preview's own figures)."""
 
-    kind: str  # StagedImport.kind of this app's uploads
-    permission: str  # the permission to import
+    importer: TabularImport  # what the file holds, how it is checked and written
     form_class: type[forms.Form]  # the upload form; its file field is called `file`
     upload_template: str  # context: form, refused (a FileRefused or None)
     preview_template: str  # context: staged, plan, apply_form, and preview_context's
 
+    @property
+    def kind(self) -> str:
+        return self.importer.kind
+
     def check(self, *, data: bytes, file_name: str, area) -> Any:
         """The plan of what importing the file for `area` would change; it has a
         `fingerprint`. Raises `FileRefused` naming every bad row."""
-        raise NotImplementedError
+        return self.importer.plan(content=data, file_name=file_name, only_area=area)
 
     def apply(self, *, staged, user, expected_fingerprint: str) -> Any:
         """Import the staged file (checking it again) unless its plan no longer has
         `expected_fingerprint` (`PreviewOutdated`); returns what was done."""
-        raise NotImplementedError
+        return self.importer.apply_staged(
+            staged=staged, user=user, expected_fingerprint=expected_fingerprint
+        )
 
     def applied(self, request: HttpRequest, staged, result) -> HttpResponse:
         """Where the person goes, told what changed, once the file is imported."""
@@ -87,16 +97,30 @@ class ImportFlow:
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
 
-    def urlpatterns(self) -> list:
-        def guarded(view):
-            view = permission_required(self.permission, raise_exception=True)(view)
-            return require_http_methods(["GET", "POST"])(area_required(view))
+    def may_import(self, user, area) -> bool:
+        """The app's answer (its permissions.py) to: may this person import into this area?"""
+        return self.importer.may_import(user, area)
 
-        template = permission_required(self.permission, raise_exception=True)(self.template)
-        template = require_http_methods(["GET"])(area_required(template))
+    def urlpatterns(self) -> list:
+        def guarded(view, methods=("GET", "POST")):
+            # The upload, its preview and the template: for the people who may import.
+            @wraps(view)
+            def allowed(request, *args, **kwargs):
+                require(
+                    self.may_import(request.user, request.area),
+                    "Your role does not include importing these files.",
+                )
+                return view(request, *args, **kwargs)
+
+            return require_http_methods(list(methods))(area_required(allowed))
+
         return [
             path("import/", guarded(self.upload), name="import"),
-            path("import/template.<str:file_format>", template, name="import_template"),
+            path(
+                "import/template.<str:file_format>",
+                guarded(self.template, methods=("GET",)),
+                name="import_template",
+            ),
             path("import/<int:pk>/", guarded(self.preview), name="import_preview"),
         ]
 

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
+from .contributions import url_prefixes
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,15 +20,10 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    # Password reset by e-mail, and the account page: the notifications app's.
-    path("accounts/password/reset/", include("notifications.password_urls")),
-    path("", include("notifications.urls")),
-    path("schemes/", include("schemes.urls")),
-    path("metrics/", include("metrics.urls")),
-    path("finance/", include("finance.urls")),
-    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
     path("assets/<path:path>", views.frontend_asset, name="frontend_asset"),
+    # Each app's pages, at the prefix its AppConfig gives (see bettercare.contributions).
+    *(path(prefix, include(f"{app}.urls")) for prefix, app in url_prefixes()),
 ]
 
 handler400 = "bettercare.views.bad_request"

@@ -12,7 +12,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from .middleware import SESSION_KEY
-from .roles import user_roles
 from .selectors import area_get_for_user, home_tasks
 
 
@@ -47,7 +46,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "bettercare/home.html",
         {
             "quarter": quarter,
-            "roles": user_roles(request.user),
             "tasks": home_tasks(user=request.user, area=request.area, quarter=quarter),
         },
     )

@@ -11,6 +11,8 @@ _VIEW = {
 class FinanceConfig(AppConfig):
     name = "finance"
     verbose_name = "Finance"
+    url_prefix = "finance/"
+    navigation = ("Finance", "finance:index")
     # What each role may do with the pooled fund (see bettercare.roles). Scheme leads hold none
     # of these: they see the finance page of the schemes they lead, and nothing area-wide.
     role_permissions = {
@@ -35,3 +37,18 @@ class FinanceConfig(AppConfig):
         },
         "board_secretary": _VIEW,
     }
+
+    def home_tasks(self, *, user, area, quarter):
+        from .selectors import home_tasks
+
+        return home_tasks(user=user, area=area, quarter=quarter)
+
+    def load_demo(self, *, area, log):
+        from .demo import load
+
+        load(area=area, log=log)
+
+    def scheme_funding(self, *, scheme, quarter):
+        from .selectors import scheme_funding_for_quarter
+
+        return scheme_funding_for_quarter(scheme=scheme, quarter=quarter)

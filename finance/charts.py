@@ -9,9 +9,9 @@ from decimal import Decimal
 import plotly.graph_objects as go
 
 from bettercare.charts import COLOURS, house_figure
+from bettercare.money import BOARD, format_variance
 
 from .variance import FinancePosition, MonthVariance
-from .wording import variance_phrase
 
 MILLION = Decimal(1_000_000)
 
@@ -49,7 +49,7 @@ def variance_by_month_chart(
                 y=[float(value / MILLION) for value in values],
                 name=partner.code,
                 marker_color=_partner_colour(partner.kind, index),
-                hovertext=[variance_phrase(value) for value in values],
+                hovertext=[format_variance(value, BOARD) for value in values],
                 hovertemplate="%{hovertext}<extra>" + partner.code + "</extra>",
             )
         )
@@ -61,7 +61,7 @@ def variance_by_month_chart(
             name="Total",
             mode="lines+markers",
             line={"color": COLOURS["total"], "width": 3},
-            hovertext=[variance_phrase(value) for value in totals],
+            hovertext=[format_variance(value, BOARD) for value in totals],
             hovertemplate="%{hovertext}<extra>Total</extra>",
         )
     )

@@ -1,73 +1,15 @@
-"""Forms of the finance pages: choosing a month or year, uploading a file, notes, the pool."""
+"""Forms of the finance pages: uploading a file, notes, the pool (periods are chosen with
+`bettercare.pickers`)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
 
-from bettercare.money import MoneyError, format_full, parse_money
-from bettercare.periods import FinancialYear, Month, PeriodError, parse_financial_year, parse_month
+from bettercare.fields import MoneyField
+from bettercare.periods import Month, PeriodError, parse_month
 
 from .imports import COLUMNS
 from .models import STREAMS_BY_PARTNER_KIND, FundingStream
-
-
-class MoneyField(forms.CharField):
-    """Pounds as people type them (£1.3m, 1,300,000, £607k), cleaned to exact `Decimal`."""
-
-    def __init__(self, *, allow_negative: bool = False, **kwargs):
-        self.allow_negative = allow_negative
-        super().__init__(**kwargs)
-        self.widget.attrs.setdefault("inputmode", "decimal")
-
-    def prepare_value(self, value):
-        if isinstance(value, Decimal):
-            return format_full(value)
-        return value
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return None
-        try:
-            amount = parse_money(value)
-        except MoneyError as error:
-            raise forms.ValidationError(str(error), code="invalid_money") from error
-        if amount < 0 and not self.allow_negative:
-            raise forms.ValidationError("Enter an amount of zero or more.", code="negative")
-        return amount
-
-
-class MonthChoiceForm(forms.Form):
-    """Which month's position to show: one of the months with forecasts."""
-
-    month = forms.ChoiceField(label="Position at")
-
-    def __init__(self, data=None, *, months: list[Month], **kwargs):
-        super().__init__(data, **kwargs)
-        self.fields["month"].choices = [
-            (str(month), f"Month {month.number}, {month.label} ({month.financial_year.label})")
-            for month in months
-        ]
-
-    def clean_month(self) -> Month:
-        try:
-            return parse_month(self.cleaned_data["month"])
-        except PeriodError as error:  # pragma: no cover - choices only admit valid months
-            raise forms.ValidationError(str(error)) from error
-
-
-class YearChoiceForm(forms.Form):
-    year = forms.ChoiceField(label="Financial year")
-
-    def __init__(self, data=None, *, years: list[FinancialYear], **kwargs):
-        super().__init__(data, **kwargs)
-        self.fields["year"].choices = [(str(year), year.label) for year in years]
-
-    def clean_year(self) -> FinancialYear:
-        return parse_financial_year(self.cleaned_data["year"])
-
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 

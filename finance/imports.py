@@ -13,26 +13,28 @@ may end with a `note` column:
     note            optional: the finance lead's reason for a forecast (empty for a budget); an
                     empty note leaves the note already held as it is
 
-The whole file is checked before anything is written: any bad row refuses the file, with every
-bad row listed by line number (`bettercare.tabular`). Writing is `services.finance_rows_import`.
+This module declares the file for the import engine (`bettercare.imports`): its columns, the
+checks of each row, what is held and how budgets and forecasts are written. The engine checks
+the whole file before anything is written: any bad row refuses the file, with every bad row
+listed by line number. `services.finance_file_import` applies a file.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from bettercare.funding import OWN_CONTRIBUTION
 from bettercare.import_templates import TemplateColumn
-from bettercare.models import Area, Partner
+from bettercare.imports import Change, CheckedRow, ImportPlan, Lookups, TabularImport
+from bettercare.models import Area, Partner, Scheme
 from bettercare.money import MoneyError, format_full, parse_money
 from bettercare.periods import FinancialYear, Month, PeriodError, parse_financial_year, parse_month
-from bettercare.tabular import Problems, Row, has_extra_cells, read_rows
-from schemes.models import Scheme
 
+from . import permissions
 from .models import Budget, Forecast
 
 COLUMNS = ("area", "financial_year", "scheme", "partner", "kind", "month", "amount")
@@ -58,14 +60,14 @@ TEMPLATE_COLUMNS = (
     ),
 )
 BUDGET, FORECAST = "budget", "forecast"
-STAGED_KIND = "finance"  # StagedImport.kind of finance uploads
 
 
-@dataclass(frozen=True)
-class FinanceRow:
-    """A checked row of a finance file."""
+@dataclass(slots=True, kw_only=True)
+class FinanceRow(CheckedRow):
+    """A checked row of a finance file. `key` is what the row replaces when imported again: one
+    budget per scheme, partner and year, one forecast per scheme, partner and month; `values`
+    its amount."""
 
-    line: int
     area: Area
     financial_year: FinancialYear
     scheme: Scheme
@@ -76,89 +78,121 @@ class FinanceRow:
     note: str = ""
 
     @property
-    def key(self) -> tuple:
-        """What the row replaces when imported again: one budget per scheme, partner and year;
-        one forecast per scheme, partner and month."""
-        period = self.financial_year if self.kind == BUDGET else self.month
-        return (self.kind, self.scheme.pk, self.partner.pk, str(period))
-
-    @property
     def period_label(self) -> str:
         if self.kind == BUDGET:
             return self.financial_year.label
         return f"Month {self.month.number} ({self.month})"
 
+    @property
+    def current(self) -> Decimal | None:
+        """The amount held now, None for a new budget or forecast."""
+        return self.held[0] if self.held else None
+
     def describe(self) -> str:
         return f"scheme {self.scheme.number}, {self.partner.code}, {self.kind} {self.period_label}"
 
 
-def finance_file_check(
-    *, data: bytes, file_name: str, area: Area | None = None
-) -> list[FinanceRow]:
-    """The file's rows, checked; raises `FileRefused` naming every bad row. With `area`, every
-    row must be for that area (an upload in the web pages); without, each row names its area
-    (the command line)."""
-    rows = read_rows(data, file_name=file_name, columns=COLUMNS, optional=OPTIONAL_COLUMNS)
-    problems = Problems()
-    if not rows:
-        problems.add(1, "The file has a header but no rows of budgets or forecasts.")
-        problems.refuse_if_any(file_name)
+class FinancePlan(ImportPlan):
+    """What importing a finance file would do, with the years and months it covers."""
 
-    areas = _areas_named(rows, only=area)
-    schemes = {
-        (scheme.area_id, scheme.number): scheme
-        for scheme in Scheme.objects.filter(area__in=areas.values())
-    }
-    partners = {
-        (partner.area_id, partner.code): partner
-        for partner in Partner.objects.filter(area__in=areas.values())
-    }
+    @property
+    def months(self) -> list[Month]:
+        return sorted({row.month for row in self.rows if row.month is not None})
 
-    checked: list[FinanceRow] = []
-    first_line: dict[tuple, int] = {}
-    for row in rows:
-        result = _check_row(row, problems, area, areas, schemes, partners)
-        if result is None:
-            continue
-        if result.key in first_line:
-            problems.add(
-                row,
-                f"a second {result.describe()}: line {first_line[result.key]} already gives it. "
-                "Keep one of the two.",
-            )
-            continue
-        first_line[result.key] = row.line
-        checked.append(result)
-    problems.refuse_if_any(file_name)
-    return checked
+    @property
+    def years(self) -> list[FinancialYear]:
+        return sorted({row.financial_year for row in self.rows})
 
+    @property
+    def budget_count(self) -> int:
+        return sum(1 for row in self.rows if row.kind == BUDGET)
 
-def _areas_named(rows: Sequence[Row], only: Area | None) -> dict[str, Area]:
-    if only is not None:
-        return {only.code: only}
-    codes = {row["area"].upper() for row in rows if row["area"]}
-    return {area.code: area for area in Area.objects.filter(code__in=codes)}
+    @property
+    def forecast_count(self) -> int:
+        return sum(1 for row in self.rows if row.kind == FORECAST)
 
-
-def _check_row(row, problems, only, areas, schemes, partners) -> FinanceRow | None:
-    before = len(problems.items)
-    if has_extra_cells(row):
-        problems.add(row, "has more cells than the columns of the header.")
-
-    area = None
-    code = row["area"].upper()
-    if not code:
-        problems.add(row, "area is empty: give the area's ONS code, e.g. E06000045.", "area")
-    elif only is not None and code != only.code:
-        problems.add(
-            row,
-            f"is for area {row['area']}, but this upload is for {only.name} ({only.code}) only.",
-            "area",
+    def summary(self) -> str:
+        counts = self.counts
+        return (
+            f"{self.budget_count} budget{'s' if self.budget_count != 1 else ''} and "
+            f"{self.forecast_count} forecast{'s' if self.forecast_count != 1 else ''}: "
+            f"{counts[Change.NEW]} new, {counts[Change.REPLACED]} changed, "
+            f"{counts[Change.UNCHANGED]} unchanged"
         )
-    else:
-        area = areas.get(code)
-        if area is None:
-            problems.add(row, f"there is no area with the code {row['area']}.", "area")
+
+
+class FinanceLookups(Lookups):
+    """The schemes and partners of the areas the file names, read once."""
+
+    def __init__(self, rows, *, only_area, area_column):
+        super().__init__(rows, only_area=only_area, area_column=area_column)
+        areas = list(self.areas.values())
+        self.schemes = {
+            (scheme.area_id, scheme.number): scheme
+            for scheme in Scheme.objects.filter(area__in=areas)
+        }
+        self.partners = {
+            (partner.area_id, partner.code): partner
+            for partner in Partner.objects.filter(area__in=areas)
+        }
+
+
+class FinanceFile(TabularImport):
+    """A file of budgets and forecasts for one or more areas."""
+
+    kind = "finance"
+    columns = COLUMNS
+    optional = OPTIONAL_COLUMNS
+    what = "budgets or forecasts"
+    plan_class = FinancePlan
+
+    def lookups(self, rows, *, only_area):
+        return FinanceLookups(rows, only_area=only_area, area_column=self.area_column)
+
+    def check_row(self, row, problems, lookups):
+        return _check_row(row, problems, lookups)
+
+    def describe(self, row: FinanceRow) -> str:
+        return row.describe()
+
+    def held(self, rows):
+        """Two queries, whatever the file's size. A forecast's note is compared only where the
+        row gives one: an empty note leaves the note held as it is, so it changes nothing."""
+        noted = {row.key for row in rows if row.note}
+        budget_filter = Q()
+        for area_id, year in {
+            (row.area.pk, str(row.financial_year)) for row in rows if row.kind == BUDGET
+        }:
+            budget_filter |= Q(area_id=area_id, financial_year=year)
+        months_by_area: dict[int, set[str]] = {}
+        for row in rows:
+            if row.kind == FORECAST:
+                months_by_area.setdefault(row.area.pk, set()).add(str(row.month))
+        forecast_filter = Q()
+        for area_id, months in months_by_area.items():
+            forecast_filter |= Q(area_id=area_id, month__in=sorted(months))
+        if budget_filter:
+            for budget in Budget.objects.filter(budget_filter):
+                key = (BUDGET, budget.scheme_id, budget.partner_id, str(budget.financial_year))
+                yield key, budget, (budget.amount,)
+        if forecast_filter:
+            for forecast in Forecast.objects.filter(forecast_filter):
+                key = (FORECAST, forecast.scheme_id, forecast.partner_id, str(forecast.month))
+                held = (forecast.amount, forecast.note) if key in noted else (forecast.amount,)
+                yield key, forecast, held
+
+    def write(self, plan, *, user, reason):
+        return finance_plan_write(plan, user=user, reason=reason)
+
+    def may_import(self, user, area) -> bool:
+        return permissions.may_import_finance(user, area)
+
+
+FINANCE_FILE = FinanceFile()
+
+
+def _check_row(row, problems, lookups: FinanceLookups) -> FinanceRow | None:
+    area = lookups.area(row, problems)
 
     year = None
     try:
@@ -173,7 +207,7 @@ def _check_row(row, problems, only, areas, schemes, partners) -> FinanceRow | No
             row, f"scheme '{number}' is not a scheme number: give the number, e.g. 2.", "scheme"
         )
     elif area is not None:
-        scheme = schemes.get((area.pk, int(number)))
+        scheme = lookups.schemes.get((area.pk, int(number)))
         if scheme is None:
             problems.add(row, f"{area.name} has no scheme {int(number)}.", "scheme")
         elif year is not None and not scheme.is_active_in(year):
@@ -187,9 +221,9 @@ def _check_row(row, problems, only, areas, schemes, partners) -> FinanceRow | No
     if not row["partner"]:
         problems.add(row, "partner is empty: give the partner's code, e.g. CCG or SCC.", "partner")
     elif area is not None:
-        partner = partners.get((area.pk, row["partner"].upper()))
+        partner = lookups.partners.get((area.pk, row["partner"].upper()))
         if partner is None:
-            known = ", ".join(sorted(code for (pk, code) in partners if pk == area.pk))
+            known = ", ".join(sorted(code for (pk, code) in lookups.partners if pk == area.pk))
             problems.add(
                 row,
                 f"{area.name} has no partner {row['partner']} (its partners are {known}).",
@@ -246,10 +280,16 @@ def _check_row(row, problems, only, areas, schemes, partners) -> FinanceRow | No
     elif len(note) > NOTE_LENGTH:
         problems.add(row, f"note is longer than {NOTE_LENGTH} characters.", "note")
 
-    if len(problems.items) > before:
+    if any(part is None for part in (area, year, scheme, partner, amount)) or (
+        kind == FORECAST and month is None
+    ):
         return None
+    period = year if kind == BUDGET else month
     return FinanceRow(
         line=row.line,
+        key=(kind, scheme.pk, partner.pk, str(period)),
+        # What the row writes: its amount, and its note when it gives one (see `held`).
+        values=(amount, note) if note else (amount,),
         area=area,
         financial_year=year,
         scheme=scheme,
@@ -261,104 +301,59 @@ def _check_row(row, problems, only, areas, schemes, partners) -> FinanceRow | No
     )
 
 
-@dataclass(frozen=True)
-class Change:
-    row: FinanceRow
-    existing: Budget | Forecast | None  # None: a new budget or forecast
-
-    @property
-    def current(self) -> Decimal | None:
-        return None if self.existing is None else self.existing.amount
-
-    @property
-    def note_changes(self) -> bool:
-        """The row gives a forecast a new note (an empty note leaves the held one alone)."""
-        return bool(self.row.note) and getattr(self.existing, "note", "") != self.row.note
-
-
-@dataclass
-class ImportPlan:
-    """What importing the rows would do: budgets and forecasts to add, to change, and how many
-    are already as the file says."""
-
-    rows: list[FinanceRow]
-    new: list[Change] = field(default_factory=list)
-    changed: list[Change] = field(default_factory=list)
-    unchanged: int = 0
-
-    @property
-    def months(self) -> list[Month]:
-        return sorted({row.month for row in self.rows if row.month is not None})
-
-    @property
-    def years(self) -> list[FinancialYear]:
-        return sorted({row.financial_year for row in self.rows})
-
-    @property
-    def budget_count(self) -> int:
-        return sum(1 for row in self.rows if row.kind == BUDGET)
-
-    @property
-    def forecast_count(self) -> int:
-        return sum(1 for row in self.rows if row.kind == FORECAST)
-
-    @property
-    def has_changes(self) -> bool:
-        return bool(self.new or self.changed)
-
-    @property
-    def fingerprint(self) -> str:
-        """Identifies what importing would change: shown with the preview and checked when it
-        is applied, so a file is never applied against figures that moved meanwhile."""
-        digest = hashlib.sha256()
-        for change in [*self.new, *self.changed]:
-            digest.update(
-                f"{change.row.key}|{change.current}|{change.row.amount}|{change.row.note}\n".encode()
-            )
-        return digest.hexdigest()[:32]
-
-    def summary(self) -> str:
-        return (
-            f"{self.budget_count} budget{'s' if self.budget_count != 1 else ''} and "
-            f"{self.forecast_count} forecast{'s' if self.forecast_count != 1 else ''}: "
-            f"{len(self.new)} new, {len(self.changed)} changed, {self.unchanged} unchanged"
+def finance_plan_write(plan: FinancePlan, *, user, reason: str) -> FinancePlan:
+    """Write the plan: new budgets and forecasts are added, changed amounts replace the stored
+    ones (the old amount stays in their history), unchanged ones are left alone. A forecast
+    takes the note of its row (the file's optional last column); a row without a note leaves
+    the forecast's note as it is, so a file without notes never wipes one written on the
+    Finance pages."""
+    history = {"default_user": user, "default_change_reason": reason[:100] or None}
+    new = plan.of(Change.NEW)
+    new_budgets = [
+        Budget(
+            area=row.area,
+            financial_year=row.financial_year,
+            scheme=row.scheme,
+            partner=row.partner,
+            amount=row.amount,
+            funding_source=OWN_CONTRIBUTION[row.partner.kind],
         )
+        for row in new
+        if row.kind == BUDGET
+    ]
+    new_forecasts = [
+        Forecast(
+            area=row.area,
+            financial_year=row.month.financial_year,
+            month=row.month,
+            scheme=row.scheme,
+            partner=row.partner,
+            amount=row.amount,
+            note=row.note,
+        )
+        for row in new
+        if row.kind != BUDGET
+    ]
+    changed: dict[type, list] = {Budget: [], Forecast: []}
+    for row in plan.of(Change.REPLACED):
+        row.existing.amount = row.amount
+        if row.note:
+            row.existing.note = row.note
+        changed[type(row.existing)].append(row.existing)
 
-
-def finance_import_plan(*, rows: Sequence[FinanceRow]) -> ImportPlan:
-    """Compare checked rows with what is stored (two queries, whatever the file's size)."""
-    budget_filter = Q()
-    for area_id, year in {
-        (row.area.pk, str(row.financial_year)) for row in rows if row.kind == BUDGET
-    }:
-        budget_filter |= Q(area_id=area_id, financial_year=year)
-    months_by_area: dict[int, set[str]] = {}
-    for row in rows:
-        if row.kind == FORECAST:
-            months_by_area.setdefault(row.area.pk, set()).add(str(row.month))
-    forecast_filter = Q()
-    for area_id, months in months_by_area.items():
-        forecast_filter |= Q(area_id=area_id, month__in=sorted(months))
-
-    stored: dict[tuple, Budget | Forecast] = {}
-    if budget_filter:
-        for budget in Budget.objects.filter(budget_filter):
-            stored[(BUDGET, budget.scheme_id, budget.partner_id, str(budget.financial_year))] = (
-                budget
-            )
-    if forecast_filter:
-        for forecast in Forecast.objects.filter(forecast_filter):
-            stored[(FORECAST, forecast.scheme_id, forecast.partner_id, str(forecast.month))] = (
-                forecast
-            )
-
-    plan = ImportPlan(rows=list(rows))
-    for row in rows:
-        existing = stored.get(row.key)
-        if existing is None:
-            plan.new.append(Change(row, None))
-        elif existing.amount != row.amount or Change(row, existing).note_changes:
-            plan.changed.append(Change(row, existing))
-        else:
-            plan.unchanged += 1
+    if new_budgets:
+        bulk_create_with_history(new_budgets, Budget, batch_size=500, **history)
+    if new_forecasts:
+        bulk_create_with_history(new_forecasts, Forecast, batch_size=500, **history)
+    for model, objects in changed.items():
+        if objects:
+            fields = ["amount", "note"] if model is Forecast else ["amount"]
+            bulk_update_with_history(objects, model, fields, batch_size=500, **history)
     return plan
+
+
+def finance_file_check(*, data: bytes, file_name: str, area: Area | None = None) -> FinancePlan:
+    """The plan of the file (see `bettercare.imports.TabularImport.plan`). With `area`, every
+    row must be for that area (an upload in the web pages); without, each row names its area
+    (the command line)."""
+    return FINANCE_FILE.plan(content=data, file_name=file_name, only_area=area)

@@ -13,8 +13,8 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from bettercare.fields import FinancialYearField, MonthField
-from bettercare.models import Area, Partner
-from schemes.models import Scheme
+from bettercare.funding import FUNDING_SOURCE_CHOICES, FundingSource
+from bettercare.models import Area, Partner, Scheme
 
 MONEY = {"max_digits": 15, "decimal_places": 2}
 
@@ -30,18 +30,8 @@ class FundingStream(models.TextChoices):
     OTHER_GRANT = "other_grant", "Other grants"
 
 
-class FundingSource(models.TextChoices):
-    """What a scheme's budget is paid from. The NHS minimum and additional contributions are one
-    source here: the minimum is a floor on the NHS contribution, not money for given schemes."""
-
-    NHS = "nhs", "NHS contribution"
-    COUNCIL = "council", "Council contribution"
-    IBCF = "ibcf", "Improved Better Care Fund (iBCF)"
-    DFG = "dfg", "Disabled Facilities Grant (capital)"
-    OTHER_GRANT = "other_grant", "Other grants"
-
-
-# The funding source each contribution stream pays into.
+# Which funding source each stream pays for: what the budgets paid from each source should add
+# up to (finance.variance.source_agreement).
 STREAM_SOURCE = {
     FundingStream.NHS_MINIMUM: FundingSource.NHS,
     FundingStream.NHS_ADDITIONAL: FundingSource.NHS,
@@ -50,6 +40,7 @@ STREAM_SOURCE = {
     FundingStream.DFG: FundingSource.DFG,
     FundingStream.OTHER_GRANT: FundingSource.OTHER_GRANT,
 }
+
 # Which streams each kind of partner can contribute: the NHS money comes from the NHS
 # commissioner; the iBCF and the DFG are government grants paid to the council.
 STREAMS_BY_PARTNER_KIND = {
@@ -65,9 +56,6 @@ STREAMS_BY_PARTNER_KIND = {
         FundingStream.OTHER_GRANT,
     ],
 }
-# A new budget is taken to be paid from its partner's own contribution until someone says
-# otherwise (the import file has no column for it).
-DEFAULT_SOURCE = {Partner.Kind.NHS: FundingSource.NHS, Partner.Kind.COUNCIL: FundingSource.COUNCIL}
 
 
 class PooledFundYear(models.Model):
@@ -146,7 +134,7 @@ class Budget(models.Model):
     funding_source = models.CharField(
         "paid from",
         max_length=20,
-        choices=FundingSource.choices,
+        choices=FUNDING_SOURCE_CHOICES,
         help_text="The funding source this budget is paid from; set when it is an iBCF, DFG or "
         "other grant rather than the partner's own contribution.",
     )

@@ -9,18 +9,23 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from bettercare.models import Area, Partner
+from bettercare.funding import (
+    OWN_CONTRIBUTION,
+    SOURCE_LABELS,
+    FundingLine,
+    FundingSource,
+    SchemeFunding,
+)
+from bettercare.models import Area, Partner, Scheme
 from bettercare.periods import FinancialYear, Month, Quarter
-from bettercare.roles import Role, user_roles
 from bettercare.selectors import Task
-from schemes.models import Scheme
 
+from . import permissions
 from .models import (
     STREAM_SOURCE,
     Budget,
     Contribution,
     Forecast,
-    FundingSource,
     FundingStream,
     PooledFundYear,
 )
@@ -40,7 +45,6 @@ from .variance import (
     source_agreement,
 )
 
-SOURCE_LABELS = dict(FundingSource.choices)
 STREAM_LABELS = dict(FundingStream.choices)
 
 
@@ -145,6 +149,28 @@ def scheme_finance_for_quarter(*, scheme: Scheme, quarter: Quarter) -> SchemeFin
     return finance if finance.has_data else None
 
 
+def scheme_funding_for_quarter(*, scheme: Scheme, quarter: Quarter) -> SchemeFunding | None:
+    """The funding lines a scheme's highlight report for `quarter` starts with: each partner's
+    budget as its annual value and its latest forecast as the projected year end spend, as at
+    `scheme_finance_for_quarter`'s month. A line with no forecast yet keeps its projected spend
+    empty rather than assuming the budget. None when the scheme has no budget that year."""
+    finance = scheme_finance_for_quarter(scheme=scheme, quarter=quarter)
+    if finance is None or not finance.partners:
+        return None
+    return SchemeFunding(
+        month=finance.month,
+        lines=tuple(
+            FundingLine(
+                partner=line.partner.code,
+                source=FundingSource(line.source or OWN_CONTRIBUTION[line.partner.kind]),
+                annual_value=line.budget,
+                projected_spend=line.forecast if line.forecast_month is not None else None,
+            )
+            for line in finance.partners
+        ),
+    )
+
+
 def pooled_fund(*, area: Area, year: FinancialYear) -> PooledFund:
     """The area's pooled fund for the year: contributions by partner and stream, the total, the
     national minimum and how far the pool exceeds it, and the scheme budgets set against it."""
@@ -227,8 +253,8 @@ def forecast_for_note(*, area: Area, scheme: Scheme, partner_code: str, month: M
 
 
 def home_tasks(*, user, area: Area, quarter: Quarter) -> list[Task]:
-    """For analysts: whether this quarter's finance forecasts are in, with a link to them."""
-    if Role.ANALYST not in user_roles(user):
+    """For those who import finance: whether this quarter's forecasts are in, with a link."""
+    if not permissions.may_import_finance(user, area):
         return []
     latest = (
         Forecast.objects.filter(area=area, month__in=quarter.months())

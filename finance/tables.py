@@ -11,11 +11,10 @@ from decimal import Decimal
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from bettercare.money import format_millions, format_percent, round_half_up
+from bettercare.money import format_board, format_millions, format_percent, round_half_up
 from bettercare.spreadsheets import COUNT, PERCENT_2, POUNDS
 
 from .variance import Figures, FinancePosition
-from .wording import amount_words
 
 ALL_PARTNERS = "All partners"
 ALL_SCHEMES = "All schemes"
@@ -83,7 +82,7 @@ class VarianceColumn(MoneyColumn):
         if value == 0:
             return "on budget"
         kind = "overspend" if value > 0 else "underspend"
-        return format_html('{} <span class="bc-variance-kind">{}</span>', amount_words(value), kind)
+        return format_html('{} <span class="bc-variance-kind">{}</span>', format_board(value), kind)
 
 
 class PositionTable(tables.Table):
@@ -134,7 +133,7 @@ class PositionTable(tables.Table):
             return "no change"
         return format_html(
             '{} <span class="bc-variance-kind">{}</span>',
-            amount_words(value),
+            format_board(value),
             "worse" if value > 0 else "better",
         )
 

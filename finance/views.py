@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,41 +14,36 @@ from django_tables2.export import ExportMixin
 
 from bettercare.charts import figure_html
 from bettercare.periods import PeriodError, parse_financial_year
+from bettercare.permissions import require
+from bettercare.pickers import pick_period
+from bettercare.selectors import schemes_visible_to
 from bettercare.spreadsheets import FormattedTableExport
 from bettercare.uploads import ImportFlow
 from bettercare.views import AreaRequiredMixin, area_required
-from schemes.selectors import schemes_visible_to
 
-from . import selectors
+from . import permissions, selectors
 from .charts import position_variance_chart, variance_by_month_chart
 from .forms import (
     FinanceUploadForm,
     ForecastNoteForm,
-    MonthChoiceForm,
     PooledFundForm,
-    YearChoiceForm,
 )
-from .imports import STAGED_KIND, TEMPLATE_COLUMNS, finance_file_check, finance_import_plan
-from .services import finance_staged_import_apply, forecast_note_save, pooled_fund_save
+from .imports import FINANCE_FILE, TEMPLATE_COLUMNS
+from .services import forecast_note_save, pooled_fund_save
 from .tables import PositionTable, position_rows
 from .wording import capitalised, describe_position, scheme_finance_words
 
-VIEW_PERMISSION = "finance.view_forecast"
-IMPORT_PERMISSION = "finance.import_finance"
 # Rows of an upload's preview shown on the page; the counts above it cover the whole file.
 PREVIEW_ROWS = 300
 
 
 def _chosen_month(request, months):
-    """The month asked for in `?month=`, or the reporting month; and the form (with its errors
-    when the month asked for has no forecasts)."""
-    if "month" in request.GET:
-        form = MonthChoiceForm(request.GET, months=months)
-        return (form.cleaned_data["month"] if form.is_valid() else None), form
-    month = selectors.reporting_month(
+    """The month asked for in `?month=` (one with forecasts), or the reporting month; and the
+    picker (with its error when the month asked for has no forecasts)."""
+    default = selectors.reporting_month(
         area=request.area, quarter=request.area.reporting_quarter(), months=months
     )
-    return month, MonthChoiceForm(months=months, initial={"month": str(month) if month else ""})
+    return pick_period(request, name="month", label="Position at", periods=months, default=default)
 
 
 @require_GET
@@ -57,7 +51,7 @@ def _chosen_month(request, months):
 def index(request):
     """The finance landing page: the position in the boards' words, and where to go next."""
     user = request.user
-    context = {"can_view": user.has_perm(VIEW_PERMISSION)}
+    context = {"can_view": permissions.may_view_finance(user, request.area)}
     if context["can_view"]:
         months = selectors.forecast_months(area=request.area)
         month = selectors.reporting_month(
@@ -66,7 +60,7 @@ def index(request):
         if month is not None:
             position = selectors.finance_position(area=request.area, month=month)
             context.update(position=position, description=describe_position(position))
-        context["can_import"] = user.has_perm(IMPORT_PERMISSION)
+        context["can_import"] = permissions.may_import_finance(user, request.area)
     context["schemes"] = schemes_visible_to(user=user, area=request.area).order_by("number")
     return render(request, "finance/index.html", context)
 
@@ -77,7 +71,6 @@ class PositionView(
     """The month's position by scheme and partner, with its chart; `?_export=csv|xlsx` gives
     the same table as a spreadsheet."""
 
-    permission_required = VIEW_PERMISSION
     raise_exception = True
     template_name = "finance/position.html"
     table_class = PositionTable
@@ -88,6 +81,9 @@ class PositionView(
 
     def get_dataset_kwargs(self):
         return {"title": f"Finance position {self.month}" if self.month else "Finance position"}
+
+    def has_permission(self):
+        return permissions.may_view_finance(self.request.user, self.request.area)
 
     def get(self, request, *args, **kwargs):
         months = selectors.forecast_months(area=request.area)
@@ -114,7 +110,11 @@ class PositionView(
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         position = self.position
-        context.update(month_form=self.month_form, position=position)
+        context.update(
+            month_form=self.month_form,
+            position=position,
+            can_import=permissions.may_import_finance(self.request.user, self.request.area),
+        )
         if position is not None:
             context.update(
                 description=capitalised(describe_position(position)),
@@ -134,17 +134,21 @@ class PositionView(
 
 @require_GET
 @area_required
-@permission_required(VIEW_PERMISSION, raise_exception=True)
 def pool(request):
     """The pooled fund for a year: contributions by partner and stream against the minimum."""
+    require(
+        permissions.may_view_finance(request.user, request.area),
+        "Your role does not include the area's finance.",
+    )
     years = selectors.finance_years(area=request.area)
-    if "year" in request.GET:
-        form = YearChoiceForm(request.GET, years=years)
-        year = form.cleaned_data["year"] if form.is_valid() else None
-    else:
-        current = request.area.reporting_quarter().year
-        year = current if current in years else (years[0] if years else current)
-        form = YearChoiceForm(years=years, initial={"year": str(year)})
+    current = request.area.reporting_quarter().year
+    year, form = pick_period(
+        request,
+        name="year",
+        label="Financial year",
+        periods=years,
+        default=current if current in years else (years[0] if years else current),
+    )
     fund = selectors.pooled_fund(area=request.area, year=year) if year else None
     return render(
         request,
@@ -153,17 +157,18 @@ def pool(request):
             "year_form": form,
             "year": year,
             "fund": fund,
-            "can_edit": request.user.has_perm("finance.change_pooledfundyear"),
+            "can_edit": permissions.may_edit_pooled_fund(request.user, request.area),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 @area_required
-@permission_required(
-    ["finance.add_pooledfundyear", "finance.change_pooledfundyear"], raise_exception=True
-)
 def pool_edit(request, year: str):
+    require(
+        permissions.may_edit_pooled_fund(request.user, request.area),
+        "Only analysts and administrators can edit the pooled fund.",
+    )
     try:
         financial_year = parse_financial_year(year)
     except PeriodError as error:
@@ -218,7 +223,7 @@ def scheme(request, number: int):
     months = selectors.forecast_months(area=request.area)
     month, month_form = _chosen_month(request, months)
     finance = selectors.scheme_finance(scheme=scheme, month=month) if month else None
-    can_note = request.user.has_perm("finance.change_forecast")
+    can_note = permissions.may_write_forecast_notes(request.user, scheme)
     note_forms = []
     if finance and can_note:
         for line in finance.partners:
@@ -260,9 +265,12 @@ def scheme(request, number: int):
 
 @require_POST
 @area_required
-@permission_required("finance.change_forecast", raise_exception=True)
 def scheme_note(request, number: int):
     scheme = _visible_scheme(request, number)
+    require(
+        permissions.may_write_forecast_notes(request.user, scheme),
+        "Only analysts can write the finance lead's notes.",
+    )
     partner_code = request.POST.get("partner_code", "")
     form = ForecastNoteForm(request.POST, prefix=partner_code)
     if not form.is_valid():
@@ -289,21 +297,10 @@ class FinanceImport(ImportFlow):
     """Upload a file of budgets and forecasts for the current area, preview what it changes,
     apply it (see bettercare.uploads)."""
 
-    kind = STAGED_KIND
-    permission = IMPORT_PERMISSION
+    importer = FINANCE_FILE
     form_class = FinanceUploadForm
     upload_template = "finance/upload.html"
     preview_template = "finance/import_preview.html"
-
-    def check(self, *, data, file_name, area):
-        return finance_import_plan(
-            rows=finance_file_check(data=data, file_name=file_name, area=area)
-        )
-
-    def apply(self, *, staged, user, expected_fingerprint):
-        return finance_staged_import_apply(
-            staged=staged, user=user, expected_fingerprint=expected_fingerprint
-        )
 
     def applied(self, request, staged, plan):
         messages.success(request, f"{staged.file_name} imported: {plan.summary()}.")
@@ -330,5 +327,5 @@ class FinanceImport(ImportFlow):
         }
 
     def preview_context(self, request, plan):
-        changes = [*plan.changed, *plan.new]
+        changes = plan.changes
         return {"changes": changes[:PREVIEW_ROWS], "more": max(0, len(changes) - PREVIEW_ROWS)}

@@ -16,32 +16,16 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from bettercare.money import format_millions, format_percent, format_short
+from bettercare.money import (
+    BOARD,
+    SMALL_AMOUNT,
+    format_board,
+    format_percent,
+    format_short,
+    format_variance,
+)
 
 from .variance import DRIVER_SHARE, FinancePosition, PartnerInfo, SchemeFigures, SchemeFinance
-
-# Below this, £M to two places would read £0.00M: such amounts are written as £4k instead.
-SMALL_AMOUNT = Decimal("5000")
-
-
-def amount_words(amount: Decimal) -> str:
-    """An amount as boards write it: £0.39M, or £4k when it would round to £0.00M."""
-    if abs(amount) < SMALL_AMOUNT:
-        return format_short(amount)
-    return format_millions(amount)
-
-
-def variance_phrase(variance: Decimal) -> str:
-    """'£0.39M overspend', '£0.33M underspend' or 'on budget'."""
-    if variance == 0:
-        return "on budget"
-    kind = "overspend" if variance > 0 else "underspend"
-    return f"{amount_words(abs(variance))} {kind}"
-
-
-def variance_cell(variance: Decimal) -> str:
-    """As finance tables write a variance: £0.14M for an overspend, (£0.20M) for an underspend."""
-    return amount_words(variance)
 
 
 def with_article(phrase: str) -> str:
@@ -80,7 +64,7 @@ def describe_position(position: FinancePosition, *, drivers: bool = True) -> str
         sentences = [f"{outlook} spend on budget."]
     else:
         kind = "overspend" if total > 0 else "underspend"
-        sentence = f"{outlook} {kind} of {amount_words(abs(total))}"
+        sentence = f"{outlook} {kind} of {format_board(abs(total))}"
         if position.total.variance_pct is not None:
             percentage = format_percent(abs(position.total.variance_pct), 2)
             sentence += f", which represents a percentage variance against budget of {percentage}"
@@ -91,13 +75,16 @@ def describe_position(position: FinancePosition, *, drivers: bool = True) -> str
         if partner.variance == 0:
             parts.append(f"no variance for {partner_label(partner.partner)}")
         else:
-            phrase = variance_phrase(partner.variance)
+            phrase = format_variance(partner.variance, BOARD)
             parts.append(f"{with_article(phrase)} for {partner_label(partner.partner)}")
     if any(partner.variance != 0 for partner in position.partners):
         sentences.append(f"This is made up of {_join(parts)}.")
 
     named = (
-        [f"{scheme.name} ({variance_phrase(scheme.variance)})" for scheme in position.drivers]
+        [
+            f"{scheme.name} ({format_variance(scheme.variance, BOARD)})"
+            for scheme in position.drivers
+        ]
         if drivers
         else []
     )
@@ -138,7 +125,7 @@ def _partner_split(scheme: SchemeFigures) -> str:
         return f" on {partner_label(moving[0].partner)} budget"
     if len(moving) > 1:
         parts = [
-            f"{partner_label(line.partner)} {amount_words(abs(line.variance))} "
+            f"{partner_label(line.partner)} {format_board(abs(line.variance))} "
             f"{'over' if line.variance > 0 else 'under'}"
             for line in moving
         ]
@@ -156,7 +143,7 @@ def _driver(scheme: SchemeFigures) -> Driver:
         number=scheme.number,
         name=scheme.name,
         variance=scheme.variance,
-        words=f"{scheme.name}, {with_article(variance_phrase(scheme.variance))}"
+        words=f"{scheme.name}, {with_article(format_variance(scheme.variance, BOARD))}"
         + _partner_split(scheme),
         reasons=reasons,
     )

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from bettercare.charts import COLOURS, house_figure
 from bettercare.periods import Month
 
+from .filters import BREAKDOWN_KIND_LABELS
 from .selectors import BreakdownSeries, MetricSeries
 from .spc import SpcResult, Variation, point_variation
 
@@ -252,3 +253,26 @@ def _point_text(result: SpcResult, point) -> str:
         return "Common cause"
     rules = "; ".join(rule.label for rule in point.rules)
     return f"{variation.label}: {rules}"
+
+
+def metric_page_charts(page) -> dict[str, go.Figure]:
+    """The charts of a metric's page (`selectors.MetricPage`): the year against plan and last
+    year (`trend`), its SPC chart when it has points (`spc`), and the breakdown's parts when
+    one is held (`breakdown`)."""
+    metric, year = page.metric, page.month.financial_year
+    figures = {
+        "trend": trend_chart(
+            page.series, title=f"{metric.name}: {year.label} against plan and last year"
+        )
+    }
+    if page.spc.points:
+        figures["spc"] = spc_chart(
+            page.spc,
+            title=f"Statistical process control, to {page.month.label}",
+            y_title=metric.unit_label,
+        )
+    if page.parts is not None:
+        figures["breakdown"] = breakdown_chart(
+            page.parts, title=f"By {BREAKDOWN_KIND_LABELS[page.kind].lower()}, {year.label}"
+        )
+    return figures

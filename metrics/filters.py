@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 
 from bettercare.periods import parse_month
+from bettercare.pickers import PeriodFilter
 
 from .models import Metric
 from .selectors import breakdowns_held, months_with_figures
@@ -29,7 +30,7 @@ class DashboardFilter(django_filters.FilterSet):
     """Filters the catalogue by group; the month and breakdown choose which figures each
     metric shows (they are read by the view, not applied to the catalogue)."""
 
-    month = django_filters.ChoiceFilter(label="Month", method="choose_figures", empty_label=None)
+    month = PeriodFilter(label="Month", method="choose_figures", parser=parse_month)
     group = django_filters.ChoiceFilter(
         label="Group", choices=Metric.Group.choices, empty_label="All groups"
     )
@@ -43,10 +44,7 @@ class DashboardFilter(django_filters.FilterSet):
 
     def __init__(self, *args, area, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["month"].extra["choices"] = [
-            (str(month), f"{month.label} (Month {month.number}, {month.financial_year.label})")
-            for month in months_with_figures(area=area)
-        ]
+        self.filters["month"].extra["periods"] = months_with_figures(area=area)
         self.filters["breakdown"].extra["choices"] = [
             (AREA_AS_A_WHOLE, breakdown_label(AREA_AS_A_WHOLE)),
             *((held, breakdown_label(held)) for held in breakdowns_held(area=area)),
@@ -57,8 +55,7 @@ class DashboardFilter(django_filters.FilterSet):
 
     @property
     def chosen_month(self):
-        value = self.form.cleaned_data.get("month") if self.is_valid() else None
-        return parse_month(value) if value else None
+        return self.form.cleaned_data.get("month") if self.is_valid() else None
 
     @property
     def chosen_breakdown(self) -> str:

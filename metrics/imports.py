@@ -1,10 +1,10 @@
-"""Checking a file of metric figures, and working out what applying it would change.
+"""The metrics import: a file of metric figures, as `bettercare.imports` reads it.
 
-A file is checked whole before anything is written: every bad row is named with its line number
-and reason (through `bettercare.tabular`), and one bad row refuses the whole file. A file that
-passes becomes an `ImportPlan`: each row is new, replaces a figure already held (old -> new) or
-is unchanged. The upload page shows the plan as its preview; `services.metric_file_import`
-writes it.
+This module declares what the file holds (its columns, the checks of each row, what is held,
+how the figures are written); the engine reads the file, names every bad row by its line and
+reason, refuses the whole file for one bad row, and plans each row as new, replacing a figure
+already held (old -> new) or unchanged. The upload page shows the plan as its preview;
+`services.metric_file_import` applies a file.
 
 Columns, in any order: area,metric,period,series,value,breakdown,status,note. The last three
 may be left empty (no breakdown, final, no caveat).
@@ -12,20 +12,20 @@ may be left empty (no breakdown, final, no caveat).
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from bettercare.import_templates import TemplateColumn
+from bettercare.imports import CheckedRow, ImportPlan, Lookups, Problems, Row, TabularImport
 from bettercare.models import Area
 from bettercare.periods import FinancialYear, Month, PeriodError, Quarter, parse_period
-from bettercare.tabular import FileRefused, Problems, Row, RowProblem, has_extra_cells, read_rows
+from bettercare.tabular import FileRefused, RowProblem
 
-from . import rag
-from .models import Metric, MetricValue
+from . import permissions, rag
+from .models import Metric, MetricImport, MetricValue
 from .units import bounds_problem
+from .writes import figures_write
 
 COLUMNS = ("area", "metric", "period", "series", "value", "breakdown", "status", "note")
 # What each column holds, for the template the upload page offers (same order as COLUMNS).
@@ -87,21 +87,13 @@ _PERIOD_EXAMPLES = {
 }
 
 
-class Change:
-    NEW = "new"
-    REPLACED = "replaced"
-    UNCHANGED = "unchanged"
+@dataclass(slots=True, kw_only=True)
+class PlannedValue(CheckedRow):
+    """One checked row of the file and what applying it would do. `key` is (area id, metric id,
+    period, series, breakdown); `values` (value, status, note)."""
 
-
-@dataclass(slots=True)
-class PlannedValue:
-    """One checked row of the file and what applying it would do."""
-
-    line: int
     area: Area
     metric: Metric
-    area_id: int
-    metric_id: int
     period: str
     end_month: Month
     end_month_text: str
@@ -110,111 +102,81 @@ class PlannedValue:
     value: Decimal | None
     status: str
     note: str
-    change: str = Change.NEW
-    existing_id: int | None = None
-    old_value: Decimal | None = None
-    old_status: str = ""
-    old_note: str = ""
 
     @property
-    def key(self) -> tuple:
-        return (self.area_id, self.metric_id, self.period, self.series, self.breakdown)
-
-
-@dataclass
-class ImportPlan:
-    file_name: str
-    sha256: str
-    rows: list[PlannedValue] = field(default_factory=list)
-
-    def of(self, change: str) -> list[PlannedValue]:
-        return [row for row in self.rows if row.change == change]
+    def area_id(self) -> int:
+        return self.key[0]
 
     @property
-    def counts(self) -> dict[str, int]:
-        counted = Counter(row.change for row in self.rows)
-        return {
-            change: counted.get(change, 0)
-            for change in (Change.NEW, Change.REPLACED, Change.UNCHANGED)
-        }
+    def metric_id(self) -> int:
+        return self.key[1]
 
     @property
-    def areas(self) -> list[Area]:
-        return sorted({row.area.pk: row.area for row in self.rows}.values(), key=str)
+    def old_value(self) -> Decimal | None:
+        return self.held[0] if self.held else None
 
     @property
-    def fingerprint(self) -> str:
-        """Identifies what applying would change. Shown with the preview and checked when the
-        analyst applies it, so a file is never applied against data that moved meanwhile."""
-        digest = hashlib.sha256(self.sha256.encode())
-        for row in self.rows:
-            if row.change != Change.UNCHANGED:
-                digest.update(
-                    f"{row.key}|{row.change}|{row.old_value}|{row.old_status}|"
-                    f"{row.old_note}\n".encode()
-                )
-        return digest.hexdigest()[:32]
+    def old_status(self) -> str:
+        return self.held[1] if self.held else ""
 
-
-def metric_file_check(
-    *, content: bytes, file_name: str, only_area: Area | None = None
-) -> ImportPlan:
-    """Check every row of the file and plan the changes; raise `FileRefused` listing every bad
-    row otherwise. With `only_area` (the upload page), a row for any other area is a bad row."""
-    rows = read_rows(content, file_name=file_name, columns=COLUMNS)
-    checker = _RowChecker(rows, only_area)
-    planned: list[PlannedValue] = []
-    first_line: dict[tuple, int] = {}
-    breakdowns = _BreakdownBudget(file_name)
-    for row in rows:
-        value = checker.check(row)
-        if value is None:
-            continue
-        if value.breakdown:
-            breakdowns.count(value)
-        if value.key in first_line:
-            checker.problems.add(
-                row,
-                f"repeats line {first_line[value.key]} (the same area, metric, period, series "
-                "and breakdown); keep one of them",
-            )
-            continue
-        first_line[value.key] = row.line
-        planned.append(value)
-    if not rows:
-        checker.problems.add(1, "the file has a header but no rows of figures")
-    checker.problems.refuse_if_any(file_name)
-
-    plan = ImportPlan(file_name, hashlib.sha256(content).hexdigest(), planned)
-    _compare_with_held_figures(plan)
-    return plan
+    @property
+    def old_note(self) -> str:
+        return self.held[2] if self.held else ""
 
 
 _SERIES = frozenset(MetricValue.Series.values)
 _NOT_AVAILABLE = MetricValue.Status.NOT_AVAILABLE.value
 
 
-class _RowChecker:
-    """Checks rows one by one, noting every problem. Files repeat the same few areas, metrics
-    and periods thousands of times, so what is learnt about each is kept for the next row."""
+class MetricLookups(Lookups):
+    """Files repeat the same few areas, metrics and periods thousands of times, so what is
+    learnt about each is kept for the next row."""
 
-    def __init__(self, rows: list[Row], only_area: Area | None):
-        self.problems = Problems()
-        self.only_area = only_area
-        codes = {row["area"].upper() for row in rows if row["area"]}
-        self.areas = {area.code: area for area in Area.objects.filter(code__in=codes)}
+    def __init__(self, rows, *, only_area, area_column):
+        super().__init__(rows, only_area=only_area, area_column=area_column)
         self.metrics = {metric.code: metric for metric in Metric.objects.all()}
         self.periods: dict[tuple[str, str], tuple[str, Month, str] | str] = {}
+        self.breakdowns = _BreakdownBudget()
 
-    def check(self, row: Row) -> PlannedValue | None:
-        """The row as a planned value, or None after noting each thing wrong with it."""
-        problems = self.problems
+    def period(self, row: Row, problems: Problems, metric: Metric | None):
+        text = row["period"]
+        if not text:
+            problems.add(row, "the period is empty (e.g. 2018-08)", "period")
+            return None
+        key = (text, metric.code if metric else "")
+        if key not in self.periods:
+            self.periods[key] = _period_or_problem(text, metric)
+        found = self.periods[key]
+        if isinstance(found, str):
+            problems.add(row, found, "period")
+            return None
+        return found
+
+
+class MetricFile(TabularImport):
+    """A file of metric figures for one or more areas."""
+
+    kind = "metrics"
+    columns = COLUMNS
+    what = "figures"
+
+    def lookups(self, rows, *, only_area):
+        return MetricLookups(rows, only_area=only_area, area_column=self.area_column)
+
+    def plan(self, *, content: bytes, file_name: str, only_area: Area | None = None):
+        try:
+            return super().plan(content=content, file_name=file_name, only_area=only_area)
+        except _TooManyBreakdowns as beyond:
+            raise FileRefused(
+                f"{file_name} was not imported: it gives {beyond.metric_code} more breakdowns "
+                f"than a metric may have ({MAX_BREAKDOWNS_PER_METRIC}). Nothing was changed.",
+                [beyond.problem],
+            ) from None
+
+    def check_row(self, row: Row, problems: Problems, lookups: MetricLookups):
         before = len(problems.items)
-        if has_extra_cells(row):
-            problems.add(row, "has more cells than the header has columns")
-
-        area = self._area(row)
-        metric = self.metrics.get(row["metric"].strip().lower())
+        area = lookups.area(row, problems)
+        metric = lookups.metrics.get(row["metric"].strip().lower())
         if not row["metric"]:
             problems.add(row, "the metric is empty", "metric")
         elif metric is None:
@@ -222,7 +184,7 @@ class _RowChecker:
                 row, f"unknown metric “{row['metric']}” (use a code from the catalogue)", "metric"
             )
 
-        period = self._period(row, metric)
+        period = lookups.period(row, problems, metric)
 
         series = row["series"].strip().lower()
         if series not in _SERIES:
@@ -245,15 +207,15 @@ class _RowChecker:
         if len(note) > MAX_NOTE:
             problems.add(row, f"the note is longer than {MAX_NOTE} characters", "note")
 
-        if len(problems.items) > before:
+        if area is None or metric is None or period is None or status is None:
             return None
         period_text, end_month, end_month_text = period
-        return PlannedValue(
+        planned = PlannedValue(
             line=row.line,
+            key=(area.pk, metric.pk, period_text, series, breakdown),
+            values=(value, status, note),
             area=area,
             metric=metric,
-            area_id=area.pk,
-            metric_id=metric.pk,
             period=period_text,
             end_month=end_month,
             end_month_text=end_month_text,
@@ -263,38 +225,65 @@ class _RowChecker:
             status=status,
             note=note,
         )
+        if breakdown and len(problems.items) == before:
+            lookups.breakdowns.count(planned)
+        return planned
 
-    def _area(self, row: Row) -> Area | None:
-        code = row["area"].upper()
-        area = self.areas.get(code)
-        if not code:
-            self.problems.add(row, "the area is empty (give its ONS code, e.g. E06000045)", "area")
-        elif area is None:
-            self.problems.add(
-                row, f"unknown area “{row['area']}” (give the area's ONS code)", "area"
-            )
-        elif self.only_area is not None and area.pk != self.only_area.pk:
-            self.problems.add(
-                row,
-                f"the row is for {area.name} ({area.code}), but this upload is for "
-                f"{self.only_area.name} ({self.only_area.code})",
-                "area",
-            )
-        return area
+    def describe(self, row: PlannedValue) -> str:
+        breakdown = f" {row.breakdown}" if row.breakdown else ""
+        return f"{row.area.code} {row.metric.code} {row.period} {row.series}{breakdown}"
 
-    def _period(self, row: Row, metric: Metric | None) -> tuple[str, Month, str] | None:
-        text = row["period"]
-        if not text:
-            self.problems.add(row, "the period is empty (e.g. 2018-08)", "period")
-            return None
-        key = (text, metric.code if metric else "")
-        if key not in self.periods:
-            self.periods[key] = _period_or_problem(text, metric)
-        found = self.periods[key]
-        if isinstance(found, str):
-            self.problems.add(row, found, "period")
-            return None
-        return found
+    def held(self, rows):
+        held = (
+            MetricValue.objects.filter(
+                area_id__in={row.area_id for row in rows},
+                metric_id__in={row.metric_id for row in rows},
+                period__in={row.period for row in rows},
+                breakdown__in={row.breakdown for row in rows},
+            )
+            .order_by()
+            .values_list(
+                "id",
+                "area_id",
+                "metric_id",
+                "period",
+                "series",
+                "breakdown",
+                "value",
+                "status",
+                "note",
+            )
+        )
+        for pk, area_id, metric_id, period, series, breakdown, *values in held.iterator(
+            chunk_size=5000
+        ):
+            yield (area_id, metric_id, period, series, breakdown), pk, tuple(values)
+
+    def write(self, plan, *, user, reason, via, illustrative=False, description=""):
+        return figures_write(
+            plan,
+            via=via,
+            user=user,
+            reason=reason,
+            illustrative=illustrative,
+            description=description,
+        )
+
+    def may_import(self, user, area) -> bool:
+        return permissions.may_import_metrics(user, area)
+
+    def staged_options(self) -> dict:
+        return {"via": MetricImport.Via.UPLOAD}
+
+
+METRIC_FILE = MetricFile()
+
+
+def metric_file_check(
+    *, content: bytes, file_name: str, only_area: Area | None = None
+) -> ImportPlan:
+    """The plan of the file (see `bettercare.imports.TabularImport.plan`)."""
+    return METRIC_FILE.plan(content=content, file_name=file_name, only_area=only_area)
 
 
 def _period_or_problem(text: str, metric: Metric | None) -> tuple[str, Month, str] | str:
@@ -320,13 +309,20 @@ def _period_or_problem(text: str, metric: Metric | None) -> tuple[str, Month, st
     return str(period), end_month, str(end_month)
 
 
+class _TooManyBreakdowns(Exception):
+    """A row gives a metric more breakdowns than it may have: the file is refused at once."""
+
+    def __init__(self, problem: RowProblem, metric_code: str):
+        super().__init__(problem.message)
+        self.problem, self.metric_code = problem, metric_code
+
+
 class _BreakdownBudget:
     """Counts the breakdowns each area would hold for each metric (those held and those in
     the file) and refuses the file at the first row beyond the limit: checking the rest of a
     file of 160,000 breakdowns would only spend the server's time."""
 
-    def __init__(self, file_name: str):
-        self.file_name = file_name
+    def __init__(self):
         self.names: dict[tuple[int, int], set[str]] = {}
 
     def count(self, value: PlannedValue) -> None:
@@ -348,12 +344,7 @@ class _BreakdownBudget:
                 "an age band or an attribution, of which there are a few)",
                 "breakdown",
             )
-            raise FileRefused(
-                f"{self.file_name} was not imported: it gives {value.metric.code} more "
-                f"breakdowns than a metric may have ({MAX_BREAKDOWNS_PER_METRIC}). Nothing was "
-                "changed.",
-                [problem],
-            )
+            raise _TooManyBreakdowns(problem, value.metric.code)
 
 
 def _check_breakdown(row: Row, problems: Problems) -> str:
@@ -413,46 +404,3 @@ def _check_value(
             problems.add(row, f"{metric.code}: {problem}", "value")
             return None
     return value
-
-
-def _compare_with_held_figures(plan: ImportPlan) -> None:
-    """Mark each planned row new, replaced (keeping the old figure) or unchanged."""
-    if not plan.rows:
-        return
-    by_key = {row.key: row for row in plan.rows}
-    held = (
-        MetricValue.objects.filter(
-            area_id__in={row.area_id for row in plan.rows},
-            metric_id__in={row.metric_id for row in plan.rows},
-            period__in={row.period for row in plan.rows},
-            breakdown__in={row.breakdown for row in plan.rows},
-        )
-        .order_by()
-        .values_list(
-            "id",
-            "area_id",
-            "metric_id",
-            "period",
-            "series",
-            "breakdown",
-            "value",
-            "status",
-            "note",
-        )
-    )
-    for pk, area_id, metric_id, period, series, breakdown, value, status, note in held.iterator(
-        chunk_size=5000
-    ):
-        row = by_key.get((area_id, metric_id, period, series, breakdown))
-        if row is None:
-            continue
-        row.existing_id = pk
-        row.old_value, row.old_status, row.old_note = value, status, note
-        same = _same_number(value, row.value) and status == row.status and note == row.note
-        row.change = Change.UNCHANGED if same else Change.REPLACED
-
-
-def _same_number(held: Decimal | None, new: Decimal | None) -> bool:
-    if held is None or new is None:
-        return held is new
-    return held == new

@@ -27,6 +27,7 @@ from enum import StrEnum
 
 from bettercare.money import percent_of, round_half_up
 from bettercare.periods import FinancialYear, Month, Period, Quarter
+from bettercare.ratings import Rag
 
 
 class Direction(StrEnum):
@@ -43,12 +44,6 @@ class Frequency(StrEnum):
     MONTHLY = "monthly"
     QUARTERLY = "quarterly"
     ANNUAL = "annual"
-
-
-class Rag(StrEnum):
-    GREEN = "green"
-    AMBER = "amber"
-    RED = "red"
 
 
 class Comparator(StrEnum):

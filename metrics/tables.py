@@ -10,10 +10,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 
+from bettercare.imports import Change
 from bettercare.spreadsheets import COUNT, PERCENT, RATE, Figure
 
 from .filters import breakdown_label
-from .imports import Change
 from .models import MetricValue
 from .units import Unit, format_value
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,40 +13,30 @@ from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from bettercare.charts import figure_html
-from bettercare.periods import PeriodError, parse_month
+from bettercare.permissions import require
+from bettercare.pickers import pick_period
 from bettercare.spreadsheets import FormattedTableExport
 from bettercare.uploads import ImportFlow
 from bettercare.views import AreaRequiredMixin, area_required
 
-from . import charts
-from .filters import BREAKDOWN_KIND_LABELS, DashboardFilter, breakdown_label
+from . import charts, permissions
+from .filters import DashboardFilter, breakdown_label
 from .forms import MetricFileForm, SpcRecalculationForm
-from .imports import TEMPLATE_COLUMNS, Change, metric_file_check
+from .imports import METRIC_FILE, TEMPLATE_COLUMNS
 from .models import Metric, SpcRecalculation
 from .selectors import (
-    breakdown_kinds_for,
-    breakdown_series,
     breakdowns_held,
     complete_data_month,
     dashboard_rows,
     default_month,
     figures_are_illustrative,
     metric_get,
-    metric_series,
-    metric_spc,
+    metric_page,
     metric_values,
-    rag_summary,
+    months_with_figures,
 )
-from .services import (
-    STAGED_KIND,
-    metric_staged_import_apply,
-    spc_recalculation_add,
-    spc_recalculation_remove,
-)
+from .services import spc_recalculation_add, spc_recalculation_remove
 from .tables import DashboardTable, ImportChangeTable, MetricValueTable
-
-VIEW = "metrics.view_metricvalue"
-IMPORT = "metrics.import_metricvalue"
 
 
 class DashboardView(
@@ -56,7 +45,7 @@ class DashboardView(
     """Every metric with figures in the chosen month, rated against plan and last year, with
     its SPC icons; exported as CSV or XLSX exactly as shown."""
 
-    permission_required = VIEW
+    raise_exception = True
     filterset_class = DashboardFilter
     table_class = DashboardTable
     template_name = "metrics/dashboard.html"
@@ -64,6 +53,9 @@ class DashboardView(
     export_formats = ("csv", "xlsx")
     # Cells that cannot run (SafeTableExport), figures as numbers in their formats.
     export_class = FormattedTableExport
+
+    def has_permission(self):
+        return permissions.may_view_metrics(self.request.user, self.request.area)
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -131,7 +123,7 @@ class DashboardView(
             group_label=", ".join(
                 Metric.Group(group).label for group in self.filterset.chosen_groups or []
             ),
-            can_import=self.request.user.has_perm(IMPORT),
+            can_import=permissions.may_import_metrics(self.request.user, self.request.area),
             data_month=self.data_month,
             illustrative=figures_are_illustrative(area=self.request.area),
             notes=[(row.rag.name, note) for row in self.get_table_data() for note in row.rag.notes],
@@ -142,14 +134,23 @@ class DashboardView(
 
 @require_GET
 @area_required
-@permission_required(VIEW, raise_exception=True)
 def metric_detail(request: HttpRequest, code: str) -> HttpResponse:
     """One metric: its RAG reading, the trend, SPC and breakdown charts, and its figures."""
+    require(
+        permissions.may_view_metrics(request.user, request.area),
+        "Your role does not include the metrics.",
+    )
     metric = metric_get(code=code)
     if metric is None:
         raise Http404(f"There is no metric with the code “{code}”.")
     area = request.area
-    month = _month_from(request, default=default_month(area=area))
+    month, month_picker = pick_period(
+        request,
+        name="month",
+        label="Month",
+        periods=months_with_figures(area=area),
+        default=default_month(area=area),
+    )
     breakdown = request.GET.get("breakdown", "")
     if breakdown and breakdown not in breakdowns_held(area=area):
         breakdown = ""
@@ -158,49 +159,29 @@ def metric_detail(request: HttpRequest, code: str) -> HttpResponse:
         "illustrative": figures_are_illustrative(area=area),
         "metric": metric,
         "month": month,
+        "month_picker": month_picker,
+        "breakdown_keep": [("breakdown", breakdown)] if breakdown else [],
         "breakdown": breakdown,
         "breakdown_label": breakdown_label(breakdown),
     }
     if month is not None:
-        summary = rag_summary(area=area, month=month, breakdown=breakdown)
-        context["row"] = next((row for row in summary.rows if row.code == metric.code), None)
-        months = month.financial_year.months()
-        series = metric_series(area=area, metric=metric, months=months, breakdown=breakdown)
-        result = metric_spc(area=area, metric=metric, up_to=month, breakdown=breakdown)
-        context.update(
-            spc=result,
-            trend_html=figure_html(
-                charts.trend_chart(
-                    series,
-                    title=f"{metric.name}: {month.financial_year.label} against plan and last year",
-                )
-            ),
-            spc_html=figure_html(
-                charts.spc_chart(
-                    result,
-                    title=f"Statistical process control, to {month.label}",
-                    y_title=metric.unit_label,
-                )
-            )
-            if result.points
-            else "",
+        page = metric_page(
+            area=area,
+            metric=metric,
+            month=month,
+            breakdown=breakdown,
+            kind=request.GET.get("kind"),
         )
-        kinds = breakdown_kinds_for(area=area, metric=metric)
-        kind = request.GET.get("kind") if request.GET.get("kind") in kinds else None
-        kind = kind or (kinds[0] if kinds else None)
-        if kind:
-            parts = breakdown_series(area=area, metric=metric, months=months, kind=kind)
-            context.update(
-                kinds=kinds,
-                kind=kind,
-                breakdown_html=figure_html(
-                    charts.breakdown_chart(
-                        parts,
-                        title=f"By {BREAKDOWN_KIND_LABELS[kind].lower()}, "
-                        f"{month.financial_year.label}",
-                    )
-                ),
-            )
+        context.update(
+            row=page.row,
+            spc=page.spc,
+            kinds=page.kinds,
+            kind=page.kind,
+            **{
+                f"{name}_html": figure_html(figure)
+                for name, figure in charts.metric_page_charts(page).items()
+            },
+        )
 
     table = MetricValueTable(metric_values(area=area, metric=metric))
     RequestConfig(request, paginate={"per_page": 24}).configure(table)
@@ -208,25 +189,18 @@ def metric_detail(request: HttpRequest, code: str) -> HttpResponse:
         table=table,
         recalculations=SpcRecalculation.objects.filter(area=area, metric=metric),
         recalculation_form=SpcRecalculationForm(),
-        can_recalculate=request.user.has_perm("metrics.add_spcrecalculation"),
+        can_recalculate=permissions.may_mark_recalculations(request.user, area),
     )
     return render(request, "metrics/metric_detail.html", context)
 
 
-def _month_from(request: HttpRequest, *, default):
-    text = request.GET.get("month")
-    if not text:
-        return default
-    try:
-        return parse_month(text)
-    except PeriodError:
-        return default
-
-
 @require_POST
 @area_required
-@permission_required("metrics.add_spcrecalculation", raise_exception=True)
 def recalculation_add(request: HttpRequest, code: str) -> HttpResponse:
+    require(
+        permissions.may_mark_recalculations(request.user, request.area),
+        "Only analysts can mark SPC recalculation points.",
+    )
     metric = metric_get(code=code)
     if metric is None:
         raise Http404(f"There is no metric with the code “{code}”.")
@@ -252,14 +226,17 @@ def recalculation_add(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_POST
 @area_required
-@permission_required("metrics.delete_spcrecalculation", raise_exception=True)
 def recalculation_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    require(
+        permissions.may_remove_recalculations(request.user, request.area),
+        "Only analysts can remove SPC recalculation points.",
+    )
     recalculation = SpcRecalculation.objects.filter(
         pk=pk, area=request.area, metric__code=code
     ).first()
     if recalculation is None:
         raise Http404("There is no such recalculation point for this metric in your area.")
-    spc_recalculation_remove(recalculation=recalculation)
+    spc_recalculation_remove(recalculation=recalculation, user=request.user)
     messages.success(request, "The recalculation point was removed.")
     return redirect(reverse("metrics:metric", args=[code]) + "#spc")
 
@@ -268,19 +245,10 @@ class MetricsImport(ImportFlow):
     """Upload a metrics file for the analyst's area, preview what it changes (new, replaced
     old -> new, unchanged), apply it (see bettercare.uploads)."""
 
-    kind = STAGED_KIND
-    permission = IMPORT
+    importer = METRIC_FILE
     form_class = MetricFileForm
     upload_template = "metrics/import_upload.html"
     preview_template = "metrics/import_preview.html"
-
-    def check(self, *, data, file_name, area):
-        return metric_file_check(content=data, file_name=file_name, only_area=area)
-
-    def apply(self, *, staged, user, expected_fingerprint):
-        return metric_staged_import_apply(
-            staged=staged, user=user, expected_fingerprint=expected_fingerprint
-        )
 
     def applied(self, request, staged, result):
         messages.success(request, f"Imported {result.summary()}")
@@ -303,6 +271,6 @@ class MetricsImport(ImportFlow):
         }
 
     def preview_context(self, request, plan):
-        table = ImportChangeTable(plan.of(Change.REPLACED) + plan.of(Change.NEW))
+        table = ImportChangeTable(plan.changes)
         RequestConfig(request, paginate={"per_page": 50}).configure(table)
         return {"counts": plan.counts, "table": table}

@@ -8,6 +8,8 @@ class NotificationsConfig(AppConfig):
 
     name = "notifications"
     verbose_name = "E-mail notices and reminders"
+    # Its pages are at the site's root: /account/, /emails/ and /accounts/password/reset/.
+    url_prefix = ""
     role_permissions = {
         "administrator": {"notifications.view_emailrecord"},
         "analyst": {"notifications.view_emailrecord"},

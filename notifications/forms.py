@@ -53,7 +53,8 @@ class SitePasswordResetForm(PasswordResetForm):
     ):
         user = context["user"]
         path = reverse(
-            "password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]}
+            "notifications:password_reset_confirm",
+            kwargs={"uidb64": context["uid"], "token": context["token"]},
         )
         rendered = render(
             "notifications/email/password_reset",

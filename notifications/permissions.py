@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bettercare.roles import Role, has_role
-from bettercare.selectors import user_is_member
+from bettercare.permissions import is_member
+from bettercare.roles import Role, user_roles
 
 
 def may_view_email_log(user, area) -> bool:
@@ -11,8 +11,8 @@ def may_view_email_log(user, area) -> bool:
     return (
         area is not None
         and user.has_perm("notifications.view_emailrecord")
-        and (has_role(user, Role.ANALYST) or has_role(user, Role.ADMINISTRATOR))
-        and user_is_member(user=user, area=area)
+        and bool({Role.ANALYST, Role.ADMINISTRATOR} & set(user_roles(user)))
+        and is_member(user, area)
     )
 
 

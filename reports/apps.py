@@ -4,6 +4,8 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = "Board packs"
+    url_prefix = "reports/"
+    navigation = ("Reports", "reports:index")
     # After a metrics or finance import, draw the draft packs' charts ahead (bettercare.events).
     on_figures_changed = "reports.jobs.figures_changed"
     # Run once by each RQ worker before it forks a process per job (bettercare.jobs.Worker).
@@ -56,3 +58,13 @@ class ReportsConfig(AppConfig):
             "reports.view_packversion",
         },
     }
+
+    def home_tasks(self, *, user, area, quarter):
+        from .selectors import home_tasks
+
+        return home_tasks(user=user, area=area, quarter=quarter)
+
+    def load_demo(self, *, area, log):
+        from .demo import load
+
+        load(area=area, log=log)

@@ -90,7 +90,7 @@ class AssembledSection:
 
 def svg_image(svg: str, *, width: int, height: int) -> SafeString:
     """A chart's SVG as an image of the page. As an <img> (a data: URI, which the PDF's fetcher
-    allows) WeasyPrint draws it with its SVG renderer alone, a fifth faster than inline SVG,
+    allows) WeasyPrint draws it with its SVG renderer alone, faster than inline SVG,
     whose every element also goes through the page's style cascade; its text stays text.
 
     Its alternative text (the tagged PDF's /Alt) is the title and description the drawing
@@ -184,7 +184,7 @@ class PackAssembly:
 
         The pages are not laid out while the charts are drawn: measured on the 2-core machine,
         WeasyPrint styling the pages while Chromium started only slowed Chromium, on which the
-        layout then waited (a web process's first build took 9.3 s rather than 6.9 s)."""
+        layout then waited (the README's benchmarks give the times)."""
         self.drawings = ChartDrawings(self.print_jobs(), renderer=renderer or shared_renderer())
         return self.drawings
 

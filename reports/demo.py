@@ -15,9 +15,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from bettercare.demo import read_fixture
+from bettercare.models import Scheme
 from bettercare.periods import parse_financial_year, parse_quarter
 from metrics.models import Metric
-from schemes.models import Scheme
 
 from .models import Pack
 from .selectors import pack_find

@@ -1,8 +1,9 @@
 """Drawing the pack's charts as SVG for print: each figure once, and quickly.
 
 The charts are the plotly figures of the web pages, drawn as vector SVG by kaleido through the
-system Chromium. Starting Chromium costs about 1.5 s and each chart about 0.1 s, against a
-second or two for WeasyPrint to lay the whole pack out, so:
+system Chromium. Starting Chromium costs far more than drawing a chart once it runs, and a
+pack's charts can take as long as WeasyPrint's whole layout (the README's benchmarks give the
+times), so:
 
 - `ChartRenderer` keeps one Chromium for a long-running process (the web application): started
   when a build first needs a drawing, kept for the next build, and closed after `IDLE_SECONDS`

@@ -5,11 +5,12 @@ from django.core.validators import MaxLengthValidator
 from django.utils.html import format_html
 
 from bettercare.date_input import NhsukDateField
-from bettercare.fields import PeriodFormField
-from bettercare.periods import parse_financial_year, parse_quarter
+from bettercare.periods import parse_quarter
+from bettercare.pickers import PeriodChoiceField
+from bettercare.ratings import RAG_CHOICES
 from metrics.models import Metric
 
-from .models import Board, Pack, PackMetric, Priority, Rag
+from .models import NARRATIVE_LENGTH, Board, Pack, PackMetric, Priority, narrative_problem
 from .sections import exemptable_sections
 from .selectors import SchemeRisk
 from .services import (
@@ -30,42 +31,20 @@ def _short_input() -> forms.TextInput:
     return forms.TextInput(attrs={"class": "nhsuk-input--width-10"})
 
 
-class QuarterForm(forms.Form):
-    """Which quarter a page shows (a GET form)."""
-
-    quarter = PeriodFormField(
-        parser=parse_quarter,
-        label="Quarter",
-        help_text="For example, 2018-19-Q2 or Q2 2018/19.",
-        widget=_short_input(),
-    )
-
-
-class YearForm(forms.Form):
-    """Which financial year a page shows (a GET form)."""
-
-    year = PeriodFormField(
-        parser=parse_financial_year,
-        label="Financial year",
-        help_text="For example, 2018-19 or 2018/19.",
-        widget=_short_input(),
-    )
-
-
 class PackCreateForm(forms.Form):
     board = forms.ChoiceField(label="Board", choices=Board.choices, widget=forms.RadioSelect)
-    quarter = PeriodFormField(
-        parser=parse_quarter,
-        label="Quarter",
-        help_text="For example, 2018-19-Q2 or Q2 2018/19.",
-        widget=_short_input(),
-    )
+    # The quarters the area's schemes report on (the one period picker's field).
+    quarter = PeriodChoiceField(label="Quarter", parser=parse_quarter)
     meeting_date = NhsukDateField(
         label="Date of meeting",
         error_label="The date of the meeting",
         required=False,
         help_text=f"You can add it later. {DATE_HINT}",
     )
+
+    def __init__(self, *args, quarters, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quarter"].periods = quarters
 
 
 def _textarea(rows: int = 5) -> forms.Textarea:
@@ -394,21 +373,20 @@ class RatingForm(forms.Form):
     rag = forms.ChoiceField(
         label="RAG rating",
         required=False,
-        choices=[("", "Not rated"), *Rag.choices],
+        choices=[("", "Not rated"), *RAG_CHOICES],
     )
     narrative = forms.CharField(
         label="Narrative",
         required=False,
-        max_length=300,
+        max_length=NARRATIVE_LENGTH,
         help_text="One line for the board. Needed for Amber and Red.",
     )
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("rag") in (Rag.AMBER, Rag.RED) and not cleaned.get("narrative", "").strip():
-            self.add_error(
-                "narrative", f"Say why the scheme is {Rag(cleaned['rag']).label.lower()}."
-            )
+        problem = narrative_problem(cleaned.get("rag", ""), cleaned.get("narrative", ""))
+        if problem:
+            self.add_error("narrative", f"{problem[:1].upper()}{problem[1:]}.")
         return cleaned
 
 

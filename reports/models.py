@@ -11,10 +11,10 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from bettercare.fields import FinancialYearField, MonthField, QuarterField
-from bettercare.models import Area
+from bettercare.models import Area, Scheme
 from bettercare.periods import Month, Quarter
+from bettercare.ratings import RAG_CHOICES, RAG_VALUES, Rag
 from metrics.models import Metric
-from schemes.models import Scheme
 
 
 class Priority(models.Model):
@@ -337,14 +337,6 @@ class PackBuild(models.Model):
         return self.file_name
 
 
-class Rag(models.TextChoices):
-    """A scheme's overall rating in the portfolio view."""
-
-    GREEN = "green", "Green"
-    AMBER = "amber", "Amber"
-    RED = "red", "Red"
-
-
 RAG_MEANINGS = {
     Rag.GREEN: "on track",
     Rag.AMBER: "some risk to delivery, with actions in hand",
@@ -352,14 +344,30 @@ RAG_MEANINGS = {
 }
 
 
+NARRATIVE_LENGTH = 300  # characters: one line of the board's portfolio view
+
+
+def narrative_problem(rag: str, narrative: str) -> str | None:
+    """What is wrong with a rating's narrative, or None: a scheme rated Amber or Red needs one
+    saying why, and it is one line."""
+    narrative = narrative.strip()
+    if rag in (Rag.AMBER, Rag.RED) and not narrative:
+        return f"say in the narrative why it is {Rag(rag).label.lower()}"
+    if len(narrative) > NARRATIVE_LENGTH:
+        return f"keep the narrative to {NARRATIVE_LENGTH} characters"
+    return None
+
+
 class PortfolioRating(models.Model):
     """An analyst's overall RAG rating of a scheme for a quarter, with a one-line narrative."""
 
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="ratings")
     quarter = QuarterField()
-    rag = models.CharField("RAG rating", max_length=5, choices=Rag.choices)
+    rag = models.CharField("RAG rating", max_length=5, choices=RAG_CHOICES)
     narrative = models.CharField(
-        max_length=300, blank=True, help_text="One line on why, for the board's portfolio view."
+        max_length=NARRATIVE_LENGTH,
+        blank=True,
+        help_text="One line on why, for the board's portfolio view.",
     )
     updated = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
@@ -375,7 +383,7 @@ class PortfolioRating(models.Model):
         ordering = ["scheme__area", "quarter", "scheme__number"]
         constraints = [
             models.UniqueConstraint(fields=["scheme", "quarter"], name="one_rating_per_quarter"),
-            models.CheckConstraint(condition=Q(rag__in=Rag.values), name="rating_rag_known"),
+            models.CheckConstraint(condition=Q(rag__in=RAG_VALUES), name="rating_rag_known"),
         ]
 
     def __str__(self) -> str:

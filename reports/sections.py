@@ -31,16 +31,18 @@ from typing import Any, ClassVar
 import django_tables2 as tables
 import plotly.graph_objects as go
 
+from bettercare.money import BOARD, format_variance
+from bettercare.ratings import Rag
 from finance.charts import variance_by_month_chart
 from finance.tables import PositionTable, position_rows
 from finance.variance import FinancePosition, PooledFund
-from finance.wording import describe_position, partner_label, variance_drivers, variance_phrase
+from finance.wording import describe_position, partner_label, variance_drivers
 from metrics.charts import spc_chart, trend_chart
 from metrics.rag import DEFAULT_THRESHOLDS, json_number
 from metrics.tables import comparison_words, spc_words
 from metrics.units import format_value
 
-from .models import RAG_MEANINGS, Pack, Rag
+from .models import RAG_MEANINGS, Pack
 from .selectors import (
     Headline,
     national_conditions_for,
@@ -298,8 +300,7 @@ class PerformanceSection(PackSection):
             "rows": rows,
             "notes": notes,
             "group_tables": [
-                PerformanceTable(group_rows, caption=label)
-                for label, group_rows in groups.items()
+                PerformanceTable(group_rows, caption=label) for label, group_rows in groups.items()
             ],
             "legend": rag_legend(),
             "own_thresholds": sorted(own.items()),
@@ -540,7 +541,7 @@ class ResourcesSection(PackSection):
         latest = position.monthly[-1]
         first = position.monthly[0]
         by_partner = "; ".join(
-            f"{partner_label(partner)} {variance_phrase(amount)}"
+            f"{partner_label(partner)} {format_variance(amount, BOARD)}"
             for partner, amount in latest.by_partner
         )
         return [
@@ -557,7 +558,7 @@ class ResourcesSection(PackSection):
                     f"with forecasts from Month {first.month.number} ({first.month.label}) to "
                     f"Month {latest.month.number} ({latest.month.label}): a bar for each partner "
                     f"and a line for the total; overspends are above zero. At Month "
-                    f"{latest.month.number} the total is {variance_phrase(latest.total)} "
+                    f"{latest.month.number} the total is {format_variance(latest.total, BOARD)} "
                     f"({by_partner})."
                 ),
                 width=680,

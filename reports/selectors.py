@@ -14,8 +14,9 @@ from django.db.models import Prefetch, QuerySet, TextField
 from django.urls import reverse
 from django.utils import timezone
 
+from bettercare.funding import line_label
 from bettercare.jobs import job_get, job_refresh
-from bettercare.models import Area, Job
+from bettercare.models import Area, Job, Scheme
 from bettercare.periods import FinancialYear, Month, Quarter
 from bettercare.selectors import Task
 from finance.selectors import finance_position, forecast_months, pooled_fund
@@ -33,12 +34,12 @@ from metrics.selectors import (
     rag_summary,
 )
 from metrics.spc import SpcResult
-from schemes.models import HighlightReport, Scheme
+from schemes.models import HighlightReport
 from schemes.report_finance import differences_from_finance
 from schemes.selectors import highlight_reports_for_pack
-from schemes.services import finance_source_label
 from schemes.workflow import BOARD_READY
 
+from . import permissions
 from .conditions import conditions_in_force
 from .defaults import default_text
 from .models import (
@@ -67,7 +68,7 @@ def pack_list(*, area: Area, user) -> QuerySet[Pack]:
             "versions", queryset=PackVersion.objects.only("pk", "pack_id", "number", "created")
         )
     )
-    if not user.has_perm("reports.view_full_pack"):
+    if not permissions.may_see_full_packs(user, area):
         packs = packs.filter(versions__isnull=False).distinct()
     return packs.order_by("-quarter", "board")
 
@@ -223,7 +224,7 @@ def portfolio_rows(*, area: Area, quarter: Quarter) -> list[PortfolioRow]:
 def home_tasks(*, user, area: Area, quarter: Quarter) -> list[Task]:
     """Board secretaries: this quarter's packs; analysts: this quarter's portfolio ratings."""
     tasks: list[Task] = []
-    if user.has_perm("reports.change_pack"):
+    if permissions.may_edit_packs(user, area):
         packs = {pack.board: pack for pack in Pack.objects.filter(area=area, quarter=quarter)}
         for board in Board:
             pack = packs.get(board.value)
@@ -245,7 +246,7 @@ def home_tasks(*, user, area: Area, quarter: Quarter) -> list[Task]:
                         status="done" if final else "todo",
                     )
                 )
-    if user.has_perm("reports.change_portfoliorating"):
+    if permissions.may_rate_schemes(user, area):
         schemes = Scheme.objects.in_area(area).active_in(quarter.year)
         rated = PortfolioRating.objects.filter(scheme__in=schemes, quarter=quarter).count()
         total = schemes.count()
@@ -474,6 +475,7 @@ def headline_metrics_to_start_with(
 
 # --- Highlight reports (appendix 1) ---------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class SchemeReport:
     """A scheme of the quarter with its highlight report (the current revision) or None."""
@@ -509,7 +511,6 @@ def pack_highlight_reports(*, pack: Pack) -> list[SchemeReport]:
 def chart_drawings_kept(*, keys: list[str]) -> dict[str, str]:
     """The SVG drawings kept from earlier builds, by key, of those asked for (one query)."""
     return dict(ChartDrawing.objects.filter(key__in=keys).values_list("key", "svg"))
-
 
 
 # --- National conditions --------------------------------------------------------------------
@@ -641,7 +642,7 @@ def finance_lines_of(position: FinancePosition | None, scheme_number: int) -> di
     if figures is None:
         return {}
     return {
-        finance_source_label(line.partner.code, line.source): (
+        line_label(line.partner.code, line.source): (
             line.budget,
             line.forecast if line.forecast_month is not None else None,
         )

@@ -11,13 +11,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from bettercare.changes import model_update
 from bettercare.jobs import enqueue
-from bettercare.models import Area, Job
+from bettercare.models import Area, Job, Scheme
 from bettercare.periods import FinancialYear, Quarter
+from bettercare.permissions import require
+from bettercare.ratings import RAG_VALUES
 from metrics.models import Metric
-from schemes.models import Scheme
 from schemes.selectors import reporting_timetable
 
+from . import permissions
 from .conditions import conditions_in_force
 from .defaults import CARRIED_FORWARD_FIELDS, default_text
 from .models import (
@@ -32,7 +35,7 @@ from .models import (
     PackVersion,
     PortfolioRating,
     Priority,
-    Rag,
+    narrative_problem,
 )
 from .notices import pack_final_notify
 from .pdf import PdfResult
@@ -114,9 +117,7 @@ def priority_save(*, area: Area, number: int, title: str, description: str = "")
     priority = Priority.objects.filter(area=area, number=number).first() or Priority(
         area=area, number=number
     )
-    priority.title, priority.description = title, description
-    priority.full_clean()
-    priority.save()
+    priority, _ = model_update(instance=priority, data={"title": title, "description": description})
     return priority
 
 
@@ -138,6 +139,10 @@ def pack_create(
     Its performance headlines are the metrics the previous pack chose (with the same SPC
     charts), else the national metrics of the year; their commentary, like the commentary of
     the performance table, starts empty: it is about this quarter's figures."""
+    require(
+        user is None or permissions.may_create_packs(user, area),
+        "Only board secretaries can start a board pack.",
+    )
     if board not in Board.values:
         raise ValidationError({"board": f"The board must be one of {', '.join(Board.values)}."})
     if Pack.objects.filter(area=area, board=board, quarter=quarter).exists():
@@ -180,9 +185,7 @@ def pack_create(
         PackHighlight(pack=pack, priority=priority, text="")
         for priority in priorities_for(area=area)
     )
-    for metric, show_spc in headline_metrics_to_start_with(
-        area=area, board=board, quarter=quarter
-    ):
+    for metric, show_spc in headline_metrics_to_start_with(area=area, board=board, quarter=quarter):
         # Saved one by one, not in bulk: each is the first entry of its history.
         PackMetric.objects.create(pack=pack, metric=metric, headline=True, show_spc=show_spc)
     return pack
@@ -205,20 +208,23 @@ def pack_text_save(
     exempt_sections: Iterable[str] | None = None,
     metric_texts: Mapping[int, MetricText] | None = None,
     risks: Sequence[RiskText] | None = None,
+    user=None,
 ) -> Pack:
     """Save a Draft pack's editable text (its data month among it: see `TEXT_FIELDS`), its key
     highlights (priority id -> text), the sections exempt from publication, its text about
     metrics (metric id -> `MetricText`) and the programme's key risks (in order, replacing
     those held), all or nothing. A data month outside the quarter's financial year, or after
     the quarter, is refused."""
+    require(
+        user is None or permissions.may_edit_packs(user, pack.area),
+        "Only board secretaries can edit a board pack.",
+    )
     pack = Pack.objects.select_for_update().get(pk=pack.pk)
     _check_draft(pack)
     unknown = set(text) - set(TEXT_FIELDS)
     if unknown:
         raise ValidationError(f"Not editable text of a pack: {', '.join(sorted(unknown))}.")
-    before = {name: getattr(pack, name) for name in (*TEXT_FIELDS, "exempt_sections")}
-    for name, value in text.items():
-        setattr(pack, name, value)
+    data = dict(text)
     if exempt_sections is not None:
         allowed = {section.id for section in exemptable_sections()}
         chosen = list(dict.fromkeys(exempt_sections))
@@ -228,10 +234,8 @@ def pack_text_save(
                 {"exempt_sections": f"These sections cannot be exempt: {', '.join(refused)}."}
             )
         order = [section.id for section in PACK_SECTIONS]
-        pack.exempt_sections = sorted(chosen, key=order.index)
-    pack.full_clean()
-    if any(getattr(pack, name) != value for name, value in before.items()):
-        pack.save()  # only real changes: each save is an entry in the pack's history
+        data["exempt_sections"] = sorted(chosen, key=order.index)
+    pack, _ = model_update(instance=pack, data=data)
     if highlights is not None:
         priorities = {priority.pk: priority for priority in priorities_for(area=pack.area)}
         strangers = set(highlights) - set(priorities)
@@ -242,9 +246,7 @@ def pack_text_save(
             highlight = existing.get(priority_id) or PackHighlight(
                 pack=pack, priority=priorities[priority_id]
             )
-            if highlight.pk is None or highlight.text != value.strip():
-                highlight.text = value.strip()
-                highlight.save()
+            model_update(instance=highlight, data={"text": value.strip()}, clean=False)
     if metric_texts is not None:
         _metric_texts_save(pack, metric_texts)
     if risks is not None:
@@ -309,12 +311,7 @@ def _metric_texts_save(pack: Pack, texts: Mapping[int, MetricText]) -> None:
             if wanted == asdict(MetricText()):
                 continue  # nothing said about it: no record needed
             item = PackMetric(pack=pack, metric=metrics[metric_id])
-        elif all(getattr(item, name) == value for name, value in wanted.items()):
-            continue  # only real changes: each save is an entry in the history
-        for name, value in wanted.items():
-            setattr(item, name, value)
-        item.full_clean()
-        item.save()
+        model_update(instance=item, data=wanted)
 
 
 @transaction.atomic
@@ -322,6 +319,10 @@ def pack_build_save(
     *, pack: Pack, user, public: bool, file_name: str, result: PdfResult
 ) -> PackBuild:
     """Keep a draft PDF for its builder to download; builds older than a day are dropped."""
+    require(
+        permissions.may_see_full_packs(user, pack.area),
+        "You can download the published versions only.",
+    )
     PackBuild.objects.filter(created__lt=timezone.now() - BUILDS_KEPT_FOR).delete()
     return PackBuild.objects.create(
         pack=pack,
@@ -339,6 +340,10 @@ def pack_build_enqueue(*, pack: Pack, output: str, user) -> Job:
     (reports.jobs.pack_build). While one is waiting or running, asking again joins it."""
     from .jobs import pack_build
 
+    require(
+        permissions.may_see_full_packs(user, pack.area),
+        "You can download the published versions only.",
+    )
     if output not in ("full", "public"):  # reports.assembly's FULL and PUBLIC
         raise ValidationError(f"A draft is the full or the public version, not {output!r}.")
     _check_draft(pack)
@@ -367,6 +372,10 @@ def pack_finalise_enqueue(
     job, when something is lacking and no reason is given."""
     from .jobs import pack_finalise
 
+    require(
+        permissions.may_finalise_packs(user, pack.area),
+        "Only board secretaries can make a pack Final.",
+    )
     _check_draft(pack)
     _check_reason(lacking, reason)
     return enqueue(
@@ -409,6 +418,10 @@ def pack_version_create(
     for going on (kept with the version, never printed in it). Refused if the pack is no
     longer a Draft, the number has been taken meanwhile (someone else made it Final first), or
     something is lacking and no reason is given."""
+    require(
+        permissions.may_finalise_packs(user, pack.area),
+        "Only board secretaries can make a pack Final.",
+    )
     _check_reason(lacking, reason)
     pack = Pack.objects.select_for_update().get(pk=pack.pk)
     _check_draft(pack)
@@ -434,21 +447,23 @@ def pack_version_create(
     )
     version.full_clean()
     version.save()
-    pack.status = Pack.Status.FINAL
-    pack.save(update_fields=["status", "updated"])
+    model_update(instance=pack, data={"status": Pack.Status.FINAL}, clean=False)
     pack_final_notify(pack=pack, version=version, actor=user)  # sent once this commits
     return version
 
 
 @transaction.atomic
-def pack_correction_start(*, pack: Pack) -> Pack:
+def pack_correction_start(*, pack: Pack, user=None) -> Pack:
     """Reopen a Final pack as a Draft for a correction. Its versions stay as they are; making
     it Final again stores the next version."""
+    require(
+        user is None or permissions.may_finalise_packs(user, pack.area),
+        "Only board secretaries can correct a pack.",
+    )
     pack = Pack.objects.select_for_update().get(pk=pack.pk)
     if pack.status != Pack.Status.FINAL:
         raise ValidationError("Only a Final pack can be corrected; this one is still a Draft.")
-    pack.status = Pack.Status.DRAFT
-    pack.save(update_fields=["status", "updated"])
+    pack, _ = model_update(instance=pack, data={"status": Pack.Status.DRAFT}, clean=False)
     return pack
 
 
@@ -473,20 +488,20 @@ def portfolio_ratings_save(
     """Set the quarter's portfolio ratings of the area's schemes, all or nothing. A scheme
     rated Amber or Red needs a narrative saying why. `at` dates the changes (records brought
     in from before, like the demo's); by default, now."""
+    require(
+        user is None or permissions.may_rate_schemes(user, area),
+        "Only analysts can set portfolio ratings.",
+    )
     entries = list(entries)
     errors = []
     for entry in entries:
         if entry.scheme.area_id != area.pk:
             errors.append(f"Scheme {entry.scheme.number} is not a scheme of {area.name}.")
-        if entry.rag and entry.rag not in Rag.values:
+        if entry.rag and entry.rag not in RAG_VALUES:
             errors.append(f"Scheme {entry.scheme.number}: {entry.rag!r} is not a RAG rating.")
-        if entry.rag in (Rag.AMBER, Rag.RED) and not entry.narrative.strip():
-            errors.append(
-                f"Scheme {entry.scheme.number}: say in the narrative why it is "
-                f"{Rag(entry.rag).label.lower()}."
-            )
-        if len(entry.narrative.strip()) > 300:
-            errors.append(f"Scheme {entry.scheme.number}: keep the narrative to 300 characters.")
+        problem = narrative_problem(entry.rag, entry.narrative)
+        if problem:
+            errors.append(f"Scheme {entry.scheme.number}: {problem}.")
     if errors:
         raise ValidationError(errors)
     saved = []
@@ -496,16 +511,12 @@ def portfolio_ratings_save(
             continue
         rating = PortfolioRating.objects.filter(scheme=entry.scheme, quarter=quarter).first()
         rating = rating or PortfolioRating(scheme=entry.scheme, quarter=quarter)
-        unchanged = (
-            rating.pk and rating.rag == entry.rag and rating.narrative == entry.narrative.strip()
+        rating, written = model_update(
+            instance=rating,
+            data={"rag": entry.rag, "narrative": entry.narrative.strip()},
+            stamp={"updated_by": user},
         )
-        if unchanged:
-            saved.append(rating)
-            continue
-        rating.rag, rating.narrative, rating.updated_by = entry.rag, entry.narrative.strip(), user
-        rating.full_clean()
-        rating.save()
-        if at is not None:  # `updated` is set on every save: dated afterwards
+        if written and at is not None:  # `updated` is set on every save: dated afterwards
             PortfolioRating.objects.filter(pk=rating.pk).update(updated=at)
             rating.updated = at
         saved.append(rating)
@@ -535,7 +546,6 @@ def chart_drawings_keep(*, drawings: Mapping[str, str]) -> None:
     )
 
 
-
 @dataclass(frozen=True)
 class ConditionEntry:
     """An analyst's record of one national condition: its compliance and a note."""
@@ -552,6 +562,10 @@ def national_conditions_save(
     """Record the area's compliance with the national conditions in force in `year`, all or
     nothing. A condition not in force that year, or an unknown compliance, is refused; a
     condition found not compliant needs a note saying what is being done."""
+    require(
+        user is None or permissions.may_record_national_conditions(user, area),
+        "Only analysts can record the national conditions.",
+    )
     in_force = {condition.code: condition for condition in conditions_in_force(year)}
     entries = list(entries)
     problems = []
@@ -580,19 +594,15 @@ def national_conditions_save(
         item = held.get(entry.code) or NationalCondition(
             area=area, financial_year=year, code=condition.code
         )
-        values = {
-            "number": condition.number,
-            "text": item.text or condition.text,
-            "compliance": entry.compliance,
-            "note": entry.note.strip(),
-        }
-        if item.pk and all(getattr(item, name) == value for name, value in values.items()):
-            saved.append(item)
-            continue
-        for name, value in values.items():
-            setattr(item, name, value)
-        item.updated_by = user
-        item.full_clean()
-        item.save()
+        item, _ = model_update(
+            instance=item,
+            data={
+                "number": condition.number,
+                "text": item.text or condition.text,
+                "compliance": entry.compliance,
+                "note": entry.note.strip(),
+            },
+            stamp={"updated_by": user},
+        )
         saved.append(item)
     return saved

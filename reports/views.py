@@ -7,18 +7,21 @@ from __future__ import annotations
 import hashlib
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bettercare.models import Job
+from bettercare.models import Job, Scheme
+from bettercare.permissions import require
+from bettercare.pickers import pick_period
+from bettercare.selectors import reportable_quarters, reportable_years
 from bettercare.spreadsheets import FormattedTableExport
 from bettercare.views import area_required
-from schemes.models import Scheme
 
+from . import permissions
 from .assembly import FULL, PUBLIC, SCREEN, PackAssembly, version_label
 from .forms import (
     BuildForm,
@@ -26,9 +29,7 @@ from .forms import (
     FinaliseForm,
     PackCreateForm,
     PackTextForm,
-    QuarterForm,
     RatingFormSet,
-    YearForm,
 )
 from .models import Pack
 from .selectors import (
@@ -66,11 +67,6 @@ from .tables import PortfolioTable
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _require(request: HttpRequest, permission: str, message: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied(message)
-
-
 def _pack_or_404(request: HttpRequest, pk: int) -> Pack:
     pack = pack_get(area=request.area, pk=pk)
     if pack is None:
@@ -105,9 +101,16 @@ def _attachment(
 @require_GET
 @area_required
 def index(request: HttpRequest) -> HttpResponse:
-    _require(request, "reports.view_pack", "You do not have access to board packs.")
+    require(
+        permissions.may_see_packs(request.user, request.area),
+        "You do not have access to board packs.",
+    )
     return _index_page(
-        request, PackCreateForm(initial={"quarter": request.area.reporting_quarter()})
+        request,
+        PackCreateForm(
+            initial={"quarter": request.area.reporting_quarter()},
+            quarters=reportable_quarters(area=request.area),
+        ),
     )
 
 
@@ -118,8 +121,18 @@ def _index_page(request: HttpRequest, form: PackCreateForm, *, status: int = 200
         "reports/index.html",
         {
             "packs": packs,
-            "create_form": form if request.user.has_perm("reports.add_pack") else None,
-            "full_access": request.user.has_perm("reports.view_full_pack"),
+            "create_form": form
+            if permissions.may_create_packs(request.user, request.area)
+            else None,
+            "full_access": permissions.may_see_full_packs(request.user, request.area),
+            "may_see_conditions": permissions.may_see_national_conditions(
+                request.user, request.area
+            ),
+            "may_record_conditions": permissions.may_record_national_conditions(
+                request.user, request.area
+            ),
+            "may_see_portfolio": permissions.may_see_portfolio(request.user, request.area),
+            "may_rate": permissions.may_rate_schemes(request.user, request.area),
             "quarter": request.area.reporting_quarter(),
         },
         status=status,
@@ -129,8 +142,11 @@ def _index_page(request: HttpRequest, form: PackCreateForm, *, status: int = 200
 @require_POST
 @area_required
 def pack_create_view(request: HttpRequest) -> HttpResponse:
-    _require(request, "reports.add_pack", "Only board secretaries can start a board pack.")
-    form = PackCreateForm(request.POST)
+    require(
+        permissions.may_create_packs(request.user, request.area),
+        "Only board secretaries can start a board pack.",
+    )
+    form = PackCreateForm(request.POST, quarters=reportable_quarters(area=request.area))
     if form.is_valid():
         try:
             pack = pack_create(
@@ -151,7 +167,10 @@ def pack_create_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 @area_required
 def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "reports.view_full_pack", "You can download the published versions only.")
+    require(
+        permissions.may_see_full_packs(request.user, request.area),
+        "You can download the published versions only.",
+    )
     pack = _pack_or_404(request, pk)
     public = request.GET.get("version") == PUBLIC
     # Opening the page starts no Chromium (about 1 GB) in the web process: only a build does.
@@ -168,6 +187,8 @@ def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "has_charts": bool(assembly.charts),
             "versions": pack_versions(pack=pack),
             "next_version": pack_next_version_number(pack=pack),
+            "may_edit": permissions.may_edit_packs(request.user, request.area),
+            "may_finalise": permissions.may_finalise_packs(request.user, request.area),
             "jobs": [_job_view(pack, job) for job in pack_jobs(pack=pack)],
         },
     )
@@ -176,7 +197,10 @@ def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @area_required
 def pack_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "reports.change_pack", "Only board secretaries can edit a board pack.")
+    require(
+        permissions.may_edit_packs(request.user, request.area),
+        "Only board secretaries can edit a board pack.",
+    )
     pack = _pack_or_404(request, pk)
     if not pack.is_draft:
         messages.info(request, "This pack is Final. Start a correction to change its text.")
@@ -206,6 +230,7 @@ def pack_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 exempt_sections=form.cleaned_data["exempt_sections"],
                 metric_texts=form.metric_texts(),
                 risks=form.risks(),
+                user=request.user,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -231,6 +256,7 @@ def _preview(request: HttpRequest, pack: Pack, form: PackTextForm) -> HttpRespon
             exempt_sections=form.cleaned_data["exempt_sections"],
             metric_texts=form.metric_texts(),
             risks=form.risks(),
+            user=request.user,
         )
         assembly = PackAssembly(preview_pack, version_label=_draft_label(preview_pack))
         sections_html = assembly.render_sections(medium=SCREEN, public=False)
@@ -252,7 +278,10 @@ def _preview(request: HttpRequest, pack: Pack, form: PackTextForm) -> HttpRespon
 def pack_build(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask for a draft PDF (full or public): a job, built in the background; the answer is the
     job's page (or, asked for JSON, its status), at once."""
-    _require(request, "reports.view_full_pack", "You can download the published versions only.")
+    require(
+        permissions.may_see_full_packs(request.user, request.area),
+        "You can download the published versions only.",
+    )
     pack = _pack_or_404(request, pk)
     if not pack.is_draft:
         messages.info(request, "This pack is Final: download its stored versions below.")
@@ -301,7 +330,10 @@ def _job_view(pack: Pack, job: Job) -> dict:
 
 
 def _pack_job_or_404(request: HttpRequest, pk: int, job_id) -> tuple[Pack, Job]:
-    _require(request, "reports.view_full_pack", "You can download the published versions only.")
+    require(
+        permissions.may_see_full_packs(request.user, request.area),
+        "You can download the published versions only.",
+    )
     pack = _pack_or_404(request, pk)
     job = pack_job_get(pack=pack, pk=job_id)
     if job is None:
@@ -341,7 +373,10 @@ def pack_job_status(request: HttpRequest, pk: int, job_id) -> JsonResponse:
 @require_GET
 @area_required
 def pack_build_download(request: HttpRequest, pk: int, build_pk: int) -> HttpResponse:
-    _require(request, "reports.view_full_pack", "You can download the published versions only.")
+    require(
+        permissions.may_see_full_packs(request.user, request.area),
+        "You can download the published versions only.",
+    )
     pack = _pack_or_404(request, pk)
     build = pack_build_get(pack=pack, pk=build_pk)
     if build is None:
@@ -357,7 +392,10 @@ def pack_build_download(request: HttpRequest, pk: int, build_pk: int) -> HttpRes
 @require_http_methods(["GET", "POST"])
 @area_required
 def pack_finalise(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "reports.finalise_pack", "Only board secretaries can make a pack Final.")
+    require(
+        permissions.may_finalise_packs(request.user, request.area),
+        "Only board secretaries can make a pack Final.",
+    )
     pack = _pack_or_404(request, pk)
     if not pack.is_draft:
         messages.info(request, "This pack is already Final.")
@@ -387,10 +425,13 @@ def pack_finalise(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @area_required
 def pack_correction(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "reports.finalise_pack", "Only board secretaries can correct a pack.")
+    require(
+        permissions.may_finalise_packs(request.user, request.area),
+        "Only board secretaries can correct a pack.",
+    )
     pack = _pack_or_404(request, pk)
     try:
-        pack_correction_start(pack=pack)
+        pack_correction_start(pack=pack, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -416,12 +457,18 @@ VERSION_FILES = {
 def pack_version_download(request: HttpRequest, pk: int, number: int, kind: str) -> HttpResponse:
     """A stored file of a Final version, byte for byte as it was stored, after checking it
     against its checksum."""
-    _require(request, "reports.view_packversion", "You do not have access to board packs.")
+    require(
+        permissions.may_download_versions(request.user, request.area, full=False),
+        "You do not have access to board packs.",
+    )
     if kind not in VERSION_FILES:
         raise Http404("There is no such file of a version.")
     field, checksum_field, suffix, content_type, full_access = VERSION_FILES[kind]
     if full_access:
-        _require(request, "reports.view_full_pack", "You can download the public version only.")
+        require(
+            permissions.may_download_versions(request.user, request.area, full=True),
+            "You can download the public version only.",
+        )
     pack = _pack_or_404(request, pk)
     version = pack_version_get(pack=pack, number=number)
     if version is None:
@@ -444,7 +491,10 @@ def pack_version_download(request: HttpRequest, pk: int, number: int, kind: str)
 @area_required
 def pack_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The pack's tables as one XLSX workbook, a sheet per table, read live like the page."""
-    _require(request, "reports.view_full_pack", "You can download the published versions only.")
+    require(
+        permissions.may_see_full_packs(request.user, request.area),
+        "You can download the published versions only.",
+    )
     pack = _pack_or_404(request, pk)
     public = request.GET.get("version") == PUBLIC
     assembly = PackAssembly(pack, version_label=_screen_label(pack))
@@ -459,9 +509,11 @@ def pack_export(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @area_required
 def portfolio(request: HttpRequest) -> HttpResponse:
-    _require(request, "reports.view_portfoliorating", "You do not have access to the portfolio.")
-    form = QuarterForm(request.GET or {"quarter": str(request.area.reporting_quarter())})
-    quarter = form.cleaned_data["quarter"] if form.is_valid() else None
+    require(
+        permissions.may_see_portfolio(request.user, request.area),
+        "You do not have access to the portfolio.",
+    )
+    quarter, form = _pick_quarter(request)
     table = None
     if quarter is not None:
         table = PortfolioTable(portfolio_rows(area=request.area, quarter=quarter), quarter=quarter)
@@ -475,21 +527,41 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reports/portfolio.html",
-        {"form": form, "quarter": quarter, "table": table},
-        status=200 if form.is_valid() else 400,
+        {
+            "form": form,
+            "quarter": quarter,
+            "table": table,
+            "may_rate": permissions.may_rate_schemes(request.user, request.area),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _pick_quarter(request: HttpRequest):
+    return pick_period(
+        request,
+        name="quarter",
+        label="Quarter",
+        periods=reportable_quarters(area=request.area),
+        default=request.area.reporting_quarter(),
     )
 
 
 @require_http_methods(["GET", "POST"])
 @area_required
 def portfolio_edit(request: HttpRequest) -> HttpResponse:
-    _require(request, "reports.change_portfoliorating", "Only analysts can set portfolio ratings.")
-    quarter_form = QuarterForm(
-        {"quarter": request.GET.get("quarter") or str(request.area.reporting_quarter())}
+    require(
+        permissions.may_rate_schemes(request.user, request.area),
+        "Only analysts can set portfolio ratings.",
     )
-    if not quarter_form.is_valid():
-        return render(request, "reports/portfolio.html", {"form": quarter_form}, status=400)
-    quarter = quarter_form.cleaned_data["quarter"]
+    quarter, quarter_form = _pick_quarter(request)
+    if quarter is None:
+        return render(
+            request,
+            "reports/portfolio.html",
+            {"form": quarter_form, "may_rate": True},
+            status=400,
+        )
     rows = portfolio_rows(area=request.area, quarter=quarter)
     rows_by_number = {row.number: row for row in rows}
     initial = [
@@ -555,20 +627,27 @@ def _as_number(value) -> int | None:
 def conditions_edit(request: HttpRequest) -> HttpResponse:
     """The analyst's record of the area's compliance with the national conditions of a year,
     which the pack's legal implications state (and, later, the return to NHS England)."""
-    _require(request, "reports.view_nationalcondition", "You do not have access to this page.")
-    may_edit = request.user.has_perm("reports.change_nationalcondition")
-    year_form = YearForm(
-        {"year": request.GET.get("year") or str(request.area.reporting_quarter().year)}
+    require(
+        permissions.may_see_national_conditions(request.user, request.area),
+        "You do not have access to this page.",
     )
-    if not year_form.is_valid():
+    may_edit = permissions.may_record_national_conditions(request.user, request.area)
+    year, year_form = pick_period(
+        request,
+        name="year",
+        label="Financial year",
+        periods=reportable_years(area=request.area),
+        default=request.area.reporting_quarter().year,
+    )
+    if year is None:
         return render(request, "reports/conditions.html", {"year_form": year_form}, status=400)
-    year = year_form.cleaned_data["year"]
     conditions = national_conditions_for(area=request.area, year=year)
     initial = [
         {"code": item.code, "compliance": item.compliance, "note": item.note} for item in conditions
     ]
-    if request.method == "POST" and not may_edit:
-        raise PermissionDenied("Only analysts can record the national conditions.")
+    require(
+        request.method != "POST" or may_edit, "Only analysts can record the national conditions."
+    )
     formset = ConditionFormSet(request.POST if request.method == "POST" else None, initial=initial)
     problems: list[str] = []
     if request.method == "POST" and formset.is_valid():

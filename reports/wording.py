@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from bettercare.money import format_millions, round_half_up
+from bettercare.ratings import Rag
 from finance.variance import PooledFund
 from finance.wording import partner_label
-from metrics.rag import DEFAULT_THRESHOLDS, LAST_YEAR_LABELS, PLAN_LABELS, Rag, Thresholds
+from metrics.rag import DEFAULT_THRESHOLDS, LAST_YEAR_LABELS, PLAN_LABELS, Thresholds
 
 
 def times_words(times) -> str:

@@ -5,8 +5,20 @@ from __future__ import annotations
 
 from django.utils.html import format_html, format_html_join
 
+from bettercare.money import EXACT, NOT_KNOWN, format_full, format_variance
+
 from .models import HighlightReport
-from .templatetags.highlight_reports import money, number, period_label, report_text, variance
+from .templatetags.highlight_reports import number, period_label, report_text
+
+
+def money(amount) -> str:
+    """As the report's table writes it (the `money` filter): £1,374,000, (£33,000)."""
+    return NOT_KNOWN if amount is None else format_full(amount)
+
+
+def variance(amount) -> str:
+    """As the report writes a line's variance: £607,000 overspend, (£33,000) underspend."""
+    return format_variance(amount, EXACT)
 
 ROW_TABLES = {"financial_lines", "key_developments", "indicators", "risks", "contracts"}
 

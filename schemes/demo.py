@@ -1,4 +1,4 @@
-"""Southampton's ten schemes of 2017/18 and 2018/19, their demo leads, and highlight reports:
+"""Southampton's highlight reports (the schemes and their leads are loaded by bettercare.demo):
 the ten 2017/18 Quarter 4 reports as the boards signed them off, 2018/19 Quarter 1 drafts for
 Carers and Clusters for the demo leads to work on, and the ten 2018/19 Quarter 2 reports (most
 accepted, one returned, one submitted) that the demo's Quarter 2 board pack shows.
@@ -17,15 +17,16 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from bettercare.demo import demo_users, read_fixture
+from bettercare.demo import read_fixture
+from bettercare.funding import line_for_label
+from bettercare.models import Scheme
 from bettercare.money import parse_money
-from bettercare.periods import parse_financial_year, parse_period, parse_quarter
+from bettercare.periods import parse_period, parse_quarter
 from notifications.services import notices_silenced
 
-from .models import FundingSource, HighlightReport
+from .models import OTHER_SOURCE, HighlightReport
 from .report_finance import parse_amount_with_share, typed_share_problems
 from .services import (
-    SOURCE_BY_LABEL,
     ReportContent,
     highlight_report_accept,
     highlight_report_record_paper,
@@ -33,10 +34,8 @@ from .services import (
     highlight_report_save,
     highlight_report_start,
     highlight_report_submit,
-    scheme_lead_assign,
-    scheme_save,
+    reporting_timetable_save,
 )
-from .timetable import reporting_timetable_save
 from .workflow import Action
 
 _DATE_FORMATS = ("%d.%m.%y", "%d/%m/%y", "%d.%m.%Y", "%d/%m/%Y", "%d %B %Y", "%B %Y")
@@ -60,24 +59,8 @@ def document_date(text: str) -> dt.date:
 
 
 def load(*, area, log) -> None:
-    partners = {partner.code: partner for partner in area.partners.all()}
-    schemes = {}
-    for item in read_fixture("schemes.json")["schemes"]:
-        schemes[item["number"]] = scheme_save(
-            area=area,
-            number=item["number"],
-            name=item["name"],
-            short_name=item.get("short_name", ""),
-            host=partners[item["host"]] if item["host"] else None,
-            pooled_budget_manager=item.get("pooled_budget_manager", ""),
-            first_year=parse_financial_year(item["first_year"]),
-            aims=item.get("aims"),
-        )
+    schemes = {scheme.number: scheme for scheme in Scheme.objects.in_area(area)}
     users = get_user_model().objects.in_bulk(field_name="username")
-    for person in demo_users():
-        for number in person.get("schemes", []):
-            scheme_lead_assign(scheme=schemes[number], user=users[person["username"]])
-    log(f"{len(schemes)} schemes, with their leads")
     # The reports' history is recorded, not lived: no one is e-mailed about it.
     with notices_silenced():
         _load_reports(schemes=schemes, users=users, log=log)
@@ -121,7 +104,7 @@ def _load_reports(*, schemes, users, log) -> None:
             scheme=scheme,
             quarter=quarter,
             user=users["analyst"],
-            content=report_content(item, aims=scheme.aims, report_date=report_date),
+            content=report_content(item, scheme=scheme, report_date=report_date),
             board_dates=board_dates,
             at=timezone.make_aware(dt.datetime.combine(report_date, dt.time(17))),
         )
@@ -165,7 +148,7 @@ def _load_quarter_two(*, schemes, users, log) -> None:
         )
         content = report_content(
             {**item, "report_author": lead.get_full_name()},
-            aims=scheme.aims,
+            scheme=scheme,
             report_date=dt.date.fromisoformat(item["report_date"]),
         )
         report = highlight_report_save(
@@ -189,16 +172,22 @@ def _load_quarter_two(*, schemes, users, log) -> None:
     log(f"Highlight reports for {quarter.short_label}: {written} written and reviewed")
 
 
-def report_content(item: dict, *, aims: str, report_date: dt.date) -> ReportContent:
-    """A fixture report as the content services take, its amounts read exactly."""
+def report_content(
+    item: dict, *, scheme: Scheme, report_date: dt.date, aims: str | None = None
+) -> ReportContent:
+    """A fixture report as the content services take, its amounts read exactly and its funding
+    lines ("CCG", "SCC iBCF", "CCG and SCC (split not given)") read as the area's partners'
+    sources, or as other sources of that name. The aims are the scheme's unless given."""
+    kinds = {partner.code: partner.kind for partner in scheme.area.partners.all()}
     lines, shares = [], []
     for line in item["finance"]:
         amount, share = parse_amount_with_share(line["annual_value"])
-        source = SOURCE_BY_LABEL.get(line["source"], FundingSource.OTHER)
+        found = line_for_label(line["source"], kinds)
         lines.append(
             {
-                "source": source,
-                "other_source": line["source"] if source == FundingSource.OTHER else "",
+                "partner": found[0] if found else None,
+                "source": found[1] if found else OTHER_SOURCE,
+                "other_source": "" if found else line["source"],
                 "annual_value": amount,
                 "projected_spend": parse_money(line["projected_spend"]),
             }
@@ -227,7 +216,7 @@ def report_content(item: dict, *, aims: str, report_date: dt.date) -> ReportCont
             "actions_on_variance": item["actions_on_variance"],
             "savings_opportunities": item["savings_opportunities"],
             "cost_pressures": item["cost_pressures"],
-            "aims": aims,
+            "aims": scheme.aims if aims is None else aims,
             "recommendations": item["recommendations"],
             "priorities": item["priorities"],
         },

@@ -3,32 +3,23 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Min, QuerySet
+from django.db.models import QuerySet
 
+from bettercare.models import Scheme
 from bettercare.periods import Quarter, parse_quarter
+from bettercare.pickers import PeriodFilter
+from bettercare.selectors import reportable_quarters
 
-from .models import STATUS_CHOICES, Scheme
+from .models import STATUS_CHOICES
 from .selectors import quarter_report_status
 
 NOT_STARTED = "not_started"
 
 
-def reportable_quarters(area) -> list[Quarter]:
-    """The quarters an area's schemes could have reported on, newest first."""
-    latest = area.reporting_quarter()
-    first_year = Scheme.objects.in_area(area).aggregate(first=Min("first_year"))["first"]
-    quarter = Quarter(first_year, 1) if first_year else latest
-    quarters = []
-    while quarter <= latest:
-        quarters.append(quarter)
-        quarter = quarter.next()
-    return quarters[::-1]
-
-
 class QuarterOverviewFilter(django_filters.FilterSet):
     # Declared in the order they apply: the quarter decides which report each scheme has.
-    quarter = django_filters.ChoiceFilter(
-        label="Quarter", method="filter_quarter", empty_label=None, required=True
+    quarter = PeriodFilter(
+        label="Quarter", method="filter_quarter", required=True, parser=parse_quarter
     )
     scheme = django_filters.ChoiceFilter(
         label="Scheme", field_name="number", empty_label="All schemes"
@@ -47,21 +38,16 @@ class QuarterOverviewFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, request=None, **kwargs):
         super().__init__(data, *args, request=request, **kwargs)
         area = request.area
-        self.filters["quarter"].extra["choices"] = [
-            (str(quarter), quarter.short_label) for quarter in reportable_quarters(area)
-        ]
+        self.filters["quarter"].extra["periods"] = reportable_quarters(area=area)
         self.filters["scheme"].extra["choices"] = [
             (str(scheme.number), str(scheme)) for scheme in Scheme.objects.in_area(area)
         ]
 
     @property
     def quarter_value(self) -> Quarter | None:
-        if self.is_valid():
-            return parse_quarter(self.form.cleaned_data["quarter"])
-        return None
+        return self.form.cleaned_data["quarter"] if self.is_valid() else None
 
-    def filter_quarter(self, queryset: QuerySet[Scheme], name, value) -> QuerySet[Scheme]:
-        quarter = parse_quarter(value)
+    def filter_quarter(self, queryset: QuerySet[Scheme], name, quarter) -> QuerySet[Scheme]:
         return queryset.active_in(quarter.year).annotate(
             report_status=quarter_report_status(quarter)
         )

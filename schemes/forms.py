@@ -11,60 +11,34 @@ import contextlib
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
 
 from bettercare.date_input import NhsukDateField
-from bettercare.fields import PeriodFormField
-from bettercare.money import MoneyError, format_full, parse_money
+from bettercare.fields import MoneyField, PeriodFormField
+from bettercare.funding import line_choices
+from bettercare.money import format_full
 from bettercare.periods import parse_period, parse_quarter
 
 from .models import (
+    OTHER_SOURCE,
     AssociatedContract,
     BcfAim,
     FinancialLine,
-    FundingSource,
     HighlightReport,
     IndicatorUnit,
     KeyDevelopment,
     PerformanceIndicator,
     Risk,
 )
-from .report_finance import FinanceLine, parse_amount_with_share, typed_share_problems
+from .report_finance import (
+    FinanceLine,
+    amount_typed_with_share,
+    parse_amount_with_share,
+    typed_share_problems,
+)
 from .services import BOARD_DATE_FIELDS, LEAD_FIELDS, ReportContent
+from .submission import ROW_FIELDS_NEEDED, TEXT_NEEDED
 from .workflow import BOARD_DATE_LABELS, BOARD_STEPS
-
-
-class MoneyField(forms.Field):
-    """An amount of money as people type it, cleaned to exact Decimal pounds and pence."""
-
-    widget = forms.TextInput
-
-    def __init__(self, *, allow_share: bool = False, **kwargs):
-        # With allow_share, `£1.240m - 90%` is read as the amount (the form checks the share).
-        self.allow_share = allow_share
-        kwargs.setdefault("help_text", "For example £1,374,000, £1.374m, £607k or (£33k).")
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
-            return None
-        try:
-            if self.allow_share and isinstance(value, str):
-                return parse_amount_with_share(value)[0]
-            return parse_money(value)
-        except MoneyError as error:
-            raise ValidationError(str(error), code="invalid_money") from error
-
-    def prepare_value(self, value):
-        # Stored amounts are shown in full; what a person typed is shown back as typed.
-        return format_full(value) if isinstance(value, Decimal) else value
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        attrs.update(
-            {"class": "nhsuk-input--width-10", "spellcheck": "false", "autocomplete": "off"}
-        )
-        return attrs
 
 
 class IndicatorNumberField(forms.DecimalField):
@@ -106,8 +80,8 @@ def _textarea(rows: int = 4) -> forms.Textarea:
 
 class DraftMixin:
     """A draft may leave any section empty; submitting checks that the sections in
-    `needed_to_submit` are filled in (selectors.highlight_report_missing_sections). So those
-    fields are not required while the form is checked, but are shown as required (without
+    `needed_to_submit` are filled in (schemes.submission, which lists them). So those fields
+    are not required while the form is checked, but are shown as required (without
     "(optional)") because the report needs them."""
 
     needed_to_submit: tuple[str, ...] = ()
@@ -132,16 +106,7 @@ class DraftMixin:
 class HighlightReportForm(DraftMixin, PlainMessagesMixin, forms.ModelForm):
     """The report's single fields; the repeating tables are the formsets below."""
 
-    needed_to_submit = (
-        "report_author",
-        "report_date",
-        "reasons_for_variance",
-        "actions_on_variance",
-        "savings_opportunities",
-        "cost_pressures",
-        "aims",
-        "priorities",
-    )
+    needed_to_submit = TEXT_NEEDED
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     class Meta:
@@ -178,40 +143,72 @@ class ReportRowForm(PlainMessagesMixin, forms.ModelForm):
     def row_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self._meta.fields}
 
+    @classmethod
+    def initial_from(cls, row) -> dict:
+        """A saved row as the form's initial data: its model fields the form shows."""
+        return model_to_dict(row, fields=cls._meta.fields)
+
 
 class FinancialLineForm(DraftMixin, ReportRowForm):
-    needed_to_submit = ("projected_spend",)
+    """A funding line: one of the area's partners' sources (`bettercare.funding`), or another
+    source named by the lead."""
+
+    needed_to_submit = ROW_FIELDS_NEEDED["financial_lines"]
+    source = forms.ChoiceField(
+        label="Funding source", error_messages={"required": "Choose the funding source."}
+    )
     annual_value = MoneyField(
         label="Annual value",
-        allow_share=True,
+        allow_negative=True,
+        read=amount_typed_with_share,
         help_text="For example £1,240,000 or £1.24m. The total and shares are worked out.",
     )
     projected_spend = MoneyField(
         label="Projected year end spend",
+        allow_negative=True,
         required=False,
         help_text="At Quarter 4, the outturn.",
     )
 
     class Meta:
         model = FinancialLine
-        fields = ["source", "other_source", "annual_value", "projected_spend"]
-        error_messages = {"source": {"required": "Choose the funding source."}}
+        fields = ["other_source", "annual_value", "projected_spend"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, partners=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["source"].choices = [("", "Choose a source"), *FundingSource.choices]
+        self.partners = {partner.code: partner for partner in partners}
+        self.fields["source"].choices = [
+            ("", "Choose a source"),
+            *line_choices((partner.code, partner.kind) for partner in partners),
+            (OTHER_SOURCE, "Other"),
+        ]
+        self.order_fields(["source", "other_source", "annual_value", "projected_spend"])
         self.fields["annual_value"].error_messages["required"] = (
             "Enter the annual value, or remove this funding source."
         )
+
+    @classmethod
+    def initial_from(cls, line) -> dict:
+        choice = (
+            OTHER_SOURCE if line.source == OTHER_SOURCE else f"{line.partner.code}:{line.source}"
+        )
+        return {**super().initial_from(line), "source": choice}
 
     def clean_annual_value(self):
         raw = self["annual_value"].data
         self.typed_share = parse_amount_with_share(raw)[1] if isinstance(raw, str) else None
         return self.cleaned_data["annual_value"]
 
+    def row_values(self) -> dict:
+        """The line as the services take it: the partner by its code."""
+        choice = self.cleaned_data["source"]
+        partner, _, source = choice.partition(":") if choice != OTHER_SOURCE else ("", "", choice)
+        return {**super().row_values(), "partner": partner or None, "source": source}
+
     def finance_line(self) -> FinanceLine:
-        line = FinancialLine(**self.row_values())
-        return line.as_finance_line()
+        values = self.row_values()
+        values["partner"] = self.partners.get(values["partner"])
+        return FinancialLine(**values).as_finance_line()
 
     @property
     def warnings(self) -> list[str]:
@@ -220,7 +217,7 @@ class FinancialLineForm(DraftMixin, ReportRowForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("source") == FundingSource.OTHER:
+        if cleaned.get("source") == OTHER_SOURCE:
             if not cleaned.get("other_source", "").strip():
                 self.add_error("other_source", "Name the other funding source.")
         elif cleaned.get("source"):
@@ -244,6 +241,10 @@ class KeyDevelopmentForm(ReportRowForm):
 
     def row_values(self) -> dict:
         return {"text": self.cleaned_data["text"], "aims": self.cleaned_data["aims"]}
+
+    @classmethod
+    def initial_from(cls, row) -> dict:
+        return {**super().initial_from(row), "aims": [aim.value for aim in row.aims]}
 
 
 class IndicatorForm(ReportRowForm):
@@ -294,6 +295,10 @@ class IndicatorForm(ReportRowForm):
             self.add_error("measure_period", "Say which period the target and actual are for.")
         return cleaned
 
+    @classmethod
+    def initial_from(cls, row) -> dict:
+        return {**super().initial_from(row), "measure_period": row.period}
+
     def _post_clean(self):
         # The model keeps the period as its canonical text (2018-19-Q1).
         period = self.cleaned_data.get("measure_period")
@@ -302,7 +307,7 @@ class IndicatorForm(ReportRowForm):
 
 
 class RiskForm(DraftMixin, ReportRowForm):
-    needed_to_submit = ("mitigation",)
+    needed_to_submit = ROW_FIELDS_NEEDED["risks"]
 
     class Meta:
         model = Risk
@@ -331,9 +336,15 @@ def money_warnings(form, fields: dict[str, str]) -> list[str]:
 
 
 class ContractForm(ReportRowForm):
-    annual_value = MoneyField(label="Annual Value", required=False)
+    annual_value = MoneyField(
+        label="Annual Value",
+        allow_negative=True,
+        required=False,
+        help_text="For example £1,374,000, £1.374m, £607k or (£33k).",
+    )
     spend_variance = MoneyField(
         label="Any Over/Under spend to date",
+        allow_negative=True,
         required=False,
         help_text="An underspend in brackets or with a minus sign, e.g. (£33k).",
     )
@@ -436,44 +447,10 @@ ROW_FORMSETS = {
 
 
 def row_initial(report: HighlightReport) -> dict[str, list[dict]]:
-    """The report's rows as formset initial data."""
+    """The report's rows as formset initial data, each as its row form shows it."""
     return {
-        "financial_lines": [
-            {
-                "source": line.source,
-                "other_source": line.other_source,
-                "annual_value": line.annual_value,
-                "projected_spend": line.projected_spend,
-            }
-            for line in report.financial_lines.all()
-        ],
-        "key_developments": [
-            {"text": row.text, "aims": [aim.value for aim in row.aims]}
-            for row in report.key_developments.all()
-        ],
-        "indicators": [
-            {
-                "indicator": row.indicator,
-                "progress": row.progress,
-                "unit": row.unit,
-                "target": row.target,
-                "actual": row.actual,
-                "measure_period": row.period,
-            }
-            for row in report.indicators.all()
-        ],
-        "risks": [{"risk": row.risk, "mitigation": row.mitigation} for row in report.risks.all()],
-        "contracts": [
-            {
-                "contract": row.contract,
-                "duration": row.duration,
-                "annual_value": row.annual_value,
-                "spend_variance": row.spend_variance,
-                "performance_summary": row.performance_summary,
-                "comments": row.comments,
-            }
-            for row in report.contracts.all()
-        ],
+        prefix: [formset.form.initial_from(row) for row in getattr(report, prefix).all()]
+        for prefix, formset in ROW_FORMSETS.items()
     }
 
 
@@ -482,9 +459,13 @@ def report_forms(report: HighlightReport, data=None, *, add_row: str = ""):
     with one blank row; `add_row` (a prefix) adds one more to that table."""
     form = HighlightReportForm(data, instance=report, initial={"version": report.version})
     initial = row_initial(report) if data is None else {}
+    partners = list(report.scheme.area.partners.all())
     formsets = {}
     for prefix, formset_class in ROW_FORMSETS.items():
-        formset = formset_class(data, prefix=prefix, initial=initial.get(prefix))
+        form_kwargs = {"partners": partners} if prefix == "financial_lines" else {}
+        formset = formset_class(
+            data, prefix=prefix, initial=initial.get(prefix), form_kwargs=form_kwargs
+        )
         if data is None:
             formset.extra = (0 if initial[prefix] else 1) + (prefix == add_row)
         formsets[prefix] = formset
@@ -531,9 +512,7 @@ class ReturnForm(StepForm):
 
 class AcceptForm(StepForm):
     id_prefix = "accept"
-    comment = forms.CharField(
-        label="Comment", required=False, max_length=2000, widget=_textarea(2)
-    )
+    comment = forms.CharField(label="Comment", required=False, max_length=2000, widget=_textarea(2))
 
 
 class CorrectionForm(StepForm):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from bettercare.jobs import JobFailed, Progress, background_job
 
-from .notices import reminders_daily
+from .services.notices import reminders_daily
 
 
 @background_job

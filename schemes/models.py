@@ -1,4 +1,5 @@
-"""Better Care schemes, who leads each one, and their quarterly highlight reports."""
+"""Schemes' quarterly highlight reports. The schemes themselves, and who leads each, are the
+area's register in `bettercare.models` (finance and board packs refer to them too)."""
 
 from __future__ import annotations
 
@@ -9,127 +10,14 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from bettercare.fields import FinancialYearField, QuarterField
-from bettercare.models import Area, Partner
-from bettercare.periods import FinancialYear, parse_period
+from bettercare.fields import QuarterField
+from bettercare.funding import FUNDING_SOURCE_CHOICES, line_label
+from bettercare.models import Area, Partner, Scheme
+from bettercare.periods import parse_period
 
 from .deadlines import timetable_problems
 from .report_finance import FinanceLine, FinanceSummary, summarise
 from .workflow import EDITABLE, SIGNED_OFF, Action, Status
-
-NOT_POOLED_LABEL = "Budgets not pooled - Joint Oversight of Scheme"
-
-
-class SchemeQuerySet(models.QuerySet):
-    def in_area(self, area: Area) -> SchemeQuerySet:
-        return self.filter(area=area)
-
-    def active_in(self, year: FinancialYear) -> SchemeQuerySet:
-        return self.filter(Q(first_year__lte=year), Q(last_year="") | Q(last_year__gte=year))
-
-    def led_by(self, user) -> SchemeQuerySet:
-        return self.filter(leads=user)
-
-
-class Scheme(models.Model):
-    """A scheme of the pooled fund, numbered within its area (1. Carers, 2. Clusters, ...)."""
-
-    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="schemes")
-    number = models.PositiveSmallIntegerField(help_text="The scheme's number in the area's plan.")
-    name = models.CharField(
-        max_length=200, help_text="The scheme's name now; earlier years may differ (see below)."
-    )
-    short_name = models.CharField(
-        max_length=60, blank=True, help_text="A short form for tables, e.g. Rehab & Reablement."
-    )
-    pooled = models.BooleanField(
-        "budgets pooled",
-        default=True,
-        help_text=f"Untick for a scheme whose budgets are not pooled (“{NOT_POOLED_LABEL}”).",
-    )
-    host = models.ForeignKey(
-        Partner,
-        verbose_name="host organisation",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="hosted_schemes",
-        help_text="The partner hosting the scheme; empty when budgets are not pooled.",
-    )
-    pooled_budget_manager = models.CharField(max_length=200, blank=True)
-    aims = models.TextField(
-        "original aims and anticipated outcomes",
-        blank=True,
-        help_text="From the scheme specification; each quarter's highlight report starts from it.",
-    )
-    first_year = FinancialYearField(help_text="The first financial year of the scheme.")
-    last_year = FinancialYearField(
-        blank=True, help_text="The last financial year of the scheme; blank while it continues."
-    )
-    leads = models.ManyToManyField(
-        settings.AUTH_USER_MODEL,
-        related_name="led_schemes",
-        blank=True,
-        help_text="Scheme leads who write this scheme's highlight reports.",
-    )
-    history = HistoricalRecords()
-
-    objects = SchemeQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["area", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["area", "number"], name="scheme_number_unique_in_area"),
-            models.CheckConstraint(
-                condition=Q(pooled=True, host__isnull=False) | Q(pooled=False, host__isnull=True),
-                name="pooled_scheme_has_host",
-                violation_error_message="A pooled scheme needs a host organisation, and a scheme "
-                "whose budgets are not pooled has none.",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.number}. {self.name}"
-
-    def clean(self) -> None:
-        if self.host_id and self.area_id and self.host.area_id != self.area_id:
-            raise ValidationError({"host": "The host must be a partner of the scheme's area."})
-        if self.last_year and self.first_year and self.last_year < self.first_year:
-            raise ValidationError({"last_year": "The last year cannot be before the first."})
-
-    @property
-    def host_label(self) -> str:
-        return self.host.name if self.host_id else NOT_POOLED_LABEL
-
-    def name_in(self, year: FinancialYear) -> str:
-        """The scheme's name in a financial year: the year's own name if it had one."""
-        for year_name in self.year_names.all():
-            if year_name.financial_year == year:
-                return year_name.name
-        return self.name
-
-    def is_active_in(self, year: FinancialYear) -> bool:
-        return self.first_year <= year and (not self.last_year or year <= self.last_year)
-
-
-class SchemeYearName(models.Model):
-    """A scheme's name in one financial year, where it differed from its name now."""
-
-    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="year_names")
-    financial_year = FinancialYearField()
-    name = models.CharField(max_length=200)
-
-    class Meta:
-        ordering = ["scheme", "financial_year"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["scheme", "financial_year"], name="one_scheme_name_per_year"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.scheme.number}. {self.name} ({self.financial_year})"
-
 
 # --- Quarterly highlight reports -------------------------------------------------------------
 
@@ -140,11 +28,8 @@ ROW_TEXT = 4_000
 MONEY = {"max_digits": 15, "decimal_places": 2}
 
 
-class FundingSource(models.TextChoices):
-    CCG = "ccg", "CCG"
-    SCC = "scc", "SCC"
-    SCC_IBCF = "scc_ibcf", "SCC iBCF"
-    OTHER = "other", "Other"
+# A report line for money from outside the partners' sources, named by the lead.
+OTHER_SOURCE = "other"
 
 
 class BcfAim(models.TextChoices):
@@ -346,7 +231,20 @@ class FinancialLine(ReportRow):
     report = models.ForeignKey(
         HighlightReport, on_delete=models.CASCADE, related_name="financial_lines"
     )
-    source = models.CharField("Funding source", max_length=10, choices=FundingSource.choices)
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Whose money the line is; empty for an other source, named below.",
+    )
+    source = models.CharField(
+        "Funding source",
+        max_length=20,
+        choices=[*FUNDING_SOURCE_CHOICES, (OTHER_SOURCE, "Other")],
+        help_text="The partner's own contribution or a grant (bettercare.funding), or other.",
+    )
     other_source = models.CharField(
         "Name of the other source",
         max_length=60,
@@ -361,13 +259,21 @@ class FinancialLine(ReportRow):
     class Meta(ReportRow.Meta):
         constraints = [
             models.UniqueConstraint(
-                fields=["report", "source", "other_source"], name="one_line_per_funding_source"
+                fields=["report", "partner", "source"],
+                condition=~Q(source=OTHER_SOURCE),
+                name="one_line_per_funding_source",
+            ),
+            models.UniqueConstraint(
+                fields=["report", "other_source"],
+                condition=Q(source=OTHER_SOURCE),
+                name="one_line_per_other_source",
             ),
             models.CheckConstraint(
-                condition=(Q(source=FundingSource.OTHER) & ~Q(other_source=""))
-                | (~Q(source=FundingSource.OTHER) & Q(other_source="")),
-                name="other_funding_source_is_named",
-                violation_error_message="Name the other funding source (and only that one).",
+                condition=(Q(source=OTHER_SOURCE) & Q(partner__isnull=True) & ~Q(other_source=""))
+                | (~Q(source=OTHER_SOURCE) & Q(partner__isnull=False) & Q(other_source="")),
+                name="funding_line_is_a_partners_or_named",
+                violation_error_message="A funding line is a partner's source, or another "
+                "source with its name.",
             ),
         ]
 
@@ -376,9 +282,10 @@ class FinancialLine(ReportRow):
 
     @property
     def label(self) -> str:
-        if self.source == FundingSource.OTHER:
+        """As the template names the line: CCG, SCC, SCC iBCF, or the other source's name."""
+        if self.source == OTHER_SOURCE:
             return self.other_source
-        return FundingSource(self.source).label
+        return line_label(self.partner.code, self.source)
 
     def as_finance_line(self) -> FinanceLine:
         return FinanceLine(self.label, self.annual_value, self.projected_spend)

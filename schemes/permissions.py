@@ -1,20 +1,141 @@
-"""Who may do what with the reporting timetable and the reminders.
+"""Who may do what with highlight reports: the one place this app asks about roles.
 
-Asked by the views (what to show) and enforced by the services (what to write)."""
+Views ask these functions what to show and whether to answer at all; the services ask them
+again before they write (see `bettercare.permissions` for the areas and schemes a person sees).
+Each answer combines the role's Django permission (`SchemesConfig.role_permissions`) with the
+record: the report's area must be one of the person's, and a scheme lead acts only on the
+schemes they lead. The workflow says whose step each step is (`workflow.STEPS`).
+"""
 
 from __future__ import annotations
 
-from bettercare.roles import Role, has_role
-from bettercare.selectors import user_is_member
+from django.core.exceptions import PermissionDenied
+
+from bettercare.permissions import (
+    is_member,
+    is_scheme_lead,
+    leads_scheme,
+    may_see_scheme,
+    require,
+    sees_every_scheme,
+)
+from bettercare.roles import Role, user_roles
+
+from . import workflow
+from .workflow import Action, Step, WorkflowError, step_for, steps_available
+
+VIEW = "schemes.view_highlightreport"
+START = "schemes.add_highlightreport"
+WRITE = "schemes.change_highlightreport"
+
+
+def _workflow_roles(user) -> set[str]:
+    return {role.value for role in user_roles(user)}
+
+
+def may_see_reports(user) -> bool:
+    """The person's role includes highlight reports at all."""
+    return user.has_perm(VIEW)
+
+
+def may_see_report(user, scheme) -> bool:
+    """The scheme's reports (any quarter, any revision) are the person's to read."""
+    return may_see_reports(user) and may_see_scheme(user, scheme)
+
+
+def may_see_overview(user, area) -> bool:
+    """The quarter overview of every scheme is for analysts and board secretaries (and
+    administrators); a lead's own reports are on the Schemes page."""
+    return may_see_reports(user) and sees_every_scheme(user) and is_member(user, area)
+
+
+def has_reports_to_write(user) -> bool:
+    """The person leads schemes, so the Schemes page lists their reports first."""
+    return is_scheme_lead(user)
+
+
+def may_start_report(user, scheme) -> bool:
+    return user.has_perm(START) and is_member(user, scheme.area) and leads_scheme(user, scheme)
+
+
+def may_write_report(user, report) -> bool:
+    """The person may change the report's text and figures (while it is editable: the
+    workflow's rule, `HighlightReport.is_editable`)."""
+    scheme = report.scheme
+    return user.has_perm(WRITE) and is_member(user, scheme.area) and leads_scheme(user, scheme)
+
+
+def may_record_paper_report(user, scheme) -> bool:
+    """Analysts enter the reports signed off on paper before the service was used."""
+    return (
+        user.has_perm(f"schemes.{workflow.RECORD_PAPER_PERMISSION}")
+        and workflow.RECORD_PAPER_ROLE in _workflow_roles(user)
+        and is_member(user, scheme.area)
+    )
+
+
+def holds_step(user, action: Action) -> bool:
+    """The person's role includes this kind of step at all (before any report is looked at)."""
+    step = workflow.STEPS.get(Action(action))
+    return step is not None and user.has_perm(f"schemes.{step.permission}")
+
+
+def _step_in_scope(user, report, step: Step) -> bool:
+    scheme = report.scheme
+    return (
+        user.has_perm(f"schemes.{step.permission}")
+        and is_member(user, scheme.area)
+        and (step.role != workflow.SCHEME_LEAD or leads_scheme(user, scheme))
+    )
+
+
+def step_allowed(user, report, action: Action) -> Step:
+    """The workflow step `action` on the report now, if it is this person's to take: their
+    role's step from the report's status, with the permission, in the report's area and (for
+    a lead) scheme. Raises WorkflowError when the step does not fit the report's status or the
+    person's role, PermissionDenied when it is not theirs to take here."""
+    step = step_for(report.status, action, _workflow_roles(user))
+    require(
+        _step_in_scope(user, report, step),
+        f"You cannot take the step “{action.label}” on this report.",
+    )
+    return step
+
+
+def may_take_step(user, report, action: Action) -> bool:
+    try:
+        step_allowed(user, report, action)
+    except (WorkflowError, PermissionDenied):
+        return False
+    return True
+
+
+def steps_open_to(user, report) -> set[Action]:
+    """The steps this person may take on the report now (none on an earlier revision)."""
+    if not report.is_current:
+        return set()
+    return {
+        step.action
+        for step in steps_available(report.status, _workflow_roles(user))
+        if _step_in_scope(user, report, step)
+    }
+
+
+# The reporting timetable and the reminders (issue 14).
+
+
+def may_see_timetable(user, area) -> bool:
+    """Everyone whose role includes the timetable sees their area's (leads see their deadline)."""
+    return user.has_perm("schemes.view_reportingtimetable") and is_member(user, area)
 
 
 def may_set_timetable(user, area) -> bool:
     """An analyst of the area sets its reporting timetable."""
     return (
         area is not None
-        and has_role(user, Role.ANALYST)
+        and Role.ANALYST in user_roles(user)
         and user.has_perm("schemes.change_reportingtimetable")
-        and user_is_member(user=user, area=area)
+        and is_member(user, area)
     )
 
 
@@ -22,7 +143,7 @@ def may_send_reminders(user, area) -> bool:
     """An analyst of the area chases its scheme leads."""
     return (
         area is not None
-        and has_role(user, Role.ANALYST)
+        and Role.ANALYST in user_roles(user)
         and user.has_perm("schemes.review_highlightreport")
-        and user_is_member(user=user, area=area)
+        and is_member(user, area)
     )

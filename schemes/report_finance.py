@@ -16,7 +16,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from bettercare.money import MoneyError, format_full, format_percent, parse_money, percent_of
+from bettercare.money import (
+    EXACT,
+    MoneyError,
+    format_full,
+    format_percent,
+    format_variance,
+    parse_money,
+    percent_of,
+)
 
 # Shares are shown to one decimal place: 61.6%, 90.2%, 100.0% reads oddly, so whole numbers
 # drop the decimal (see `format_share`).
@@ -55,7 +63,8 @@ class FinanceSummary:
 
     @property
     def variance_label(self) -> str:
-        return variance_label(self.total_variance)
+        """`£607,000 overspend`, `(£33,000) underspend`, `on budget`; a dash when not known."""
+        return format_variance(self.total_variance, EXACT)
 
 
 def summarise(lines: Iterable[FinanceLine]) -> FinanceSummary:
@@ -83,15 +92,6 @@ def summarise(lines: Iterable[FinanceLine]) -> FinanceSummary:
         total_projected_spend=total_spend,
         total_variance=None if total_spend is None else total_spend - total,
     )
-
-
-def variance_label(variance: Decimal | None) -> str:
-    """`£607,000 overspend`, `(£33,000) underspend`, `on budget`; a dash when not known."""
-    if variance is None:
-        return "—"
-    if variance == 0:
-        return "on budget"
-    return f"{format_full(variance)} {'overspend' if variance > 0 else 'underspend'}"
 
 
 def format_share(share: Decimal | None) -> str:
@@ -127,10 +127,6 @@ class TypedShare:
         return f"{self.percent}%"
 
 
-class ShareError(ValueError):
-    """Typed shares that do not add up, or do not match their amounts."""
-
-
 def parse_amount_with_share(text: str) -> tuple[Decimal, TypedShare | None]:
     """`£1.240m - 90%` -> (1240000.00, 90%); `£1.240m` -> (1240000.00, None).
 
@@ -149,6 +145,11 @@ def parse_amount_with_share(text: str) -> tuple[Decimal, TypedShare | None]:
         else:
             return amount, TypedShare(Decimal(match.group("share")))
     return parse_money(text), None
+
+
+def amount_typed_with_share(text: str) -> Decimal:
+    """The amount of `£1.240m - 90%` (the share typed beside it is checked by the form)."""
+    return parse_amount_with_share(text)[0]
 
 
 def typed_share_problems(

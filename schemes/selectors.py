@@ -10,13 +10,13 @@ from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from bettercare.models import Area
+from bettercare.models import Area, Scheme
 from bettercare.periods import Quarter
-from bettercare.roles import Role, user_roles
-from bettercare.selectors import Task
+from bettercare.selectors import Task, schemes_visible_to
 from notifications.models import EmailRecord
 from notifications.selectors import latest_emails_by_topic
 
+from . import permissions
 from .deadlines import (
     Completeness,
     Standing,
@@ -26,26 +26,14 @@ from .deadlines import (
     standing,
 )
 from .models import (
+    FinancialLine,
     HighlightReport,
     HighlightReportEvent,
     KeyDevelopment,
     ReportingTimetable,
-    Scheme,
 )
-from .notices import REMINDER_KINDS, report_topic
-from .workflow import BOARD_DATE_LABELS, BOARD_STEPS, Status
-
-# Roles that see every scheme of their area; a scheme lead sees only the schemes they lead.
-AREA_WIDE_ROLES = {Role.ADMINISTRATOR, Role.ANALYST, Role.BOARD_SECRETARY}
-
-
-def schemes_visible_to(*, user, area: Area) -> QuerySet[Scheme]:
-    schemes = Scheme.objects.in_area(area)
-    if AREA_WIDE_ROLES.intersection(user_roles(user)):
-        return schemes
-    if Role.SCHEME_LEAD in user_roles(user):
-        return schemes.led_by(user)
-    return schemes.none()
+from .services.notices import REMINDER_KINDS, report_topic
+from .workflow import BOARD_DATE_LABELS, BOARD_STEPS, Action, Status
 
 
 def scheme_list(*, user, area: Area) -> QuerySet[Scheme]:
@@ -62,11 +50,17 @@ def scheme_list(*, user, area: Area) -> QuerySet[Scheme]:
 # --- Highlight reports -----------------------------------------------------------------------
 
 
+# A report's funding lines with the partner each names (their labels say it).
+FINANCIAL_LINES = Prefetch(
+    "financial_lines", queryset=FinancialLine.objects.select_related("partner")
+)
+
+
 def _with_report_details(reports: QuerySet[HighlightReport]) -> QuerySet[HighlightReport]:
     """Everything a report's page, export or board pack section shows, in a fixed number of
     queries however many reports there are."""
     return reports.select_related("updated_by", "status_changed_by").prefetch_related(
-        "financial_lines",
+        FINANCIAL_LINES,
         Prefetch("key_developments", queryset=KeyDevelopment.objects.prefetch_related("aim_tags")),
         "indicators",
         "risks",
@@ -158,96 +152,6 @@ def highlight_report_earlier_revision(
     return earlier
 
 
-@dataclass(frozen=True)
-class Missing:
-    """A section that must be filled in before a report can be submitted."""
-
-    field: str  # the form field, or the prefix of the repeating table, it belongs beside
-    label: str  # the section as the template names it
-    message: str
-
-
-_REQUIRED_TEXT = [
-    ("report_author", "Report Author", "Enter the name of the report's author."),
-    ("report_date", "Report Date", "Enter the report date."),
-    (
-        "reasons_for_variance",
-        "What are the reasons for Over/Underspends?",
-        "Give the reasons for the over or underspend (write “None” if there are none).",
-    ),
-    (
-        "actions_on_variance",
-        "What actions are being taken to address Over/Underspends?",
-        "Say what is being done about the over or underspend (“None” if nothing is needed).",
-    ),
-    (
-        "savings_opportunities",
-        "Are there any opportunities for Savings?",
-        "Answer whether there are opportunities for savings (“None” if there are none).",
-    ),
-    (
-        "cost_pressures",
-        "Predicted Cost Pressures:",
-        "Give the predicted cost pressures (“None” if there are none).",
-    ),
-    (
-        "aims",
-        "Original Aims and anticipated Outcomes for this Scheme",
-        "Enter the scheme's original aims and anticipated outcomes.",
-    ),
-    (
-        "priorities",
-        "Outline the Priorities for this scheme for the forthcoming period",
-        "Outline the scheme's priorities for the next 3 to 6 months.",
-    ),
-]
-
-
-def highlight_report_missing_sections(*, report: HighlightReport) -> list[Missing]:
-    """The required sections still empty, in the template's order."""
-    missing: list[Missing] = []
-
-    def need(field: str, label: str, message: str) -> None:
-        missing.append(Missing(field, label, message))
-
-    for field, label, message in _REQUIRED_TEXT[:2]:
-        if not getattr(report, field) or not str(getattr(report, field)).strip():
-            need(field, label, message)
-    lines = list(report.financial_lines.all())
-    if not lines:
-        need(
-            "financial_lines",
-            "Annual value",
-            "Add the annual value of at least one funding source.",
-        )
-    elif any(line.projected_spend is None for line in lines):
-        need(
-            "financial_lines",
-            "Projected year end spend",
-            "Enter the projected year end spend of every funding source.",
-        )
-    for field, label, message in _REQUIRED_TEXT[2:7]:
-        if not getattr(report, field).strip():
-            need(field, label, message)
-    if not list(report.key_developments.all()):
-        need(
-            "key_developments",
-            "Key Developments/Successes/Achievements this Quarter",
-            "Add at least one key development, success or achievement this quarter.",
-        )
-    if not list(report.indicators.all()):
-        need("indicators", "Performance Indicators", "Add at least one performance indicator.")
-    risks = list(report.risks.all())
-    if not risks:
-        need("risks", "Risks", "Add at least one risk, with its mitigation.")
-    elif any(not risk.mitigation.strip() for risk in risks):
-        need("risks", "Mitigation", "Give the mitigation of every risk.")
-    for field, label, message in _REQUIRED_TEXT[7:]:
-        if not getattr(report, field).strip():
-            need(field, label, message)
-    return missing
-
-
 def highlight_reports_for_pack(
     *, area: Area, quarter: Quarter
 ) -> list[tuple[Scheme, HighlightReport | None]]:
@@ -326,7 +230,7 @@ def quarter_overview(
         for report in HighlightReport.objects.current()
         .filter(scheme__in=schemes, quarter=quarter)
         .select_related("status_changed_by")
-        .prefetch_related("financial_lines")
+        .prefetch_related(FINANCIAL_LINES)
     }
     if timetable is _UNREAD:
         timetable = (
@@ -421,13 +325,14 @@ def report_url(scheme: Scheme, quarter: Quarter, name: str = "report") -> str:
 
 
 def home_tasks(*, user, area: Area, quarter: Quarter) -> list[Task]:
-    roles = set(user_roles(user))
+    """A lead's reports due or with them; for those who review reports, the submitted ones and
+    the schemes not yet reported; for those who record board dates, the reports waiting."""
     tasks: list[Task] = []
-    if Role.SCHEME_LEAD in roles:
+    if permissions.has_reports_to_write(user):
         tasks.extend(_lead_tasks(user=user, area=area, quarter=quarter))
-    if Role.ANALYST in roles:
+    if permissions.holds_step(user, Action.ACCEPT):
         tasks.extend(_analyst_tasks(area=area, quarter=quarter))
-    if Role.BOARD_SECRETARY in roles:
+    if permissions.holds_step(user, Action.RECEIVE_BY_JCB):
         tasks.extend(_secretary_tasks(area=area))
     return tasks
 

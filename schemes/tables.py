@@ -5,10 +5,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
+from bettercare.models import Scheme
 from bettercare.money import format_short
 from bettercare.spreadsheets import COUNT, DATE, DATE_TIME, POUNDS
 
-from .models import Scheme
 from .selectors import report_url
 from .workflow import Status
 

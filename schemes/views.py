@@ -20,15 +20,15 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
+from bettercare.contributions import scheme_funding
+from bettercare.models import Scheme
 from bettercare.periods import Quarter
-from bettercare.roles import Role, has_role, user_roles
+from bettercare.permissions import require, sees_every_scheme
 from bettercare.spreadsheets import FormattedTableExport
 from bettercare.views import AreaRequiredMixin, area_required
-from finance.selectors import scheme_finance_for_quarter
 from notifications.services import emails_settle
 
-from . import notices, services
-from . import timetable as timetable_services
+from . import permissions, services
 from .check_answers import check_answers_sections, section_anchor
 from .filters import QuarterOverviewFilter
 from .forms import (
@@ -43,16 +43,12 @@ from .forms import (
     report_forms,
     with_extra_row,
 )
-from .models import Scheme
-from .permissions import may_send_reminders, may_set_timetable
 from .report_finance import differences_from_finance, summarise
 from .selectors import (
-    AREA_WIDE_ROLES,
     highlight_report_earlier_revision,
     highlight_report_for_user,
     highlight_report_history,
     highlight_report_latest_return,
-    highlight_report_missing_sections,
     highlight_report_previous,
     highlight_report_revisions,
     lead_deadline,
@@ -65,8 +61,9 @@ from .selectors import (
     scheme_for_user,
     scheme_list,
 )
+from .submission import missing_sections
 from .tables import LeadReportTable, QuarterOverviewTable, SchemeTable
-from .workflow import STEPS, Action, Status, steps_available
+from .workflow import Action, Status
 
 
 @require_GET
@@ -76,7 +73,7 @@ def index(request):
     table = SchemeTable(scheme_list(user=request.user, area=request.area))
     RequestConfig(request, paginate=False).configure(table)
     lead_table = None
-    if has_role(request.user, Role.SCHEME_LEAD):
+    if permissions.has_reports_to_write(request.user):
         lead_table = LeadReportTable(reports_of_lead(user=request.user, area=request.area))
     return render(
         request,
@@ -84,7 +81,7 @@ def index(request):
         {
             "table": table,
             "lead_table": lead_table,
-            "area_wide": bool(AREA_WIDE_ROLES.intersection(user_roles(request.user))),
+            "area_wide": sees_every_scheme(request.user),
             "quarter": request.area.reporting_quarter(),
             "deadline": lead_deadline(area=request.area, quarter=request.area.reporting_quarter()),
         },
@@ -103,8 +100,9 @@ def _not_found(number: int, quarter: Quarter) -> Http404:
 
 
 def _report(request, number: int, quarter: Quarter, revision: int | None = None):
-    if not request.user.has_perm("schemes.view_highlightreport"):
-        raise PermissionDenied("Your role does not include highlight reports.")
+    require(
+        permissions.may_see_reports(request.user), "Your role does not include highlight reports."
+    )
     report = highlight_report_for_user(
         user=request.user, area=request.area, number=number, quarter=quarter, revision=revision
     )
@@ -113,27 +111,19 @@ def _report(request, number: int, quarter: Quarter, revision: int | None = None)
     return report
 
 
-def _is_lead_of(user, scheme: Scheme) -> bool:
-    return any(lead.pk == user.pk for lead in scheme.leads.all())
-
-
 # --- Reading ----------------------------------------------------------------------------------
 
 
 def _read_page(request, report, *, status=200, **bound_forms):
     """The report laid out like the template, with the steps this person may take."""
-    roles = {role.value for role in user_roles(request.user)}
-    actions = {step.action for step in steps_available(report.status, roles)}
-    if not report.is_current:
-        actions = set()
+    actions = permissions.steps_open_to(request.user, report)
     context = {
         "report": report,
         "revisions": highlight_report_revisions(report=report),
         "latest_return": highlight_report_latest_return(report=report),
         "can_edit": report.is_current
         and report.is_editable
-        and request.user.has_perm("schemes.change_highlightreport")
-        and _is_lead_of(request.user, report.scheme),
+        and permissions.may_write_report(request.user, report),
         "return_form": bound_forms.get("return_form")
         or (ReturnForm() if Action.RETURN in actions else None),
         "accept_form": bound_forms.get("accept_form")
@@ -146,37 +136,35 @@ def _read_page(request, report, *, status=200, **bound_forms):
         ),
         "correction_form": bound_forms.get("correction_form")
         or (CorrectionForm() if Action.START_CORRECTION in actions else None),
-        "can_withdraw": Action.WITHDRAW in actions and _is_lead_of(request.user, report.scheme),
+        # The steps open to the person are theirs in scope: a withdrawal is the report's lead's.
+        "can_withdraw": Action.WITHDRAW in actions,
         **_finance_comparison(report),
     }
     return render(request, "schemes/report_detail.html", context, status=status)
 
 
 def _finance_comparison(report) -> dict:
-    """Finance's figures for the scheme at the month the quarter's board packs report, and
-    where the lead's typed figures differ from them: shown beside the figures on the report
-    page, the analyst's review and the edit page."""
-    finance = scheme_finance_for_quarter(scheme=report.scheme, quarter=report.quarter)
-    if finance is None:
-        return {"finance_differences": [], "finance_month": None}
-    lines = {
-        services.finance_source_label(line.partner.code, line.source): (
-            line.budget,
-            line.forecast if line.forecast_month is not None else None,
-        )
-        for line in finance.partners
-    }
+    """Finance's figures for the scheme at the month the quarter's board packs report (as
+    finance hands them over: `bettercare.contributions.scheme_funding`), and where the lead's
+    typed figures differ from them: shown beside the figures on the report page, the analyst's
+    review and the edit page."""
+    funding = scheme_funding(scheme=report.scheme, quarter=report.quarter)
+    if funding is None:
+        return {"funding": None, "finance_differences": [], "finance_month": None}
+    lines = {line.label: (line.annual_value, line.projected_spend) for line in funding.lines}
     return {
+        "funding": funding,
         "finance_differences": differences_from_finance(report.finance, lines),
-        "finance_month": finance.month,
+        "finance_month": funding.month,
     }
 
 
 @require_GET
 @area_required
 def report_detail(request, number: int, quarter: Quarter):
-    if not request.user.has_perm("schemes.view_highlightreport"):
-        raise PermissionDenied("Your role does not include highlight reports.")
+    require(
+        permissions.may_see_reports(request.user), "Your role does not include highlight reports."
+    )
     report = highlight_report_for_user(
         user=request.user, area=request.area, number=number, quarter=quarter
     )
@@ -191,8 +179,7 @@ def report_detail(request, number: int, quarter: Quarter):
                 "scheme": scheme,
                 "quarter": quarter,
                 "scheme_name": scheme.name_in(quarter.year),
-                "is_lead": request.user.has_perm("schemes.add_highlightreport")
-                and _is_lead_of(request.user, scheme),
+                "is_lead": permissions.may_start_report(request.user, scheme),
                 "is_due": quarter <= request.area.reporting_quarter(),
                 "deadline": lead_deadline(area=request.area, quarter=quarter),
             },
@@ -279,14 +266,14 @@ def report_start(request, number: int, quarter: Quarter):
     except services.ReportError as error:
         messages.error(request, str(error))
         return redirect(report_url(scheme, quarter))
-    finance = scheme_finance_for_quarter(scheme=scheme, quarter=quarter)
+    funding = scheme_funding(scheme=scheme, quarter=quarter)
     filled = services.highlight_report_finance_prefill(
-        report=report, user=request.user, scheme_finance=finance
+        report=report, user=request.user, funding=funding
     )
     started = f"Your {quarter.short_label} report is started"
     if filled:
         started += (
-            f", its finance figures filled in from Finance's {finance.month.data_label} "
+            f", its finance figures filled in from Finance's {funding.month.data_label} "
             f"position, the month the {quarter.short_label} board packs report"
         )
     messages.success(request, f"{started}: fill it in below.")
@@ -298,19 +285,15 @@ def report_start(request, number: int, quarter: Quarter):
 def report_finance_fill(request, number: int, quarter: Quarter):
     """Replace the funding lines with Finance's latest figures for the quarter."""
     report = _report(request, number, quarter)
-    if not (
-        request.user.has_perm("schemes.change_highlightreport")
-        and _is_lead_of(request.user, report.scheme)
-        and report.is_editable
-    ):
-        raise PermissionDenied("Only the scheme's lead can change this report's figures.")
-    finance = scheme_finance_for_quarter(scheme=report.scheme, quarter=quarter)
-    if services.highlight_report_finance_prefill(
-        report=report, user=request.user, scheme_finance=finance
-    ):
+    require(
+        permissions.may_write_report(request.user, report) and report.is_editable,
+        "Only the scheme's lead can change this report's figures.",
+    )
+    funding = scheme_funding(scheme=report.scheme, quarter=quarter)
+    if services.highlight_report_finance_prefill(report=report, user=request.user, funding=funding):
         messages.success(
             request,
-            f"Finance figures filled in from Finance's {finance.month.data_label} position, "
+            f"Finance figures filled in from Finance's {funding.month.data_label} position, "
             f"the month the {quarter.short_label} board packs report.",
         )
     else:
@@ -334,9 +317,6 @@ def _edit_page(request, report, form, formsets, *, missing=(), status=200):
             "missing": missing,
             "missing_by_field": missing_by_field,
             "finance": _finance_preview(report, formsets["financial_lines"]),
-            "finance_position": scheme_finance_for_quarter(
-                scheme=report.scheme, quarter=report.quarter
-            ),
             **_finance_comparison(report),
             "latest_return": highlight_report_latest_return(report=report),
             "deadline": lead_deadline(area=report.scheme.area, quarter=report.quarter),
@@ -356,11 +336,10 @@ def _finance_preview(report, formset):
 @area_required
 def report_edit(request, number: int, quarter: Quarter):
     report = _report(request, number, quarter)
-    if not (
-        request.user.has_perm("schemes.change_highlightreport")
-        and _is_lead_of(request.user, report.scheme)
-    ):
-        raise PermissionDenied("Only the scheme's lead can edit its highlight report.")
+    require(
+        permissions.may_write_report(request.user, report),
+        "Only the scheme's lead can edit its highlight report.",
+    )
     if not report.is_editable:
         if request.method == "POST":
             raise PermissionDenied(
@@ -419,11 +398,10 @@ def report_edit(request, number: int, quarter: Quarter):
 def _lead_report(request, number: int, quarter: Quarter):
     """The report, for its own lead while it can be changed; anyone else is refused."""
     report = _report(request, number, quarter)
-    if not (
-        request.user.has_perm("schemes.change_highlightreport")
-        and _is_lead_of(request.user, report.scheme)
-    ):
-        raise PermissionDenied("Only the scheme's lead can change its highlight report.")
+    require(
+        permissions.may_write_report(request.user, report),
+        "Only the scheme's lead can change its highlight report.",
+    )
     return report
 
 
@@ -510,7 +488,7 @@ def report_check(request, number: int, quarter: Quarter):
             "sections": check_answers_sections(report),
             "missing": [
                 {"label": item.label, "message": item.message, "anchor": section_anchor(item.field)}
-                for item in highlight_report_missing_sections(report=report)
+                for item in missing_sections(report)
             ],
             "edit_url": report_url(report.scheme, report.quarter, "report_edit"),
             "deadline": lead_deadline(area=request.area, quarter=quarter),
@@ -558,8 +536,10 @@ def report_withdraw(request, number: int, quarter: Quarter):
 def _step_view(request, number, quarter, action, form_class, form_name, apply):
     """A workflow step posted from the report page: errors come back beside the field."""
     report = _report(request, number, quarter)
-    if not request.user.has_perm(f"schemes.{STEPS[action].permission}"):
-        raise PermissionDenied(f"Your role cannot take the step “{action.label}”.")
+    require(
+        permissions.holds_step(request.user, action),
+        f"Your role cannot take the step “{action.label}”.",
+    )
     form = (
         form_class(request.POST, report=report)
         if form_class is BoardDatesForm
@@ -611,11 +591,8 @@ def report_accept(request, number: int, quarter: Quarter):
 @area_required
 def report_board_dates(request, number: int, quarter: Quarter):
     def apply(report, form):
-        dates = form.dates()
-        if not dates:
-            raise services.BoardDatesRefused({Action.RECEIVE_BY_JCB: "Enter a date to record."})
         report = services.highlight_report_board_dates_record(
-            report=report, user=request.user, dates=dates
+            report=report, user=request.user, dates=form.dates()
         )
         return f"Board dates recorded: the report is “{report.status_label}”."
 
@@ -662,9 +639,8 @@ class QuarterOverview(AreaRequiredMixin, ExportMixin, SingleTableMixin, FilterVi
         return {"title": f"Highlight reports {quarter.short_label if quarter else ''}".strip()}
 
     def dispatch(self, request, *args, **kwargs):
-        area_wide = AREA_WIDE_ROLES.intersection(user_roles(request.user))
-        if request.area is not None and not (
-            area_wide and request.user.has_perm("schemes.view_highlightreport")
+        if request.area is not None and not permissions.may_see_overview(
+            request.user, request.area
         ):
             raise PermissionDenied(
                 "The quarter overview is for analysts and board secretaries: your own "
@@ -706,7 +682,7 @@ class QuarterOverview(AreaRequiredMixin, ExportMixin, SingleTableMixin, FilterVi
 
     @cached_property
     def can_remind(self) -> bool:
-        return may_send_reminders(self.request.user, self.request.area)
+        return permissions.may_send_reminders(self.request.user, self.request.area)
 
     def get_table_kwargs(self):
         # "Send a reminder now" is the analysts' tool; secretaries see the same table without.
@@ -757,8 +733,10 @@ overview = QuarterOverview.as_view()
 @area_required
 def timetable_list(request):
     """Each quarter's timetable for the area; analysts set them."""
-    if not request.user.has_perm("schemes.view_reportingtimetable"):
-        raise PermissionDenied("Your role does not include the reporting timetable.")
+    require(
+        permissions.may_see_timetable(request.user, request.area),
+        "Your role does not include the reporting timetable.",
+    )
     timetables = {item.quarter: item for item in reporting_timetables(area=request.area)}
     reporting = request.area.reporting_quarter()
     quarters = sorted(set(timetables) | {reporting, reporting.next()}, reverse=True)
@@ -767,7 +745,7 @@ def timetable_list(request):
         "schemes/timetable_list.html",
         {
             "rows": [(quarter, timetables.get(quarter)) for quarter in quarters],
-            "can_set": may_set_timetable(request.user, request.area),
+            "can_set": permissions.may_set_timetable(request.user, request.area),
             "reporting_quarter": request.area.reporting_quarter(),
         },
     )
@@ -776,14 +754,14 @@ def timetable_list(request):
 @require_http_methods(["GET", "POST"])
 @area_required
 def timetable_edit(request, quarter: Quarter):
-    if not may_set_timetable(request.user, request.area):
+    if not permissions.may_set_timetable(request.user, request.area):
         raise PermissionDenied("Only the area's analysts set its reporting timetable.")
     current = reporting_timetable(area=request.area, quarter=quarter)
     if request.method == "POST":
         form = TimetableForm(request.POST)
         if form.is_valid():
             try:
-                timetable_services.reporting_timetable_save(
+                services.reporting_timetable_save(
                     area=request.area, quarter=quarter, user=request.user, **form.cleaned_data
                 )
             except ValidationError as error:
@@ -814,7 +792,7 @@ def timetable_edit(request, quarter: Quarter):
 @area_required
 def reminders_now(request):
     """ "Send a reminder now" from the overview: one scheme's leads, or every outstanding one."""
-    if not may_send_reminders(request.user, request.area):
+    if not permissions.may_send_reminders(request.user, request.area):
         raise PermissionDenied("Only the area's analysts can send reminders.")
     form = ReminderForm(request.POST)
     if not form.is_valid():
@@ -823,7 +801,7 @@ def reminders_now(request):
     quarter = form.cleaned_data["quarter"]
     number = form.cleaned_data["scheme"]
     try:
-        outcome = notices.reminders_send_now(
+        outcome = services.reminders_send_now(
             area=request.area,
             quarter=quarter,
             user=request.user,

@@ -24,10 +24,11 @@ from dataclasses import dataclass, field
 import pytest
 
 from bettercare.demo import load_demo
+from bettercare.models import Scheme
 from bettercare.roles import Role
-from bettercare.services import user_with_role_save
-from schemes.models import HighlightReport, Scheme
-from schemes.services import highlight_report_start, scheme_lead_assign
+from bettercare.services import scheme_lead_assign, user_with_role_save
+from schemes.models import HighlightReport
+from schemes.services import highlight_report_start
 
 from .html_forms import forms_of
 

@@ -8,8 +8,6 @@ from urllib.parse import urldefrag, urlencode, urlsplit
 import pytest
 from django.test import Client
 
-from bettercare.demo import load_demo
-
 DEMO_USERS = ["admin", "analyst", "secretary", "lead-carers", "lead-clusters"]
 # Links that do work rather than show a page (PDF builds stream for seconds; the admin is
 # Django's own and has its own tests).
@@ -68,13 +66,26 @@ def _crawl(client: Client) -> dict[str, int]:
     return seen
 
 
-@pytest.mark.django_db
+@pytest.fixture(scope="module")
+def reached():
+    """The pages each demo user reached, kept for the module's later tests (the demo, and so
+    what each reaches, is the same for all of them)."""
+    return {}
+
+
+def _reached(username: str, reached: dict) -> dict[str, int]:
+    if username not in reached:
+        client = Client()
+        assert client.login(username=username, password="bettercare-demo")
+        reached[username] = _crawl(client)
+    return reached[username]
+
+
 @pytest.mark.parametrize("username", DEMO_USERS)
-def test_no_reachable_page_fails_even_with_nonsense_parameters(username):
-    load_demo(log=lambda line: None)
+def test_no_reachable_page_fails_even_with_nonsense_parameters(demo, reached, username):
     client = Client()
     assert client.login(username=username, password="bettercare-demo")
-    seen = _crawl(client)
+    seen = _reached(username, reached)
     assert len(seen) > 5, seen  # the crawl really went somewhere
     failures = {url: status for url, status in seen.items() if status >= 500}
     for url in list(seen):
@@ -86,14 +97,12 @@ def test_no_reachable_page_fails_even_with_nonsense_parameters(username):
     assert failures == {}
 
 
-@pytest.mark.django_db
-def test_pages_one_user_reaches_are_refused_cleanly_to_another():
-    load_demo(log=lambda line: None)
-    clients, reached = {}, {}
+def test_pages_one_user_reaches_are_refused_cleanly_to_another(demo, reached):
+    clients = {}
     for username in DEMO_USERS:
         clients[username] = Client()
         assert clients[username].login(username=username, password="bettercare-demo")
-        reached[username] = set(_crawl(clients[username]))
+    reached = {username: set(_reached(username, reached)) for username in DEMO_USERS}
     failures = {}
     refused = 0
     for username, client in clients.items():

@@ -19,10 +19,11 @@ from django.test import Client
 
 from bettercare.demo import load_demo
 from bettercare.exports import neutralised
+from bettercare.models import Scheme
 from metrics.models import Metric, MetricValue
 from reports.models import Pack, PackMetric, PortfolioRating
 from reports.services import pack_text_save
-from schemes.models import HighlightReport, Scheme
+from schemes.models import HighlightReport
 
 pytestmark = pytest.mark.django_db
 

@@ -208,8 +208,9 @@ def _workflow_states(area) -> dict[str, list[str]]:
     """Records in the states whose pages carry the remaining forms: a lead's draft, a report
     waiting for the analyst, one waiting for its board dates, an upload waiting to be applied;
     and, per role, the pages with those forms (beside what the crawl finds)."""
+    from bettercare.models import Scheme
     from bettercare.services import staged_import_create
-    from schemes.models import HighlightReport, Scheme
+    from schemes.models import HighlightReport
     from schemes.services import highlight_report_start
 
     User = get_user_model()

@@ -1,4 +1,5 @@
-"""Filters that show a highlight report's words and figures the way the template writes them.
+"""Filters that show a highlight report's words and figures the way the template writes them
+(money is written by the shared `money` library).
 
 User text is never trusted: it is read as a small safe Markdown subset (`bettercare.richtext`),
 and a `<script>` typed into a report is shown as those characters.
@@ -14,9 +15,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from bettercare import richtext
-from bettercare.money import format_full, format_short
 from bettercare.periods import parse_period
-from schemes.report_finance import format_share, variance_label
+from schemes.report_finance import format_share
 from schemes.word_diff import EQUAL, changed, word_diff
 
 register = template.Library()
@@ -39,24 +39,8 @@ def report_text(text: str) -> SafeString:
 
 
 @register.filter
-def money(amount: Decimal | None) -> str:
-    """£1,374,000; (£33,000) when negative; a dash when not given."""
-    return "—" if amount is None else format_full(amount)
-
-
-@register.filter
-def money_short(amount: Decimal | None) -> str:
-    return "—" if amount is None else format_short(amount)
-
-
-@register.filter
 def share(value: Decimal | None) -> str:
     return format_share(value)
-
-
-@register.filter
-def variance(value: Decimal | None) -> str:
-    return variance_label(value)
 
 
 @register.filter

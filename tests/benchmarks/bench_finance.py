@@ -46,13 +46,16 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from bettercare.models import Area, Partner  # noqa: E402
+from bettercare.models import (  # noqa: E402
+    Area,
+    Partner,
+    Scheme,
+)
 from bettercare.periods import FinancialYear, Month  # noqa: E402
 from bettercare.roles import Role  # noqa: E402
 from bettercare.services import user_with_role_save  # noqa: E402
 from finance.models import Budget, Forecast  # noqa: E402
 from finance.services import finance_file_import  # noqa: E402
-from schemes.models import Scheme  # noqa: E402
 
 AREAS, SCHEMES, YEARS = 150, 12, 10
 FIRST_YEAR = 2009  # 2009-10 to 2018-19

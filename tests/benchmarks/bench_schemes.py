@@ -33,10 +33,11 @@ from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from bettercare.demo import load_demo  # noqa: E402
+from bettercare.models import Scheme  # noqa: E402
 from bettercare.periods import Quarter  # noqa: E402
 from schemes import services  # noqa: E402
 from schemes.demo import report_content  # noqa: E402
-from schemes.models import HighlightReport, Scheme  # noqa: E402
+from schemes.models import HighlightReport  # noqa: E402
 from schemes.selectors import highlight_reports_for_pack  # noqa: E402
 
 RUNS = 20
@@ -91,7 +92,9 @@ def build():
                 scheme=report.scheme,
                 quarter=quarter,
                 user=analyst,
-                content=report_content(items[number], aims=report.aims, report_date=quarter.end),
+                content=report_content(
+                    items[number], scheme=report.scheme, aims=report.aims, report_date=quarter.end
+                ),
                 board_dates={},
             )
         quarter = quarter.next()

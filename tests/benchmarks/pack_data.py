@@ -12,9 +12,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from bettercare.demo import read_fixture
+from bettercare.models import Scheme
 from reports.models import Pack
 from schemes.demo import report_content
-from schemes.models import Scheme
 from schemes.services import highlight_report_record_paper
 
 
@@ -29,7 +29,7 @@ def record_quarter_two_reports(area) -> None:
             scheme=scheme,
             quarter=quarter,
             user=analyst,
-            content=report_content(item, aims=scheme.aims, report_date=dt.date(2018, 10, 12)),
+            content=report_content(item, scheme=scheme, report_date=dt.date(2018, 10, 12)),
             board_dates={},
             today=dt.date(2018, 10, 15),
             at=timezone.make_aware(dt.datetime(2018, 10, 12, 17)),

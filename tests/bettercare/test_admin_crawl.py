@@ -25,12 +25,10 @@ from django.test import Client
 
 from bettercare.admin import area_path
 from bettercare.demo import demo_users, load_demo
-from bettercare.models import Area
+from bettercare.models import Area, Scheme
 from bettercare.periods import FinancialYear
 from bettercare.roles import Role
-from bettercare.services import area_save, partner_save, user_with_role_save
-from schemes.models import Scheme
-from schemes.services import scheme_save
+from bettercare.services import area_save, partner_save, scheme_save, user_with_role_save
 
 from ..html_forms import flat, forms_of
 

@@ -10,12 +10,11 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from bettercare.models import AreaMembership
+from bettercare.models import AreaMembership, Scheme
 from bettercare.roles import GROUP_NAMES, Role
 from finance.models import Budget
 from metrics.models import Metric
 from reports.models import Pack
-from schemes.models import Scheme
 
 from ..factories import PartnerFactory, SchemeFactory
 
@@ -172,7 +171,7 @@ def test_history_pages_of_another_areas_records_are_not_found_and_their_revert_s
     carers.name = "Carers support"
     carers.save()
     version = carers.history.order_by("history_id").first().history_id
-    base = f"/admin/schemes/scheme/{carers.pk}"
+    base = f"/admin/bettercare/scheme/{carers.pk}"
     assert intruder.get(f"{base}/history/").status_code == 404
     assert intruder.get(f"{base}/history/{version}/").status_code == 404
     response = intruder.post(
@@ -255,7 +254,7 @@ def test_pickers_offer_only_the_administrators_areas_records(
 ):
     portsmouth_lead = make_user("portsmouth-lead", Role.SCHEME_LEAD, [other_area])
     PartnerFactory(area=other_area, code="PCC", name="Portsmouth City Council")
-    page = intruder.get("/admin/schemes/scheme/add/").content.decode()
+    page = intruder.get("/admin/bettercare/scheme/add/").content.decode()
     assert "Portsmouth City Council" in page and "Southampton City" not in page
     assert "portsmouth-lead" in page and "lead-carers" not in page
     assert "Southampton" not in page
@@ -269,7 +268,7 @@ def test_pickers_offer_only_the_administrators_areas_records(
         "first_year": "2017-18", "last_year": "", "leads": [str(lead.pk), str(portsmouth_lead.pk)],
         "year_names-TOTAL_FORMS": "0", "year_names-INITIAL_FORMS": "0", "_save": "Save",
     }
-    response = intruder.post(f"/admin/schemes/scheme/{scheme.pk}/change/", data)
+    response = intruder.post(f"/admin/bettercare/scheme/{scheme.pk}/change/", data)
     assert response.status_code == 200
     scheme.refresh_from_db()
     assert scheme.host.area == other_area and not scheme.leads.exists()
@@ -307,7 +306,7 @@ def test_blank_optional_years_and_quarter_save_in_the_admin(client, make_user, a
         "host": str(carers.host_id), "pooled": "on", "first_year": "2017-18", "last_year": "",
         "year_names-TOTAL_FORMS": "0", "year_names-INITIAL_FORMS": "0", "_save": "Save",
     }
-    response = client.post(f"/admin/schemes/scheme/{carers.pk}/change/", data)
+    response = client.post(f"/admin/bettercare/scheme/{carers.pk}/change/", data)
     assert response.status_code == 302, _errors(response)
     assert Scheme.objects.get(pk=carers.pk).last_year == ""
     data = {

@@ -1,14 +1,16 @@
 """Period fields store canonical text and give back period objects."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 
-from bettercare.fields import PeriodFormField
-from bettercare.models import Area
+from bettercare.fields import MoneyField, PeriodFormField
+from bettercare.models import Area, Scheme
 from bettercare.periods import FinancialYear, Quarter, parse_quarter
-from schemes.models import Scheme
 
 pytestmark = pytest.mark.django_db
+D = Decimal
 
 
 def test_quarter_field_round_trips_and_filters(area):
@@ -47,3 +49,52 @@ def test_period_form_field_cleans_to_an_object_or_a_message():
     assert field.clean("Q4 2017-18") == Quarter(FinancialYear(2017), 4)
     with pytest.raises(ValidationError, match="not a period"):
         field.clean("sometime")
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("£1.374m", D("1374000.00")),
+        ("1,374,000", D("1374000.00")),
+        ("£607k", D("607000.00")),
+        ("(£33k)", D("-33000.00")),
+        ("£3.60 Million", D("3600000.00")),
+        ("£1.285M", D("1285000.00")),
+        ("-£1k", D("-1000.00")),
+        ("  £48,820,000  ", D("48820000.00")),
+        ("1208000.50", D("1208000.50")),
+        ("", None),
+        ("   ", None),
+    ],
+)
+def test_money_field_stores_exact_pounds_and_pence(typed, stored):
+    assert MoneyField(required=False, allow_negative=True).clean(typed) == stored
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("lots", "'lots' is not an amount of money"),
+        ("£1.2.3m", "is not an amount of money"),
+        ("£0.001", "fractions of a penny"),
+        ("(-£33k)", "negative twice"),
+        ("90%", "not an amount of money"),
+        ("<script>alert(1)</script>", "is not an amount of money"),
+    ],
+)
+def test_money_field_refuses_what_it_cannot_read_exactly(typed, message):
+    with pytest.raises(ValidationError, match=message):
+        MoneyField().clean(typed)
+
+
+def test_money_field_refuses_a_negative_amount_unless_allowed():
+    with pytest.raises(ValidationError, match="zero or more"):
+        MoneyField().clean("(£33k)")
+    assert MoneyField(allow_negative=True).clean("(£33k)") == D("-33000.00")
+
+
+def test_money_field_shows_a_stored_amount_in_full_and_typing_as_typed():
+    field = MoneyField()
+    assert field.prepare_value(D("-33000.00")) == "(£33,000)"
+    assert field.prepare_value(D("1208000.50")) == "£1,208,000.50"
+    assert field.prepare_value("£1.2.3m") == "£1.2.3m"

@@ -5,16 +5,16 @@ from decimal import Decimal
 import pytest
 
 from bettercare.money import (
+    BOARD,
+    EXACT,
     MoneyError,
     format_full,
     format_millions,
     format_percent,
     format_short,
-    from_pence,
+    format_variance,
     parse_money,
     percent_of,
-    to_pence,
-    variance_words,
 )
 
 
@@ -105,10 +105,30 @@ def test_formats(pounds, short, full, millions):
     assert format_millions(amount) == millions
 
 
-def test_variance_in_the_boards_words():
-    assert variance_words(Decimal("140000")) == "£0.14M overspend"
-    assert variance_words(Decimal("-200000")) == "£0.20M underspend"
-    assert variance_words(Decimal("0")) == "on budget"
+@pytest.mark.parametrize(
+    ("variance", "board", "exact"),
+    [
+        # The boards' £M in prose and on the finance pages; a highlight report's exact pounds,
+        # an underspend bracketed as scheme leads write it.
+        ("607000", "£0.61M overspend", "£607,000 overspend"),
+        ("140000", "£0.14M overspend", "£140,000 overspend"),
+        ("-200000", "£0.20M underspend", "(£200,000) underspend"),
+        ("-33000", "£0.03M underspend", "(£33,000) underspend"),
+        ("-4400", "£4k underspend", "(£4,400) underspend"),  # never £0.00M
+        ("-0.50", "£1 underspend", "(£0.50) underspend"),
+        ("0", "on budget", "on budget"),
+        (None, "\u2014", "\u2014"),  # not known yet: a dash
+    ],
+)
+def test_a_variance_is_written_in_the_style_named(variance, board, exact):
+    amount = None if variance is None else Decimal(variance)
+    assert format_variance(amount, BOARD) == board
+    assert format_variance(amount, EXACT) == exact
+
+
+def test_a_variance_style_must_be_named():
+    with pytest.raises(ValueError, match="not a style of variance"):
+        format_variance(Decimal(1), "pretty")
 
 
 def test_percentages_are_unrounded_until_formatted():
@@ -119,7 +139,3 @@ def test_percentages_are_unrounded_until_formatted():
     assert format_percent(None) == "n/a"
     assert format_percent(Decimal("4.5")) == "5%"
 
-
-def test_pence_round_trip():
-    assert to_pence(Decimal("1374000.01")) == 137400001
-    assert from_pence(137400001) == Decimal("1374000.01")

@@ -5,9 +5,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from bettercare.models import Area, AreaMembership
+from bettercare.models import Area, AreaMembership, Scheme
 from bettercare.roles import GROUP_NAMES, Role, primary_role, roles_sync, user_roles
-from schemes.models import Scheme
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ def test_the_admin_works_under_the_content_security_policy(page, demo, log_in):
     log_in("admin")
     page.goto("/admin/")
     expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
-    page.goto("/admin/schemes/scheme/")
+    page.goto("/admin/bettercare/scheme/")
     page.get_by_role("link", name="Carers", exact=True).click()
     expect(page.locator("#id_name")).to_have_value("Carers")
     # The many-to-many widget of leads is drawn by the admin's SelectFilter2.js.

@@ -6,10 +6,10 @@ import pytest
 from django.core.management import call_command
 
 from bettercare.charts import COLOURS
-from bettercare.models import Area
+from bettercare.funding import FundingSource
 from bettercare.periods import FinancialYear, Month
 from finance.charts import position_variance_chart, variance_by_month_chart
-from finance.models import Budget, Contribution, Forecast, FundingSource, PooledFundYear
+from finance.models import Budget, Contribution, Forecast, PooledFundYear
 from finance.selectors import finance_position, pooled_fund
 from finance.wording import describe_position
 from reports.drawing import ChartRenderer, SvgJob
@@ -40,9 +40,8 @@ def _snapshot():
 
 
 @pytest.fixture
-def southampton(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    return Area.objects.get(code="E06000045")
+def southampton(demo):
+    return demo
 
 
 def test_finance_demo_loads_twice_to_the_same_data(southampton):

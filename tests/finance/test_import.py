@@ -9,10 +9,11 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
+from bettercare.funding import FundingSource
 from bettercare.periods import FinancialYear, Month
 from bettercare.tabular import FileRefused
 from finance.imports import finance_file_check
-from finance.models import Budget, Forecast, FundingSource
+from finance.models import Budget, Forecast
 from finance.services import finance_file_import, forecast_note_save
 from tests.factories import SchemeFactory
 
@@ -95,11 +96,11 @@ def refusal(data, *, area=None, file_name="finance.csv") -> list[str]:
         ),
         (
             ["E06000099", "2018-19", 2, "CCG", "budget", "", "100"],
-            "Line 3: there is no area with the code E06000099.",
+            "Line 3: unknown area “E06000099” (give the area's ONS code)",
         ),
         (
             [AREA, "2018-19", 2, "CCG", "budget", "", "100", "extra"],
-            "Line 3: has more cells than the columns of the header.",
+            "Line 3: has more cells than the header has columns",
         ),
     ],
 )
@@ -122,10 +123,8 @@ def test_two_budgets_for_the_same_scheme_partner_and_year_are_refused_naming_bot
         )
     )
     assert problems == [
-        "Line 3: a second scheme 2, CCG, budget 2018/19: line 2 already gives it. "
-        "Keep one of the two.",
-        "Line 5: a second scheme 2, CCG, forecast Month 5 (2018-08): line 4 already gives it. "
-        "Keep one of the two.",
+        "Line 3: repeats line 2 (scheme 2, CCG, budget 2018/19): keep one of the two",
+        "Line 5: repeats line 4 (scheme 2, CCG, forecast Month 5 (2018-08)): keep one of the two",
     ]
 
 
@@ -197,7 +196,8 @@ def test_an_upload_takes_rows_only_for_the_analysts_current_area(schemes, other_
     ]
     problems = refusal(finance_csv(rows), area=other_area)
     assert problems == [
-        "Line 2: is for area E06000045, but this upload is for Portsmouth (E06000044) only.",
+        "Line 2: the row is for Southampton (E06000045), but this upload is for Portsmouth "
+        "(E06000044)",
         "Line 3: Portsmouth has no scheme 1.",
     ]
 
@@ -244,8 +244,10 @@ def test_reimport_replaces_amounts_keeps_history_and_notes_and_leaves_the_unchan
 
 
 def test_a_check_does_not_write_and_the_plan_says_what_would_change(month5):
-    rows = finance_file_check(data=finance_csv(MONTH_5[:1]), file_name="x.csv")
-    assert rows[0].describe() == "scheme 1, CCG, forecast Month 5 (2018-08)"
+    plan = finance_file_check(data=finance_csv(MONTH_5[:1]), file_name="x.csv")
+    # The file repeats Month 5's first forecast as held: the plan says so, and holds its amount.
+    assert plan.rows[0].change == "unchanged" and plan.rows[0].current == D("1240000.00")
+    assert plan.rows[0].describe() == "scheme 1, CCG, forecast Month 5 (2018-08)"
     assert Forecast.objects.filter(month=Month(2018, 8)).count() == 5
 
 
@@ -317,7 +319,7 @@ def test_an_optional_last_column_gives_each_forecast_its_finance_leads_note(
         [AREA, "2018-19", 1, "SCC", "forecast", "2018-08", "134000", ""],
     ]
     plan = finance_file_import(data=finance_csv(rows, header=NOTE_COLUMNS), file_name="f.csv")
-    assert len(plan.new) == 3
+    assert plan.counts == {"new": 3, "replaced": 0, "unchanged": 0}
     clusters = Forecast.objects.get(scheme__number=2, partner__code="CCG", month=Month(2018, 8))
     assert clusters.note == "Home oxygen referrals up."
     page = login(analyst).get("/finance/schemes/2/?month=2018-08").content.decode()
@@ -325,12 +327,12 @@ def test_an_optional_last_column_gives_each_forecast_its_finance_leads_note(
 
     forecast_note_save(forecast=Forecast.objects.get(scheme__number=1), note="Written by hand.")
     again = finance_file_import(data=finance_csv(rows, header=NOTE_COLUMNS), file_name="f.csv")
-    assert (len(again.new), len(again.changed), again.unchanged) == (0, 0, 3)
+    assert again.counts == {"new": 0, "replaced": 0, "unchanged": 3}
     assert Forecast.objects.get(scheme__number=1).note == "Written by hand."  # not wiped
 
     rows[1][7] = "Referrals up; the orthotics pathway is being reviewed."
     changed = finance_file_import(data=finance_csv(rows, header=NOTE_COLUMNS), file_name="f.csv")
-    assert [change.row.describe() for change in changed.changed] == [
+    assert [row.describe() for row in changed.of("replaced")] == [
         "scheme 2, CCG, forecast Month 5 (2018-08)"
     ]
     clusters.refresh_from_db()

@@ -108,7 +108,7 @@ def test_a_refused_upload_lists_every_bad_line_keeps_nothing_and_writes_nothing(
     problems = problem_rows(text)
     assert [line for line, _ in problems] == [2, 4, 5]
     assert problems[0][1].startswith("Amount: 'lots' is not an amount of money")
-    assert problems[1][1].startswith("A second scheme 2, CCG, budget 2018/19: line 3 already")
+    assert problems[1][1].startswith("Repeats line 3 (scheme 2, CCG, budget 2018/19)")
     assert problems[2][1].startswith("Month 2019-05 is outside the financial year 2018/19")
     assert StagedImport.objects.count() == 0
     assert Budget.objects.count() == 0
@@ -120,7 +120,11 @@ def test_an_upload_for_another_area_is_refused(schemes, other_area, analyst, log
     response = upload(client, data)
     assert response.status_code == 400
     assert problem_rows(response.content.decode()) == [
-        (2, "Is for area E06000044, but this upload is for Southampton (E06000045) only.")
+        (
+            2,
+            "The row is for Portsmouth (E06000044), but this upload is for Southampton "
+            "(E06000045)",
+        )
     ]
 
 

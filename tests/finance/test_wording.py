@@ -4,6 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from bettercare.money import format_board
 from bettercare.periods import Month
 from finance.variance import (
     BudgetEntry,
@@ -14,12 +15,9 @@ from finance.variance import (
     build_scheme_finance,
 )
 from finance.wording import (
-    amount_words,
     capitalised,
     describe_position,
     scheme_finance_words,
-    variance_cell,
-    variance_phrase,
     with_article,
 )
 
@@ -120,22 +118,7 @@ def test_describe_an_empty_position_and_capitalise_for_a_sentence_of_its_own():
     ],
 )
 def test_amounts_round_half_up_for_display(amount, words):
-    assert amount_words(D(amount)) == words
-    assert variance_cell(D(amount)) == words
-
-
-@pytest.mark.parametrize(
-    ("variance", "words"),
-    [
-        ("140000", "£0.14M overspend"),
-        ("-200000", "£0.20M underspend"),
-        ("0", "on budget"),
-        ("-33000", "£0.03M underspend"),
-        ("607000", "£0.61M overspend"),
-    ],
-)
-def test_variance_phrase(variance, words):
-    assert variance_phrase(D(variance)) == words
+    assert format_board(D(amount)) == words
 
 
 @pytest.mark.parametrize(

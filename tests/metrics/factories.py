@@ -8,8 +8,8 @@ import factory
 from openpyxl import Workbook
 
 from bettercare.periods import Month
-from metrics.models import Metric, MetricValue
-from tests.factories import AreaFactory
+from metrics.models import Metric, MetricImport, MetricValue, SpcRecalculation
+from tests.factories import AreaFactory, UserFactory
 
 HEADER = ["area", "metric", "period", "series", "value", "breakdown", "status", "note"]
 
@@ -55,3 +55,23 @@ class MetricValueFactory(factory.django.DjangoModelFactory):
     breakdown = ""
     value = 100
     status = MetricValue.Status.FINAL
+
+
+class MetricImportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MetricImport
+
+    file_name = "figures.csv"
+    sha256 = "0" * 64
+    via = MetricImport.Via.COMMAND
+
+
+class SpcRecalculationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SpcRecalculation
+
+    area = factory.SubFactory(AreaFactory)
+    metric = factory.LazyFunction(lambda: Metric.objects.get(code="nel_admissions"))
+    month = Month(2017, 10)
+    reason = "A provider changed how it counts admissions."
+    created_by = factory.SubFactory(UserFactory)

@@ -23,8 +23,8 @@ GENERATOR = Path(settings.BASE_DIR) / "fixtures" / "southampton" / "generate_met
 
 
 @pytest.fixture
-def southampton():
-    return load_demo(log=lambda line: None)
+def southampton(demo):
+    return demo
 
 
 def snapshot():

@@ -7,9 +7,10 @@ from decimal import Decimal as D
 import pytest
 from django.core.management import CommandError, call_command
 
+from bettercare.imports import Change
 from bettercare.periods import Month
 from bettercare.tabular import FileRefused, PreviewOutdated
-from metrics.imports import Change, metric_file_check
+from metrics.imports import metric_file_check
 from metrics.models import MetricImport, MetricValue
 from metrics.services import metric_file_import
 

@@ -5,8 +5,9 @@ from decimal import Decimal as D
 import pytest
 
 from bettercare.periods import FinancialYear, Month, Quarter
+from bettercare.ratings import Rag
 from metrics import rag
-from metrics.rag import Comparator, Direction, Frequency, Rag, YtdRule
+from metrics.rag import Comparator, Direction, Frequency, YtdRule
 
 LOWER, HIGHER = Direction.LOWER, Direction.HIGHER
 

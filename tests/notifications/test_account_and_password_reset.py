@@ -31,11 +31,13 @@ def test_a_person_turns_reminders_off_and_on_in_their_account(login, lead):
 
 def test_the_login_page_offers_a_password_reset(client):
     page = client.get(reverse("login")).content.decode()
-    assert f'href="{reverse("password_reset")}">Forgot your password?' in page
+    assert f'href="{reverse("notifications:password_reset")}">Forgot your password?' in page
 
 
 def test_a_password_is_reset_from_the_emailed_link(client, smtp_server, lead):
-    response = client.post(reverse("password_reset"), {"email": "LEAD-CARERS@example.org"})
+    response = client.post(
+        reverse("notifications:password_reset"), {"email": "LEAD-CARERS@example.org"}
+    )
     assert response.status_code == 302
     [message] = smtp_server.wait_for(1)
     assert message["To"] == "lead-carers@example.org"
@@ -61,10 +63,10 @@ def test_a_password_is_reset_from_the_emailed_link(client, smtp_server, lead):
 
 
 def test_an_unknown_address_is_told_the_same_and_gets_nothing(client, smtp_server, lead):
-    response = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+    response = client.post(reverse("notifications:password_reset"), {"email": "nobody@example.org"})
     assert response.status_code == 302
     assert smtp_server.messages == []
-    bad = client.post(reverse("password_reset"), {"email": "not an address"})
+    bad = client.post(reverse("notifications:password_reset"), {"email": "not an address"})
     assert "Enter an e-mail address in the correct format" in bad.content.decode()
 
 

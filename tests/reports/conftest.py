@@ -78,7 +78,8 @@ def accepted_report(scheme, *, analyst, quarter=Q2, content=None, **fields):
             fields={"report_author": "Alex Morgan", **fields},
             financial_lines=[
                 {
-                    "source": "scc",
+                    "partner": "SCC",
+                    "source": "council",
                     "other_source": "",
                     "annual_value": 100000,
                     "projected_spend": 99000,

@@ -16,17 +16,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bettercare.demo import load_demo
-from bettercare.money import format_millions, format_percent
+from bettercare.models import Scheme
+from bettercare.money import format_board, format_millions, format_percent
 from bettercare.periods import Month
 from bettercare.spreadsheets import PERCENT, POUNDS
 from finance.selectors import finance_position, pooled_fund
 from finance.services import finance_file_import
-from finance.wording import amount_words, describe_position
+from finance.wording import describe_position
 from reports.assembly import FULL, PUBLIC, PackAssembly, pack_pdfs_build, run_to_end
 from reports.models import Pack
 from reports.services import pack_text_save
-from schemes.models import Scheme
 from tests.factories import SchemeFactory
 from tests.finance.conftest import AREA, BUDGETS_2018, MONTH_4, MONTH_5, finance_csv
 
@@ -43,10 +42,17 @@ MONTH_5_WORDS = (
 
 
 @pytest.fixture
-def demo_pack():
+def demo_pack(demo):
     """The Southampton demo: its Draft JCB pack for Q2 2018/19 and illustrative 2018/19 finance."""
-    load_demo(log=lambda line: None)
     return Pack.objects.select_related("area").get(board="JCB", quarter="2018-19-Q2")
+
+
+@pytest.fixture(scope="module")
+def demo_pack_built(demo_database, django_db_blocker):
+    """The demo pack's full PDF as it stands, laid out once for the tests that only read it."""
+    with django_db_blocker.unblock():
+        pack = Pack.objects.select_related("area").get(board="JCB", quarter="2018-19-Q2")
+        return build(pack)
 
 
 def build(pack, outputs=(FULL,)):
@@ -60,11 +66,11 @@ def page_with(pages: list[str], text: str) -> str:
     return " ".join(pages[start : start + 2])
 
 
-def test_the_pdf_states_the_finance_position_as_finance_summary_does(demo_pack):
+def test_the_pdf_states_the_finance_position_as_finance_summary_does(demo_pack, demo_pack_built):
     area = demo_pack.area
     position = finance_position(area=area, month=Month(2018, 8))
     summary = position.as_dict()
-    built = build(demo_pack)
+    built = demo_pack_built
     pdf = built.pdfs[FULL].pdf
     pages = [flat(text) for text in pdf_pages(pdf)]
 
@@ -91,7 +97,7 @@ def test_the_pdf_states_the_finance_position_as_finance_summary_does(demo_pack):
         assert re.search(
             rf"(?m)^\s*{partner.partner.code}\s+{re.escape(format_millions(partner.budget))}\s+"
             rf"{re.escape(format_millions(partner.forecast))}\s+"
-            rf"{re.escape(amount_words(partner.variance))}(\s+\w+)?\s+"
+            rf"{re.escape(format_board(partner.variance))}(\s+\w+)?\s+"
             rf"{re.escape(format_percent(partner.variance_pct, 2))}\s",
             layout,
         ), partner.partner.code
@@ -150,13 +156,15 @@ def test_the_drivers_are_named_in_the_boards_words_with_their_reasons(demo_pack)
     )
 
 
-def test_appendix_2_has_a_row_for_every_pooled_scheme_and_repeats_its_headings(demo_pack):
+def test_appendix_2_has_a_row_for_every_pooled_scheme_and_repeats_its_headings(
+    demo_pack, demo_pack_built
+):
     position = finance_position(area=demo_pack.area, month=Month(2018, 8))
     pooled = Scheme.objects.in_area(demo_pack.area).active_in(demo_pack.quarter.year)
     assert {scheme.number for scheme in position.schemes} == {
         scheme.number for scheme in pooled.filter(pooled=True)
     }
-    pdf = build(demo_pack).pdfs[FULL].pdf
+    pdf = demo_pack_built.pdfs[FULL].pdf
     pages, layouts = pdf_pages(pdf), pdf_pages(pdf, layout=True)
     appendix = [
         index for index, text in enumerate(pages) if "Appendix 2: Finance by scheme" in text
@@ -177,7 +185,7 @@ def test_appendix_2_has_a_row_for_every_pooled_scheme_and_repeats_its_headings(d
             assert numbers.count(number) == rows_of[number], (number, text)
 
     def row(number, name, partner, figures) -> str:
-        variance = "on budget" if figures.variance == 0 else amount_words(figures.variance)
+        variance = "on budget" if figures.variance == 0 else format_board(figures.variance)
         return (
             rf"(?m)^\s*{number}\s+{re.escape(name.split()[0])}\b.*\s{re.escape(partner)}\s+"
             rf"{re.escape(format_millions(figures.budget))}\s+"

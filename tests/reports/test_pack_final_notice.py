@@ -49,7 +49,7 @@ def test_a_new_pack_takes_its_meeting_date_from_the_timetable(area, secretary):
 
     from bettercare.periods import Quarter
     from reports.services import pack_create
-    from schemes.timetable import reporting_timetable_save
+    from schemes.services import reporting_timetable_save
 
     q2 = Quarter.parse("2018-19-Q2")
     reporting_timetable_save(

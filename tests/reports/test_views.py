@@ -483,7 +483,7 @@ def test_portfolio_ratings_page_keeps_what_was_typed_and_saves(carers, clusters,
     }
     refused = client.post(url("portfolio_edit") + "?quarter=2018-19-Q2", data)
     assert refused.status_code == 400
-    assert "Say why the scheme is amber." in refused.content.decode()
+    assert "Say in the narrative why it is amber." in refused.content.decode()
     assert 'value="Fine."' in refused.content.decode()
     assert not PortfolioRating.objects.exists()
 

@@ -8,6 +8,7 @@ import pytest
 
 from bettercare.periods import Quarter
 from bettercare.roles import Role
+from bettercare.services import scheme_lead_assign
 from schemes import services
 from schemes.models import BcfAim
 from schemes.workflow import Action
@@ -26,7 +27,7 @@ def reporting_q2_2018(db, area):
 @pytest.fixture
 def lead_clusters(make_user, area, clusters):
     user = make_user("lead-clusters", Role.SCHEME_LEAD, [area])
-    services.scheme_lead_assign(scheme=clusters, user=user)
+    scheme_lead_assign(scheme=clusters, user=user)
     return user
 
 
@@ -49,13 +50,15 @@ def full_content(**fields) -> services.ReportContent:
         fields=values,
         financial_lines=[
             {
-                "source": "ccg",
+                "partner": "CCG",
+                "source": "nhs",
                 "other_source": "",
                 "annual_value": Decimal("1240000.00"),
                 "projected_spend": Decimal("1208000.00"),
             },
             {
-                "source": "scc",
+                "partner": "SCC",
+                "source": "council",
                 "other_source": "",
                 "annual_value": Decimal("134000.00"),
                 "projected_spend": Decimal("133000.00"),

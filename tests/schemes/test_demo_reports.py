@@ -7,9 +7,10 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from bettercare.models import Scheme
 from bettercare.periods import Quarter
 from schemes.demo import document_date
-from schemes.models import HighlightReport, HighlightReportEvent, Scheme
+from schemes.models import HighlightReport, HighlightReportEvent
 from schemes.workflow import Status
 
 Q4 = Quarter.parse("2017-18-Q4")
@@ -51,11 +52,6 @@ def _snapshot():
         )
         for report in HighlightReport.objects.select_related("scheme")
     )
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 def test_loading_twice_leaves_the_same_reports(demo):

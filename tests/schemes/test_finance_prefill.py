@@ -5,11 +5,13 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from bettercare.contributions import scheme_funding
+from bettercare.funding import FundingSource as Source
+from bettercare.funding import line_label
 from bettercare.periods import FinancialYear, Month, Quarter
 from finance.selectors import scheme_finance_for_quarter
 from finance.services import finance_file_import
-from schemes.models import FundingSource, HighlightReport
-from schemes.services import finance_source_label
+from schemes.models import HighlightReport
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +50,7 @@ def carers_finance(area, carers, analyst):
     ],
 )
 def test_finance_sources_become_the_templates_funding_lines(partner, source, label):
-    assert finance_source_label(partner, source) == label
+    assert line_label(partner, source) == label
 
 
 def test_the_month_the_quarters_packs_report_is_used_never_a_later_one(carers, carers_finance):
@@ -58,6 +60,17 @@ def test_the_month_the_quarters_packs_report_is_used_never_a_later_one(carers, c
     assert finance.month == Month(2018, 5) == Q1.data_month
     by_partner = {line.partner.code: line for line in finance.partners}
     assert by_partner["CCG"].forecast == Decimal("1208000")
+
+
+def test_finance_hands_the_schemes_app_its_funding_lines_through_the_app_registry(
+    carers, carers_finance
+):
+    funding = scheme_funding(scheme=carers, quarter=Q1)  # finance's AppConfig answers
+    assert funding.month == Month(2018, 5) == Q1.data_month  # the month the Q1 packs report
+    lines = {line.label: line for line in funding.lines}
+    assert lines["CCG"].source == Source.NHS and lines["SCC"].source == Source.COUNCIL
+    assert lines["CCG"].projected_spend == Decimal("1208000")
+    assert lines["SCC"].projected_spend is None  # no council forecast yet: not assumed
 
 
 def test_starting_a_report_fills_its_finance_from_finance(login, lead, carers, carers_finance):
@@ -91,14 +104,14 @@ def test_the_lead_can_refill_from_finance_but_nobody_else(
     edit = client.get(reverse("schemes:report_edit", args=[1, Q1])).content.decode()
     assert 'data-testid="finance-fill"' in edit
     report = HighlightReport.objects.get(scheme=carers, quarter=Q1)
-    report.financial_lines.filter(source=FundingSource.CCG).update(projected_spend=Decimal("1.00"))
+    report.financial_lines.filter(partner__code="CCG").update(projected_spend=Decimal("1.00"))
     assert report.finance.lines[0].projected_spend == Decimal("1.00")  # the change took
     response = client.post(reverse("schemes:report_finance_fill", args=[1, Q1]))
     assert response.status_code == 302
     lines = {line.label: line for line in report.finance.lines}
     assert lines["CCG"].projected_spend == Decimal("1208000.00")  # Finance's figure again
 
-    report.financial_lines.filter(source=FundingSource.CCG).update(projected_spend=Decimal("2.00"))
+    report.financial_lines.filter(partner__code="CCG").update(projected_spend=Decimal("2.00"))
     version = HighlightReport.objects.get(pk=report.pk).version
     refused = login(analyst).post(reverse("schemes:report_finance_fill", args=[1, Q1]))
     assert refused.status_code == 403
@@ -117,7 +130,7 @@ def test_figures_typed_unlike_finances_are_shown_beside_them(
     report = HighlightReport.objects.get(scheme=carers, quarter=Q1)
     read = client.get(reverse("schemes:report", args=[1, Q1])).content.decode()
     assert 'data-testid="finance-differences"' not in read  # as Finance gave them
-    report.financial_lines.filter(source=FundingSource.CCG).update(
+    report.financial_lines.filter(partner__code="CCG").update(
         projected_spend=Decimal("1250000.00")
     )
     expected = (

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
 from bettercare.periods import FinancialYear
+from bettercare.services import scheme_lead_assign
 from schemes import services
 from schemes.selectors import highlight_reports_for_pack
 from tests.factories import SchemeFactory
@@ -60,7 +61,7 @@ def test_the_pack_reads_the_same_number_of_queries_for_any_number_of_schemes(
     for number in range(3, 13):
         scheme = SchemeFactory(area=area, number=number, host=area.partners.first())
         lead = make_user(f"lead-{number}", Role.SCHEME_LEAD, [area])
-        services.scheme_lead_assign(scheme=scheme, user=lead)
+        scheme_lead_assign(scheme=scheme, user=lead)
         report = services.highlight_report_start(scheme=scheme, quarter=Q1_2018, user=lead)
         services.highlight_report_save(
             report=report,
@@ -69,7 +70,8 @@ def test_the_pack_reads_the_same_number_of_queries_for_any_number_of_schemes(
             content=services.ReportContent(
                 fields={"priorities": "More"},
                 financial_lines=[
-                    {"source": "ccg", "other_source": "", "annual_value": 5, "projected_spend": 6}
+                    {"partner": "CCG",
+                "source": "nhs", "other_source": "", "annual_value": 5, "projected_spend": 6}
                 ],
                 key_developments=[{"text": "A", "aims": ["falls", "discharge"]}],
                 indicators=[{"indicator": "I"}],

@@ -14,7 +14,7 @@ from bettercare.roles import Role
 from notifications.models import EmailRecord
 from notifications.services import email_preference_save
 from schemes import services
-from schemes.timetable import reporting_timetable_save
+from schemes.services import reporting_timetable_save
 
 from ..smtp import text_of
 from .conftest import full_content

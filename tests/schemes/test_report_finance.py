@@ -13,7 +13,6 @@ from schemes.report_finance import (
     parse_amount_with_share,
     summarise,
     typed_share_problems,
-    variance_label,
 )
 
 D = Decimal
@@ -81,20 +80,6 @@ def test_shares_are_none_when_the_total_is_zero():
     summary = summarise([FinanceLine("CCG", D("0"), D("0"))])
     assert summary.lines[0].share is None
     assert format_share(summary.lines[0].share) == "—"
-
-
-@pytest.mark.parametrize(
-    ("variance", "label"),
-    [
-        (D("607000"), "£607,000 overspend"),
-        (D("-33000"), "(£33,000) underspend"),
-        (D("-0.50"), "(£0.50) underspend"),
-        (D("0"), "on budget"),
-        (None, "—"),
-    ],
-)
-def test_variance_reads_as_overspend_or_bracketed_underspend(variance, label):
-    assert variance_label(variance) == label
 
 
 @pytest.mark.parametrize(

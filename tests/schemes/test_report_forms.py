@@ -2,56 +2,23 @@
 that must add up, targets with a percent sign, and periods. No database needed."""
 
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
-from django.core.exceptions import ValidationError
 
-from schemes.forms import ROW_FORMSETS, IndicatorForm, MoneyField
+from schemes.forms import ROW_FORMSETS, IndicatorForm
 
 D = Decimal
 
 
-@pytest.mark.parametrize(
-    ("typed", "stored"),
-    [
-        ("£1.374m", D("1374000.00")),
-        ("1,374,000", D("1374000.00")),
-        ("£607k", D("607000.00")),
-        ("(£33k)", D("-33000.00")),
-        ("£3.60 Million", D("3600000.00")),
-        ("£1.285M", D("1285000.00")),
-        ("-£1k", D("-1000.00")),
-        ("  £48,820,000  ", D("48820000.00")),
-        ("1208000.50", D("1208000.50")),
-        ("", None),
-        ("   ", None),
-    ],
-)
-def test_money_field_stores_exact_pounds_and_pence(typed, stored):
-    assert MoneyField(required=False).clean(typed) == stored
+# The form needs only each partner's code and kind to offer its funding lines.
+PARTNERS = [SimpleNamespace(code="CCG", kind="nhs"), SimpleNamespace(code="SCC", kind="council")]
 
 
-@pytest.mark.parametrize(
-    ("typed", "message"),
-    [
-        ("lots", "'lots' is not an amount of money"),
-        ("£1.2.3m", "is not an amount of money"),
-        ("£0.001", "fractions of a penny"),
-        ("(-£33k)", "negative twice"),
-        ("90%", "not an amount of money"),
-        ("<script>alert(1)</script>", "is not an amount of money"),
-    ],
-)
-def test_money_field_refuses_what_it_cannot_read_exactly(typed, message):
-    with pytest.raises(ValidationError, match=message):
-        MoneyField().clean(typed)
-
-
-def test_money_field_shows_a_stored_amount_in_full_and_typing_as_typed():
-    field = MoneyField()
-    assert field.prepare_value(D("-33000.00")) == "(£33,000)"
-    assert field.prepare_value(D("1208000.50")) == "£1,208,000.50"
-    assert field.prepare_value("£1.2.3m") == "£1.2.3m"
+def _finance_formset(data):
+    return ROW_FORMSETS["financial_lines"](
+        data, prefix="financial_lines", form_kwargs={"partners": PARTNERS}
+    )
 
 
 def _finance(*rows):
@@ -63,19 +30,21 @@ def _finance(*rows):
         data[f"financial_lines-{index}-source"] = source
         data[f"financial_lines-{index}-annual_value"] = annual
         data[f"financial_lines-{index}-projected_spend"] = spend
-    formset = ROW_FORMSETS["financial_lines"](data, prefix="financial_lines")
+    formset = _finance_formset(data)
     formset.is_valid()
     return formset
 
 
 def test_amounts_typed_with_the_templates_shares_are_accepted_when_they_add_up():
-    formset = _finance(("ccg", "£1.240m \u2013 90%", "£1.208m"), ("scc", "£0.134m- 10%", "£0.133m"))
+    formset = _finance(
+        ("CCG:nhs", "£1.240m \u2013 90%", "£1.208m"), ("SCC:council", "£0.134m- 10%", "£0.133m")
+    )
     assert formset.is_valid(), formset.errors
     assert [row["annual_value"] for row in formset.rows()] == [D("1240000.00"), D("134000.00")]
 
 
 def test_a_split_that_does_not_add_up_is_refused_beside_each_amount():
-    formset = _finance(("ccg", "£1.240m \u2013 90%", ""), ("scc", "£0.134m - 20%", ""))
+    formset = _finance(("CCG:nhs", "£1.240m \u2013 90%", ""), ("SCC:council", "£0.134m - 20%", ""))
     assert not formset.is_valid()
     for form in formset.forms:
         assert "add up to 110%, not 100%" in form.errors["annual_value"][0]
@@ -83,7 +52,7 @@ def test_a_split_that_does_not_add_up_is_refused_beside_each_amount():
 
 
 def test_one_line_per_funding_source():
-    formset = _finance(("ccg", "£1m", ""), ("ccg", "£2m", ""))
+    formset = _finance(("CCG:nhs", "£1m", ""), ("CCG:nhs", "£2m", ""))
     assert "already on another line" in formset.forms[1].errors["source"][0]
 
 
@@ -93,11 +62,27 @@ def test_another_source_needs_its_name():
 
 
 def test_a_blank_extra_row_is_ignored_and_a_removed_row_is_dropped():
-    formset = _finance(("ccg", "£1m", "£1m"), ("", "", ""), ("scc", "nonsense", ""))
+    formset = _finance(("CCG:nhs", "£1m", "£1m"), ("", "", ""), ("SCC:council", "nonsense", ""))
     formset.data = formset.data.copy() | {"financial_lines-2-DELETE": "on"}
-    formset = ROW_FORMSETS["financial_lines"](formset.data, prefix="financial_lines")
+    formset = _finance_formset(formset.data)
     assert formset.is_valid(), formset.errors
-    assert [row["source"] for row in formset.rows()] == ["ccg"]
+    assert [(row["partner"], row["source"]) for row in formset.rows()] == [("CCG", "nhs")]
+
+
+def test_the_funding_sources_offered_are_the_areas_partners_sources_and_other():
+    choices = _finance(("", "", "")).forms[0].fields["source"].choices
+    assert choices == [
+        ("", "Choose a source"),
+        ("CCG:nhs", "CCG"),
+        ("CCG:other_grant", "CCG other grants"),
+        ("SCC:council", "SCC"),
+        ("SCC:ibcf", "SCC iBCF"),
+        ("SCC:dfg", "SCC DFG"),
+        ("SCC:other_grant", "SCC other grants"),
+        ("other", "Other"),
+    ]
+    refused = _finance(("PCC:nhs", "£1m", ""))  # not a partner of the area
+    assert "Select a valid choice" in refused.forms[0].errors["source"][0]
 
 
 @pytest.mark.parametrize(

@@ -12,8 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bettercare.periods import Quarter
+from bettercare.services import scheme_lead_assign
 from schemes import services
 from schemes.selectors import home_tasks  # this app's share of the home page
+from schemes.workflow import Action
 from tests.factories import SchemeFactory
 
 from .conftest import Q1_2018, full_content
@@ -33,7 +35,7 @@ def many_schemes(area, carers, clusters, analyst, make_user):
         schemes.append(SchemeFactory(area=area, number=number, host=area.partners.first()))
     for scheme in schemes[2:]:
         lead = make_user(f"lead-{scheme.number}", Role.SCHEME_LEAD, [area])
-        services.scheme_lead_assign(scheme=scheme, user=lead)
+        scheme_lead_assign(scheme=scheme, user=lead)
         report = services.highlight_report_start(scheme=scheme, quarter=Q1_2018, user=lead)
         report = services.highlight_report_save(
             report=report, user=lead, expected_version=1, content=full_content()
@@ -138,7 +140,7 @@ def test_a_leads_list_queries_do_not_grow_with_their_reports(
     before = _queries(client, path)
     for number in range(3, 8):
         scheme = SchemeFactory(area=area, number=number, host=area.partners.first())
-        services.scheme_lead_assign(scheme=scheme, user=lead)
+        scheme_lead_assign(scheme=scheme, user=lead)
         services.highlight_report_start(scheme=scheme, quarter=Q1_2018, user=lead)
     assert _queries(client, path) == before
     with django_assert_max_num_queries(11):  # the eleventh reads the quarter's deadline
@@ -194,7 +196,7 @@ def test_home_tasks_for_a_secretary_list_accepted_reports_awaiting_board_dates(
     services.highlight_report_board_dates_record(
         report=accepted,
         user=secretary,
-        dates={services.Action.RECEIVE_BY_JCB: dt.date(2018, 7, 26)},
+        dates={Action.RECEIVE_BY_JCB: dt.date(2018, 7, 26)},
         today=dt.date(2018, 9, 1),
     )
     tasks = home_tasks(user=secretary, area=area, quarter=Q2)

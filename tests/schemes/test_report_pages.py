@@ -9,6 +9,7 @@ from django.test import Client
 
 from bettercare.periods import Quarter
 from bettercare.roles import Role
+from bettercare.services import scheme_lead_assign
 from schemes import services
 from schemes.models import HighlightReport
 from schemes.workflow import Status
@@ -116,8 +117,8 @@ def test_saving_a_draft_keeps_everything_and_works_out_the_totals(login, lead, d
         draft,
         rows={
             "financial_lines": [
-                {"source": "ccg", "annual_value": "£1.240m", "projected_spend": "£1.208m"},
-                {"source": "scc", "annual_value": "£0.134m", "projected_spend": "£0.133m"},
+                {"source": "CCG:nhs", "annual_value": "£1.240m", "projected_spend": "£1.208m"},
+                {"source": "SCC:council", "annual_value": "£0.134m", "projected_spend": "£0.133m"},
             ],
         },
         priorities="- Whole family approach",
@@ -136,7 +137,7 @@ def test_saving_a_draft_keeps_everything_and_works_out_the_totals(login, lead, d
     ("rows", "fields", "field_id", "message"),
     [
         (
-            {"financial_lines": [{"source": "ccg", "annual_value": "about a million"}]},
+            {"financial_lines": [{"source": "CCG:nhs", "annual_value": "about a million"}]},
             {},
             "id_financial_lines-0-annual_value",
             "&#x27;about a million&#x27; is not an amount of money",
@@ -144,8 +145,8 @@ def test_saving_a_draft_keeps_everything_and_works_out_the_totals(login, lead, d
         (
             {
                 "financial_lines": [
-                    {"source": "ccg", "annual_value": "£1.240m \u2013 90%"},
-                    {"source": "scc", "annual_value": "£0.134m - 20%"},
+                    {"source": "CCG:nhs", "annual_value": "£1.240m \u2013 90%"},
+                    {"source": "SCC:council", "annual_value": "£0.134m - 20%"},
                 ]
             },
             {},
@@ -283,7 +284,7 @@ def test_the_second_of_two_saves_from_the_same_version_is_refused_and_keeps_its_
     client, lead, make_user, carers, complete_draft
 ):
     colleague = make_user("co-lead", Role.SCHEME_LEAD, [carers.area])
-    services.scheme_lead_assign(scheme=carers, user=colleague)
+    scheme_lead_assign(scheme=carers, user=colleague)
     mine, theirs = Client(), Client()
     mine.force_login(lead)
     theirs.force_login(colleague)

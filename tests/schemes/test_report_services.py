@@ -7,11 +7,14 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from bettercare.funding import FundingLine
+from bettercare.funding import FundingSource as Source
 from bettercare.periods import Quarter
 from bettercare.roles import Role
 from schemes import services
 from schemes.models import HighlightReport, HighlightReportEvent
-from schemes.selectors import highlight_report_history, highlight_report_missing_sections
+from schemes.selectors import highlight_report_history
+from schemes.submission import missing_sections
 from schemes.workflow import Action, Status, WorkflowError
 
 from .conftest import BOARD_DATES, Q1_2018, full_content
@@ -117,7 +120,7 @@ def test_every_line_needs_its_projected_spend_and_every_risk_its_mitigation(draf
             risks=risks,
         ),
     )
-    messages = [item.message for item in highlight_report_missing_sections(report=report)]
+    messages = [item.message for item in missing_sections(report)]
     assert messages == [
         "Enter the projected year end spend of every funding source.",
         "Give the mitigation of every risk.",
@@ -295,24 +298,27 @@ def test_finance_prefill_writes_the_lines_per_funding_source(draft, lead):
     report = services.highlight_report_financial_lines_set(
         report=draft,
         user=lead,
-        annual_value={
-            "CCG": Decimal("1240000"),
-            "SCC": Decimal("134000"),
-            "SCC iBCF": Decimal("50000"),
-            "Disabled Facilities Grant": Decimal("1882000"),
-        },
-        projected_spend={"CCG": Decimal("1208000.50")},
+        lines=[
+            FundingLine("CCG", Source.NHS, Decimal("1240000"), Decimal("1208000.50")),
+            FundingLine("SCC", Source.COUNCIL, Decimal("134000"), None),
+            FundingLine("SCC", Source.IBCF, Decimal("50000"), None),
+            FundingLine("SCC", Source.DFG, Decimal("1882000"), None),
+        ],
     )
     lines = [
-        (line.source, line.label, line.annual_value, line.projected_spend)
+        (line.partner.code, line.source, line.label, line.annual_value, line.projected_spend)
         for line in report.financial_lines.all()
     ]
     assert lines == [
-        ("ccg", "CCG", Decimal("1240000.00"), Decimal("1208000.50")),
-        ("scc", "SCC", Decimal("134000.00"), None),
-        ("scc_ibcf", "SCC iBCF", Decimal("50000.00"), None),
-        ("other", "Disabled Facilities Grant", Decimal("1882000.00"), None),
+        ("CCG", "nhs", "CCG", Decimal("1240000.00"), Decimal("1208000.50")),
+        ("SCC", "council", "SCC", Decimal("134000.00"), None),
+        ("SCC", "ibcf", "SCC iBCF", Decimal("50000.00"), None),
+        ("SCC", "dfg", "SCC DFG", Decimal("1882000.00"), None),
     ]
+    with pytest.raises(services.ReportError, match="not a partner of Southampton"):
+        services.highlight_report_financial_lines_set(
+            report=report, user=lead, lines=[FundingLine("PCC", Source.NHS, Decimal(1), None)]
+        )
     assert report.version == 2  # an edit page already open sees someone else's save
 
 

@@ -5,10 +5,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from bettercare.models import NOT_POOLED_LABEL, SchemeYearName
 from bettercare.periods import FinancialYear
 from bettercare.roles import Role
-from schemes.models import NOT_POOLED_LABEL, SchemeYearName
-from schemes.selectors import schemes_visible_to
+from bettercare.selectors import schemes_visible_to
 
 pytestmark = pytest.mark.django_db
 

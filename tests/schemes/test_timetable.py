@@ -142,7 +142,7 @@ def test_only_analysts_of_the_area_set_it(login, lead, secretary, analyst, make_
 def test_the_leads_home_page_shows_the_deadline(login, lead, area, monkeypatch):
     from django.utils import timezone
 
-    from schemes.timetable import reporting_timetable_save
+    from schemes.services import reporting_timetable_save
     from schemes.workflow import Status as _  # noqa: F401
 
     reporting_timetable_save(

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from bettercare.tabular import FileRefused
-from finance.imports import finance_file_check, finance_import_plan
+from finance.imports import finance_file_check
 from finance.services import finance_file_import
 
 
@@ -33,7 +33,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from error
         try:
             if dry_run:
-                plan = finance_import_plan(rows=finance_file_check(data=data, file_name=file.name))
+                plan = finance_file_check(data=data, file_name=file.name)
             else:
                 plan = finance_file_import(data=data, file_name=file.name)
         except FileRefused as refused:

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from bettercare.models import Area
-from schemes.notices import reminders_daily
+from schemes.services.notices import reminders_daily
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('schemes', '0003_reporting_timetable'),
+        ('schemes', '0007_reporting_timetable'),
     ]
 
     operations = [

@@ -11,8 +11,8 @@ from django.utils import timezone
 from bettercare.models import Area
 from bettercare.periods import Quarter
 
-from .models import ReportingTimetable
-from .permissions import may_set_timetable
+from ..models import ReportingTimetable
+from ..permissions import may_set_timetable
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('bettercare', '0002_staged_import'),
-        ('schemes', '0002_highlight_reports'),
+        ('schemes', '0006_funding_line_constraints'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

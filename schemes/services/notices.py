@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 
-from bettercare.models import Area
+from bettercare.models import Area, Scheme
 from bettercare.periods import Quarter
 from bettercare.roles import Role
 from bettercare.selectors import area_people_with_role
@@ -29,10 +29,10 @@ from notifications.services import (
     site_url,
 )
 
-from .deadlines import day, days_in_words, is_outstanding
-from .models import HighlightReport, ReportingTimetable, Scheme
-from .permissions import may_send_reminders
-from .workflow import Action, Status
+from ..deadlines import day, days_in_words, is_outstanding
+from ..models import HighlightReport, ReportingTimetable
+from ..permissions import may_send_reminders
+from ..workflow import Action, Status
 
 REMINDER_KINDS = ("reminder_due", "reminder_overdue", "reminder_now")
 # An overdue report is chased again a week after the last chase, not every day.
