@@ -461,7 +461,11 @@ def report_totals(request, number: int, quarter: Quarter):
     """The funding sources' totals as typed, worked out by the server (the one source of the
     figures) for the form page to show as the lead types; nothing is saved."""
     report = _lead_report(request, number, quarter)
-    formset = ROW_FORMSETS["financial_lines"](request.POST, prefix="financial_lines")
+    formset = ROW_FORMSETS["financial_lines"](
+        request.POST,
+        prefix="financial_lines",
+        form_kwargs={"partners": list(report.scheme.area.partners.all())},
+    )
     valid = formset.is_valid()
     finance = summarise(form.finance_line() for form in formset.live_forms()) if valid else None
     return render(

@@ -36,7 +36,7 @@ def test_the_first_save_and_check_of_a_new_report_goes_to_check_your_answers(log
     rows = {
         "financial_lines": [
             {
-                **line,
+                "source": f"{line['partner']}:{line['source']}",
                 "annual_value": str(line["annual_value"]),
                 "projected_spend": str(line["projected_spend"]),
             }
@@ -131,7 +131,7 @@ def test_autosave_saves_nothing_it_cannot_check(login, lead, complete_draft, ana
     data = form_data(
         complete_draft,
         rows={
-            "financial_lines": [{"source": "ccg", "annual_value": "lots", "projected_spend": ""}]
+            "financial_lines": [{"source": "CCG:nhs", "annual_value": "lots", "projected_spend": ""}]
         },
     )
     response = login(lead).post(url(complete_draft, name="report_autosave"), data)
@@ -145,8 +145,8 @@ def test_running_totals_are_the_servers_sums_of_what_is_typed(login, lead, compl
         complete_draft,
         rows={
             "financial_lines": [
-                {"source": "ccg", "annual_value": "£1.240m", "projected_spend": "£1.208m"},
-                {"source": "scc", "annual_value": "£134k", "projected_spend": "(£10k)"},
+                {"source": "CCG:nhs", "annual_value": "£1.240m", "projected_spend": "£1.208m"},
+                {"source": "SCC:council", "annual_value": "£134k", "projected_spend": "(£10k)"},
             ]
         },
     )
@@ -154,7 +154,7 @@ def test_running_totals_are_the_servers_sums_of_what_is_typed(login, lead, compl
     assert "£1,374,000" in page and "90.2%" in page
     assert "(£176,000) underspend" in page  # £1,198,000 projected against £1,374,000
     unreadable = form_data(
-        complete_draft, rows={"financial_lines": [{"source": "ccg", "annual_value": "lots"}]}
+        complete_draft, rows={"financial_lines": [{"source": "CCG:nhs", "annual_value": "lots"}]}
     )
     page = login(lead).post(url(complete_draft, name="report_totals"), unreadable)
     assert "when every amount above can be read" in page.content.decode()
