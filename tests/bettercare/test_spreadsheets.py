@@ -55,6 +55,7 @@ def test_csv_values_are_the_same_unformatted():
 
 
 def test_the_quarter_overview_exports(login, analyst, carers, lead, area):
+    from bettercare.funding import FundingLine, FundingSource
     from bettercare.periods import Quarter
     from schemes import services
 
@@ -66,8 +67,7 @@ def test_the_quarter_overview_exports(login, analyst, carers, lead, area):
     services.highlight_report_financial_lines_set(
         report=report,
         user=lead,
-        annual_value={"CCG": D("1240000.00")},
-        projected_spend={"CCG": D("1208000.00")},
+        lines=[FundingLine("CCG", FundingSource.NHS, D("1240000.00"), D("1208000.00"))],
     )
     client = login(analyst)
     url = reverse("schemes:overview") + "?quarter=2018-19-Q1&_export="

@@ -131,7 +131,9 @@ def test_autosave_saves_nothing_it_cannot_check(login, lead, complete_draft, ana
     data = form_data(
         complete_draft,
         rows={
-            "financial_lines": [{"source": "CCG:nhs", "annual_value": "lots", "projected_spend": ""}]
+            "financial_lines": [
+                {"source": "CCG:nhs", "annual_value": "lots", "projected_spend": ""}
+            ]
         },
     )
     response = login(lead).post(url(complete_draft, name="report_autosave"), data)

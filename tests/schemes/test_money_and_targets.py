@@ -18,7 +18,9 @@ def test_a_negative_projected_spend_is_saved_and_flagged(login, lead, complete_d
         login,
         lead,
         complete_draft,
-        financial_lines=[{"source": "CCG:nhs", "annual_value": "£1.240m", "projected_spend": "(£33k)"}],
+        financial_lines=[
+            {"source": "CCG:nhs", "annual_value": "£1.240m", "projected_spend": "(£33k)"}
+        ],
     )
     assert response.status_code == 302  # saved, not refused
     line = HighlightReport.objects.get(pk=complete_draft.pk).financial_lines.get()
