@@ -4,6 +4,7 @@ bettercare names no app above it. An app joins the service by saying, in its App
 brings; this module gathers those contributions in the order of INSTALLED_APPS:
 
     url_prefix = "finance/"             its pages, `<app>.urls` included at that prefix
+                                        ("" for pages at the site's root, as /account/)
     navigation = ("Finance", "finance:index")
                                         its entry in the header's navigation
     def home_tasks(self, *, user, area, quarter) -> list[Task]
@@ -29,7 +30,9 @@ def _configs() -> Iterator[AppConfig]:
 
 def url_prefixes() -> list[tuple[str, str]]:
     """(prefix, app name) of each app with pages."""
-    return [(c.url_prefix, c.name) for c in _configs() if getattr(c, "url_prefix", None)]
+    return [
+        (c.url_prefix, c.name) for c in _configs() if getattr(c, "url_prefix", None) is not None
+    ]
 
 
 def navigation() -> list[tuple[str, str, str]]:

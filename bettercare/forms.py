@@ -11,10 +11,15 @@ from django.forms import widgets
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 
+from .date_input import NhsukDateInput
+
 _WIDGET_CLASSES: list[tuple[type, str, str]] = [
     # (widget type, class, class added when the field has an error); most specific first.
-    (forms.RadioSelect, "nhsuk-radios__input", ""),
+    # CheckboxSelectMultiple is a kind of RadioSelect in Django, so it must come before it:
+    # with the radio class, a checkbox shows neither its tick nor its focus ring.
     (forms.CheckboxSelectMultiple, "nhsuk-checkboxes__input", ""),
+    (forms.RadioSelect, "nhsuk-radios__input", ""),
+    (NhsukDateInput, "", "nhsuk-date-input--error"),
     (forms.CheckboxInput, "nhsuk-checkboxes__input", ""),
     (forms.ClearableFileInput, "nhsuk-file-upload", "nhsuk-file-upload--error"),
     (forms.FileInput, "nhsuk-file-upload", "nhsuk-file-upload--error"),

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Min, QuerySet
 
 from . import contributions
 from .models import Area, Scheme, StagedImport
 from .periods import FinancialYear, Quarter
 from .permissions import is_member, is_scheme_lead, sees_every_scheme
+from .roles import GROUP_NAMES, Role
 
 
 def areas_for_user(user) -> list[Area]:
@@ -73,3 +75,16 @@ def home_tasks(*, user, area: Area, quarter: Quarter) -> list[Task]:
 def staged_import_get(*, pk: int, area: Area, kind: str) -> StagedImport | None:
     """A staged upload of this kind for this area that has not been applied yet."""
     return StagedImport.objects.filter(pk=pk, area=area, kind=kind, applied__isnull=True).first()
+
+
+def area_people_with_role(*, area: Area, role: Role) -> QuerySet:
+    """The active people of an area who have `role`, e.g. the analysts a submitted report is
+    sent to."""
+    return (
+        get_user_model()
+        .objects.filter(
+            area_memberships__area=area, groups__name=GROUP_NAMES[role], is_active=True
+        )
+        .distinct()
+        .order_by("username")
+    )

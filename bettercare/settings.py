@@ -14,6 +14,12 @@ Environment:
                    X-Forwarded-Proto and X-Forwarded-For, and clients cannot reach the app
                    except through it. Only then are those headers believed.
     CSRF_TRUSTED_ORIGINS  comma-separated origins, needed behind some proxies.
+    SITE_URL       the address people reach the service at, for links in e-mails
+                   (default http://127.0.0.1:8000).
+    EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
+    DEFAULT_FROM_EMAIL, EMAIL_BACKEND  Django's e-mail settings. With no EMAIL_HOST (and no
+                   EMAIL_BACKEND) e-mails are written as files to EMAIL_FILE_PATH (default:
+                   the folder `mail/` in the project folder) instead of being sent.
     REDIS_URL      `redis://host:port/db`: background jobs go to RQ, run by
                    `python manage.py rqworker`; unset, they run in a thread of the web process.
     LOG_FORMAT     `text` (default) or `json`: one log line per request, with its duration.
@@ -83,6 +89,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "bettercare",
+    "notifications",
     "schemes",
     "metrics",
     "finance",
@@ -232,6 +239,30 @@ if HTTPS:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# E-mail: Django's own settings, from the environment. Without a mail server the messages are
+# written to files (one per message) so that `make demo` shows what would have been sent.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS", False)
+# A mail server that does not answer must not hold a person's page for long; the e-mail is
+# recorded as failed and sent again later.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT") or 10)
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH") or str(BASE_DIR / "mail")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.filebased.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Better Care reporting <better-care@localhost>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A password reset link works for a day.
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
 
 # Login throttling (django-axes): five failed logins in a row lock that username, and
 # separately that address, for 15 minutes; an administrator can lift a lock in the admin

@@ -28,6 +28,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
+from .import_templates import TemplateColumn, template_csv, template_xlsx
 from .imports import TabularImport
 from .permissions import require
 from .selectors import staged_import_get
@@ -92,12 +93,36 @@ class ImportFlow:
     def preview_context(self, request: HttpRequest, plan) -> dict:
         return {}
 
+    # The template to fill in (CSV or XLSX): the columns, described, and an example row for
+    # the person's area. Flows without `template_columns` offer none.
+    template_columns: tuple[TemplateColumn, ...] = ()
+    template_title: str = "A file to import"
+
+    def template_example(self, area) -> dict[str, str]:
+        return {}
+
+    def template(self, request: HttpRequest, file_format: str) -> HttpResponse:
+        if not self.template_columns or file_format not in ("csv", "xlsx"):
+            raise Http404("There is no such template.")
+        example = self.template_example(request.area)
+        name = f"{self.kind}-template-{request.area.code}.{file_format}"
+        if file_format == "csv":
+            content = template_csv(self.template_columns, example)
+            content_type = "text/csv; charset=utf-8"
+        else:
+            content = template_xlsx(self.template_columns, example, title=self.template_title)
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
     def may_import(self, user, area) -> bool:
         """The app's answer (its permissions.py) to: may this person import into this area?"""
         return self.importer.may_import(user, area)
 
     def urlpatterns(self) -> list:
-        def guarded(view):
+        def guarded(view, methods=("GET", "POST")):
+            # The upload, its preview and the template: for the people who may import.
             @wraps(view)
             def allowed(request, *args, **kwargs):
                 require(
@@ -106,10 +131,15 @@ class ImportFlow:
                 )
                 return view(request, *args, **kwargs)
 
-            return require_http_methods(["GET", "POST"])(area_required(allowed))
+            return require_http_methods(list(methods))(area_required(allowed))
 
         return [
             path(self.url_path, guarded(self.upload), name=self.url_name),
+            path(
+                f"{self.url_path}template.<str:file_format>",
+                guarded(self.template, methods=("GET",)),
+                name=f"{self.url_name}_template",
+            ),
             path(
                 f"{self.url_path}<int:pk>/", guarded(self.preview), name=f"{self.url_name}_preview"
             ),

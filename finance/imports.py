@@ -28,6 +28,7 @@ from django.db.models import Q
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from bettercare.funding import OWN_CONTRIBUTION
+from bettercare.import_templates import TemplateColumn
 from bettercare.imports import Change, CheckedRow, ImportPlan, Lookups, TabularImport
 from bettercare.models import Area, Partner, Scheme
 from bettercare.money import MoneyError, format_full, parse_money
@@ -39,6 +40,25 @@ from .models import Budget, Forecast
 COLUMNS = ("area", "financial_year", "scheme", "partner", "kind", "month", "amount")
 OPTIONAL_COLUMNS = ("note",)
 NOTE_LENGTH = 2000  # characters: a reason, not a report
+# What each column holds, for the template the upload page offers (same order as COLUMNS).
+TEMPLATE_COLUMNS = (
+    TemplateColumn("area", "The area's ONS code, e.g. E06000045."),
+    TemplateColumn("financial_year", "The financial year, e.g. 2018-19 (or 2018/19)."),
+    TemplateColumn("scheme", "The scheme's number in the area, e.g. 2."),
+    TemplateColumn("partner", "The partner's short code, e.g. CCG or SCC."),
+    TemplateColumn("kind", "budget, or forecast."),
+    TemplateColumn(
+        "month",
+        "For a forecast, the month it was made in, e.g. 2018-08 (Month 5); empty for a budget.",
+        required=False,
+    ),
+    TemplateColumn("amount", "Pounds, e.g. 1300000.00, £1.3m or £1,300,000."),
+    TemplateColumn(
+        "note",
+        "For a forecast, the finance lead's reason for it (optional); empty for a budget.",
+        required=False,
+    ),
+)
 BUDGET, FORECAST = "budget", "forecast"
 
 

@@ -13,7 +13,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from bettercare.fields import FinancialYearField, MonthField
-from bettercare.funding import FUNDING_SOURCE_CHOICES
+from bettercare.funding import FUNDING_SOURCE_CHOICES, FundingSource
 from bettercare.models import Area, Partner, Scheme
 
 MONEY = {"max_digits": 15, "decimal_places": 2}
@@ -29,6 +29,17 @@ class FundingStream(models.TextChoices):
     DFG = "dfg", "Disabled Facilities Grant (capital)"
     OTHER_GRANT = "other_grant", "Other grants"
 
+
+# Which funding source each stream pays for: what the budgets paid from each source should add
+# up to (finance.variance.source_agreement).
+STREAM_SOURCE = {
+    FundingStream.NHS_MINIMUM: FundingSource.NHS,
+    FundingStream.NHS_ADDITIONAL: FundingSource.NHS,
+    FundingStream.COUNCIL: FundingSource.COUNCIL,
+    FundingStream.IBCF: FundingSource.IBCF,
+    FundingStream.DFG: FundingSource.DFG,
+    FundingStream.OTHER_GRANT: FundingSource.OTHER_GRANT,
+}
 
 # Which streams each kind of partner can contribute: the NHS money comes from the NHS
 # commissioner; the iBCF and the DFG are government grants paid to the council.

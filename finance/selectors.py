@@ -21,7 +21,14 @@ from bettercare.periods import FinancialYear, Month, Quarter
 from bettercare.selectors import Task
 
 from . import permissions
-from .models import Budget, Contribution, Forecast, FundingStream, PooledFundYear
+from .models import (
+    STREAM_SOURCE,
+    Budget,
+    Contribution,
+    Forecast,
+    FundingStream,
+    PooledFundYear,
+)
 from .variance import (
     BudgetEntry,
     ContributionEntry,
@@ -31,9 +38,11 @@ from .variance import (
     PooledFund,
     SchemeFinance,
     SchemeInfo,
+    SourceAgreement,
     build_pooled_fund,
     build_position,
     build_scheme_finance,
+    source_agreement,
 )
 
 STREAM_LABELS = dict(FundingStream.choices)
@@ -269,3 +278,27 @@ def home_tasks(*, user, area: Area, quarter: Quarter) -> list[Task]:
             status="done",
         )
     ]
+
+
+def funding_source_agreement(
+    *, area: Area, year: FinancialYear, position: FinancePosition | None = None
+) -> tuple[SourceAgreement, ...]:
+    """The year's scheme budgets by funding source against the pool's contributions to each
+    source; empty when no pooled fund is recorded for the year. With the year's `position`
+    its budgets by source are used (one query), else they are read (two)."""
+    contributions = [
+        (STREAM_SOURCE[FundingStream(row["stream"])], row["amount"])
+        for row in Contribution.objects.filter(
+            fund__area=area, fund__financial_year=year
+        ).values("stream", "amount")
+    ]
+    if not contributions:
+        return ()
+    if position is not None:
+        budgets = [(source.source, source.budget) for source in position.sources]
+    else:
+        entries = _budget_entries(Budget.objects.filter(area=area, financial_year=year))
+        budgets = [(entry.source, entry.amount) for entry in entries]
+    return source_agreement(
+        budgets=budgets, contributions=contributions, source_labels=SOURCE_LABELS
+    )

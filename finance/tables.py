@@ -12,6 +12,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 
 from bettercare.money import format_board, format_millions, format_percent, round_half_up
+from bettercare.spreadsheets import COUNT, PERCENT_2, POUNDS
 
 from .variance import Figures, FinancePosition
 
@@ -98,6 +99,16 @@ class PositionTable(tables.Table):
         attrs={"td": {"class": "bc-numeric"}, "th": {"class": "bc-numeric"}},
     )
     movement = MoneyColumn("Movement since last month", default="")
+
+    # How the XLSX export formats each column (the CSV has the same values unformatted).
+    xlsx_formats = {
+        "number": COUNT,
+        "budget": POUNDS,
+        "forecast": POUNDS,
+        "variance": POUNDS,
+        "variance_pct": PERCENT_2,
+        "movement": POUNDS,
+    }
 
     class Meta:
         orderable = False

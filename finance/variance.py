@@ -663,3 +663,59 @@ def build_pooled_fund(
         total=total,
         budgeted=sum(budgeted.values(), ZERO),
     )
+
+
+# --- Budgets against contributions, by funding source ---------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class SourceAgreement:
+    """What the schemes' budgets paid from one funding source add up to, against what the
+    pool's contributions put into that source."""
+
+    source: str
+    label: str
+    budgeted: Decimal
+    contributed: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        """Budgeted minus contributed: positive when budgets spend more than the source has."""
+        return self.budgeted - self.contributed
+
+    @property
+    def abs_difference(self) -> Decimal:
+        return abs(self.difference)
+
+    @property
+    def agrees(self) -> bool:
+        return self.difference == ZERO
+
+
+def source_agreement(
+    *,
+    budgets: Iterable[tuple[str, Decimal]],
+    contributions: Iterable[tuple[str, Decimal]],
+    source_labels: Mapping[str, str],
+) -> tuple[SourceAgreement, ...]:
+    """Each funding source's budgets against its contributions (both as (source, amount)
+    pairs, each contribution stream already turned into the source it pays into), in the
+    order of `source_labels`, exact to the penny: a source appears when either side has money
+    in it."""
+    budgeted: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for source, amount in budgets:
+        budgeted[source] += amount
+    contributed: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for source, amount in contributions:
+        contributed[source] += amount
+    order = {source: index for index, source in enumerate(source_labels)}
+    sources = sorted(set(budgeted) | set(contributed), key=lambda s: (order.get(s, len(order)), s))
+    return tuple(
+        SourceAgreement(
+            source=source,
+            label=source_labels.get(source, source),
+            budgeted=budgeted[source],
+            contributed=contributed[source],
+        )
+        for source in sources
+    )

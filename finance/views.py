@@ -13,11 +13,11 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from bettercare.charts import figure_html
-from bettercare.exports import SafeTableExport
 from bettercare.periods import PeriodError, parse_financial_year
 from bettercare.permissions import require
 from bettercare.pickers import pick_period
 from bettercare.selectors import schemes_visible_to
+from bettercare.spreadsheets import FormattedTableExport
 from bettercare.uploads import ImportFlow
 from bettercare.views import AreaRequiredMixin, area_required
 
@@ -28,7 +28,7 @@ from .forms import (
     ForecastNoteForm,
     PooledFundForm,
 )
-from .imports import FINANCE_FILE
+from .imports import FINANCE_FILE, TEMPLATE_COLUMNS
 from .services import forecast_note_save, pooled_fund_save
 from .tables import PositionTable, position_rows
 from .wording import capitalised, describe_position, scheme_finance_words
@@ -76,7 +76,11 @@ class PositionView(
     table_class = PositionTable
     table_pagination = False
     export_formats = ("csv", "xlsx")
-    export_class = SafeTableExport  # cells that cannot run, text that is not HTML
+    # Cells that cannot run (SafeTableExport), figures as numbers in their formats.
+    export_class = FormattedTableExport
+
+    def get_dataset_kwargs(self):
+        return {"title": f"Finance position {self.month}" if self.month else "Finance position"}
 
     def has_permission(self):
         return permissions.may_view_finance(self.request.user, self.request.area)
@@ -117,6 +121,13 @@ class PositionView(
                 chart=figure_html(position_variance_chart(position)) if position.monthly else "",
                 illustrative=position.financial_year
                 in selectors.illustrative_years(area=self.request.area),
+                source_disagreements=[
+                    source
+                    for source in selectors.funding_source_agreement(
+                        area=self.request.area, year=position.financial_year, position=position
+                    )
+                    if not source.agrees
+                ],
             )
         return context
 
@@ -297,6 +308,23 @@ class FinanceImport(ImportFlow):
         if plan.months:
             target += f"?month={plan.months[-1]}"
         return redirect(target)
+
+    template_columns = TEMPLATE_COLUMNS
+    template_title = "Budgets and forecasts to import"
+
+    def template_example(self, area):
+        quarter = area.reporting_quarter()
+        scheme = area.schemes.order_by("number").first()
+        partner = area.partners.order_by("kind", "code").first()
+        return {
+            "area": area.code,
+            "financial_year": str(quarter.year),
+            "scheme": str(scheme.number if scheme else 1),
+            "partner": partner.code if partner else "CCG",
+            "kind": "forecast",
+            "month": str(quarter.months()[1]),
+            "amount": "1300000.00",
+        }
 
     def preview_context(self, request, plan):
         changes = plan.changes

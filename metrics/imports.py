@@ -24,6 +24,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
+from bettercare.import_templates import TemplateColumn
 from bettercare.imports import (
     Change,
     CheckedRow,
@@ -43,6 +44,33 @@ from .units import bounds_problem
 from .writes import figures_write, revisions_write
 
 COLUMNS = ("area", "metric", "period", "series", "value", "breakdown", "status", "note")
+# What each column holds, for the template the upload page offers (same order as COLUMNS).
+TEMPLATE_COLUMNS = (
+    TemplateColumn("area", "The area's ONS code, e.g. E06000045."),
+    TemplateColumn("metric", "A metric code from the catalogue, e.g. nel_admissions."),
+    TemplateColumn(
+        "period",
+        "A month like 2018-08; a quarter like 2018-19-Q2 or a financial year like 2018-19 for "
+        "metrics published that way.",
+    ),
+    TemplateColumn("series", "actual or plan."),
+    TemplateColumn(
+        "value",
+        "The figure, e.g. 2405 or 85.5 (no % sign); empty only when the status is "
+        "'not available'.",
+    ),
+    TemplateColumn(
+        "breakdown",
+        "Empty for the area's own figure, or provider:UHS, age_band:65+, attribution:NHS.",
+        required=False,
+    ),
+    TemplateColumn(
+        "status", "final (or empty), provisional or not available.", required=False
+    ),
+    TemplateColumn(
+        "note", "A caveat shown beside the figure and in the board pack.", required=False
+    ),
+)
 BREAKDOWN_KINDS = {
     "provider": "a provider, e.g. provider:UHS",
     "age_band": "an age band, e.g. age_band:65+",

@@ -3,16 +3,19 @@ text on the page (a RAG badge, an icon) exports the same words through `value_<c
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import django_tables2 as tables
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 
 from bettercare.imports import Change
+from bettercare.spreadsheets import COUNT, PERCENT, RATE, Figure
 
 from .filters import breakdown_label
 from .models import AgeGroup, MetricValue
-from .units import format_value
+from .units import Unit, format_value
 
 
 def comparison_words(comparison) -> str:
@@ -40,26 +43,82 @@ class NumericColumn(tables.Column):
         super().__init__(*args, **kwargs)
 
 
+# How an export writes a figure of each unit: the value itself, in its unit's format.
+UNIT_FORMATS = {Unit.COUNT: COUNT, Unit.DAYS: COUNT, Unit.RATE: RATE, Unit.PERCENT: PERCENT}
+
+
+def figure(value, unit) -> Figure | None:
+    if value is None:
+        return None
+    number_format = UNIT_FORMATS[Unit(unit)]
+    if number_format == COUNT and value != value.to_integral_value():
+        number_format = RATE  # a count spread over months keeps its decimal place
+    return Figure(value, number_format)
+
+
+class FigureColumn(NumericColumn):
+    """A metric's figure: shown rounded for its unit, exported as the number itself."""
+
+    def __init__(self, verbose_name, *, figure_of: str, **kwargs):
+        self.figure_of = figure_of
+        super().__init__(verbose_name, accessor=f"rag__{figure_of}_display", **kwargs)
+
+    def value(self, record, value):
+        return figure(getattr(record.rag, self.figure_of), record.rag.unit)
+
+
+class DifferenceColumn(tables.Column):
+    """The % difference behind a rating, in its own column of the exports (not on the page,
+    where it is written out under the rating)."""
+
+    def __init__(self, verbose_name, *, comparison: str, **kwargs):
+        self.comparison = comparison
+        kwargs.update(accessor=f"rag__{comparison}", orderable=False, visible=False)
+        super().__init__(verbose_name, **kwargs)
+
+    def value(self, record, value):
+        pct = getattr(record.rag, self.comparison).pct
+        return None if pct is None else Figure(pct.quantize(Decimal("0.1")), PERCENT)
+
+
 class DashboardTable(tables.Table):
     """One row per metric; the rows are `selectors.DashboardRow`."""
 
-    metric = tables.Column("Metric", accessor="rag__name", orderable=False)
-    group = tables.Column("Group", accessor="rag__group_label", orderable=False)
-    month_actual = NumericColumn("Month", accessor="rag__month_actual_display")
-    month_plan = NumericColumn("Month plan", accessor="rag__month_plan_display")
-    actual = NumericColumn("YTD", accessor="rag__actual_display")
-    plan = NumericColumn("YTD plan", accessor="rag__plan_display")
+    metric = tables.Column(
+        "Metric", accessor="rag__name", orderable=False, attrs={"td": {"class": "bc-metric-name"}}
+    )
+    # On the page the group is written under the metric's name (a column of its own pushed
+    # the table past the page's width); the exports keep it as a column.
+    group = tables.Column("Group", accessor="rag__group_label", orderable=False, visible=False)
+    unit = tables.Column("Unit", accessor="rag__unit_label", orderable=False, visible=False)
+    month_actual = FigureColumn("Month", figure_of="month_actual")
+    month_plan = FigureColumn("Month plan", figure_of="month_plan")
+    actual = FigureColumn("YTD", figure_of="actual")
+    plan = FigureColumn("YTD plan", figure_of="plan")
     vs_plan = tables.Column("Against plan", accessor="rag__vs_plan", orderable=False)
-    last_year = NumericColumn("YTD last year", accessor="rag__last_year_display")
+    vs_plan_difference = DifferenceColumn("Difference from plan (%)", comparison="vs_plan")
+    last_year = FigureColumn("YTD last year", figure_of="last_year")
     vs_last_year = tables.Column("Against last year", accessor="rag__vs_last_year", orderable=False)
+    vs_last_year_difference = DifferenceColumn(
+        "Difference from last year (%)", comparison="vs_last_year"
+    )
     spc = tables.Column("SPC", accessor="spc", orderable=False)
-    status = tables.Column("Data status", accessor="rag__status_label", orderable=False)
-    caveat = tables.Column("Caveat", accessor="rag__notes", orderable=False, default="")
+    status = tables.Column(
+        "Data status",
+        accessor="rag__status_label",
+        orderable=False,
+        attrs={"td": {"class": "bc-caveat"}},
+    )
+    # On the page a caveat is written under the data status; the exports keep its column.
+    caveat = tables.Column(
+        "Caveat", accessor="rag__notes", orderable=False, default="", visible=False
+    )
 
     class Meta:
         default = "\u2013"
         empty_text = "No metric has figures for this month."
-        attrs = {"class": "nhsuk-table bc-dashboard", "data-testid": "dashboard-table"}
+        template_name = "metrics/dashboard_table.html"
+        attrs = {"class": "nhsuk-table-responsive bc-dashboard", "data-testid": "dashboard-table"}
 
     def __init__(self, *args, month=None, breakdown="", **kwargs):
         self.month = month
@@ -73,10 +132,11 @@ class DashboardTable(tables.Table):
             query += f"&breakdown={self.breakdown}"
         rule = "year to date" if record.rag.ytd_rule == "sum" else "latest month"
         return format_html(
-            '<a href="{}{}">{}</a><br><span class="nhsuk-body-s bc-muted">Compared: {}</span>',
+            '<a href="{}{}">{}</a><br><span class="bc-muted bc-small">{}; compared: {}</span>',
             url,
             query,
             value,
+            record.rag.group_label,
             rule,
         )
 
@@ -87,19 +147,32 @@ class DashboardTable(tables.Table):
         return comparison_html(value)
 
     def value_vs_plan(self, value, record):
-        return comparison_words(value)
+        return value.label  # the difference has a column of its own
 
     def render_vs_last_year(self, value, record):
         return comparison_html(value)
 
     def value_vs_last_year(self, value, record):
-        return comparison_words(value)
+        return value.label
 
     def render_spc(self, value, record):
         return render_to_string("metrics/includes/spc_icons.html", {"result": value})
 
     def value_spc(self, value, record):
         return spc_words(value)
+
+    def render_status(self, value, record):
+        notes = record.rag.notes
+        if not notes:
+            return value
+        return format_html(
+            '{}<br><span class="bc-small" data-testid="caveat">Caveat: {}</span>',
+            value,
+            " ".join(notes),
+        )
+
+    def value_status(self, value, record):
+        return value
 
     def render_caveat(self, value, record):
         return " ".join(value) if value else "\u2013"

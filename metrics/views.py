@@ -13,9 +13,9 @@ from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from bettercare.charts import figure_html
-from bettercare.exports import SafeTableExport
 from bettercare.permissions import require
 from bettercare.pickers import pick_period
+from bettercare.spreadsheets import FormattedTableExport
 from bettercare.uploads import ImportFlow
 from bettercare.views import AreaRequiredMixin, area_required
 
@@ -28,7 +28,7 @@ from .forms import (
     PopulationFileForm,
     SpcRecalculationForm,
 )
-from .imports import METRIC_FILE
+from .imports import METRIC_FILE, TEMPLATE_COLUMNS
 from .models import Metric, MetricSettings, SpcRecalculation
 from .populations import POPULATION_FILE
 from .selectors import (
@@ -61,7 +61,8 @@ class DashboardView(
     template_name = "metrics/dashboard.html"
     table_pagination = False
     export_formats = ("csv", "xlsx")
-    export_class = SafeTableExport  # cells that cannot run, text that is not HTML
+    # Cells that cannot run (SafeTableExport), figures as numbers in their formats.
+    export_class = FormattedTableExport
 
     def has_permission(self):
         return permissions.may_view_metrics(self.request.user, self.request.area)
@@ -299,6 +300,22 @@ class MetricsImport(ImportFlow):
     def applied(self, request, staged, result):
         messages.success(request, f"Imported {result.summary()}")
         return redirect("metrics:index")
+
+    template_columns = TEMPLATE_COLUMNS
+    template_title = "Metric figures to import"
+
+    def template_example(self, area):
+        month = area.reporting_quarter().months()[1]  # the quarter's data month
+        return {
+            "area": area.code,
+            "metric": "nel_admissions",
+            "period": str(month),
+            "series": "actual",
+            "value": "2405",
+            "breakdown": "",
+            "status": "provisional",
+            "note": "",
+        }
 
     def preview_context(self, request, plan):
         table = ImportChangeTable(plan.changes)

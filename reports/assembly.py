@@ -13,17 +13,16 @@ from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import tablib
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django_tables2.export import TableExport
 
+from bettercare import spreadsheets
 from bettercare.charts import figure_html
-from bettercare.exports import SafeTableExport, dataset_neutralised
+from bettercare.spreadsheets import Sheet, table_sheet
 
 from .drawing import ChartDrawings, ChartRenderer, SvgJob, accessible_text, shared_renderer
 from .models import Pack
@@ -257,23 +256,24 @@ class PackAssembly:
         """The tables of the output's sections as one XLSX workbook, a sheet per table, after
         a sheet saying what the workbook is."""
         pack = self.pack
-        book = tablib.Databook()
-        about = tablib.Dataset(title="About")
-        about.headers = ["", ""]
-        for row in (
-            ("Pack", f"{pack.get_board_display()}: {pack.title}"),
-            ("Area", f"{pack.area.name} ({pack.area.code})"),
-            ("Version", f"{self.version_label} ({'public' if public else 'full'} version)"),
-            ("Figures", f"read {date_format(timezone.localtime(self.generated), 'j F Y, H:i')}"),
-        ):
-            about.append(row)
-        book.add_sheet(dataset_neutralised(about))
+        about = Sheet(
+            "About",
+            ("About this workbook", ""),
+            [
+                ("Pack", f"{pack.get_board_display()}: {pack.title}"),
+                ("Area", f"{pack.area.name} ({pack.area.code})"),
+                ("Version", f"{self.version_label} ({'public' if public else 'full'} version)"),
+                (
+                    "Figures",
+                    f"read {date_format(timezone.localtime(self.generated), 'j F Y, H:i')}",
+                ),
+            ],
+        )
+        sheets = [about]
         for item in self.document_sections(public=public):
             for table in item.section.tables(item.context):
-                dataset = SafeTableExport(TableExport.XLSX, table).dataset
-                dataset.title = getattr(table, "export_title", item.title)[:31]
-                book.add_sheet(dataset)
-        return book.export("xlsx")
+                sheets.append(table_sheet(table, getattr(table, "export_title", item.title)))
+        return spreadsheets.workbook(sheets)
 
     def figures(self) -> dict[str, Any]:
         """The text and the figures of the whole pack (exempt sections included): stored with

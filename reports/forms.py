@@ -4,6 +4,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.html import format_html
 
+from bettercare.date_input import NhsukDateField
 from bettercare.periods import parse_quarter
 from bettercare.pickers import PeriodChoiceField
 from bettercare.ratings import RAG_CHOICES
@@ -23,7 +24,7 @@ from .services import (
 )
 
 LONG_TEXT = 6000  # characters: a board pack's section, not a document
-DATE_HINT = "For example, 27/09/2018."
+DATE_HINT = "For example, 15 11 2018."
 
 
 def _short_input() -> forms.TextInput:
@@ -34,11 +35,11 @@ class PackCreateForm(forms.Form):
     board = forms.ChoiceField(label="Board", choices=Board.choices, widget=forms.RadioSelect)
     # The quarters the area's schemes report on (the one period picker's field).
     quarter = PeriodChoiceField(label="Quarter", parser=parse_quarter)
-    meeting_date = forms.DateField(
+    meeting_date = NhsukDateField(
         label="Date of meeting",
+        error_label="The date of the meeting",
         required=False,
         help_text=f"You can add it later. {DATE_HINT}",
-        widget=_short_input(),
     )
 
     def __init__(self, *args, quarters, **kwargs):
@@ -67,6 +68,7 @@ class PackTextForm(forms.ModelForm):
     class Meta:
         model = Pack
         fields = list(TEXT_FIELDS)  # exactly what pack_text_save accepts
+        field_classes = {"meeting_date": NhsukDateField}
         help_texts = {
             "meeting_date": DATE_HINT,
             "data_month": "The last month of data the pack reports. Hospital data lags about a "
@@ -75,7 +77,6 @@ class PackTextForm(forms.ModelForm):
             "forecasts.",
         }
         widgets = {
-            "meeting_date": forms.DateInput(attrs={"class": "nhsuk-input--width-10"}),
             "data_month": forms.Select,
             "confidentiality": _textarea(2),
             "brief_summary": _textarea(8),

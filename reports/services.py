@@ -18,6 +18,7 @@ from bettercare.periods import FinancialYear, Quarter
 from bettercare.permissions import require
 from bettercare.ratings import RAG_VALUES
 from metrics.models import Metric
+from schemes.selectors import reporting_timetable
 
 from . import permissions
 from .conditions import conditions_in_force
@@ -36,6 +37,7 @@ from .models import (
     Priority,
     narrative_problem,
 )
+from .notices import pack_final_notify
 from .pdf import PdfResult
 from .sections import PACK_SECTIONS, exemptable_sections
 from .selectors import (
@@ -153,6 +155,11 @@ def pack_create(
         text.update({name: getattr(previous, name) for name in CARRIED_FORWARD_FIELDS})
     elif user is not None:
         text.update(contact_name=user.get_full_name(), contact_email=user.email)
+    if meeting_date is None:
+        # The board's meeting in the quarter's reporting timetable, when the analysts set it.
+        timetable = reporting_timetable(area=area, quarter=quarter)
+        if timetable is not None:
+            meeting_date = timetable.jcb_meeting if board == "JCB" else timetable.hwb_meeting
     pack = Pack(
         area=area,
         board=board,
@@ -441,6 +448,7 @@ def pack_version_create(
     version.full_clean()
     version.save()
     model_update(instance=pack, data={"status": Pack.Status.FINAL}, clean=False)
+    pack_final_notify(pack=pack, version=version, actor=user)  # sent once this commits
     return version
 
 

@@ -7,14 +7,16 @@ from dataclasses import dataclass
 import django_tables2 as tables
 from django.template.defaultfilters import linebreaksbr
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from bettercare.money import format_percent, round_half_up
 from bettercare.periods import Month, Quarter, parse_period
+from bettercare.spreadsheets import COUNT, DATE, PERCENT, POUNDS
 from finance.tables import MoneyColumn
 from finance.variance import PooledFund
 from metrics.selectors import RagRow, RagSummary
-from metrics.tables import comparison_html, comparison_words
+from metrics.tables import comparison_html, comparison_words, figure
 
 from .models import PortfolioRating
 
@@ -47,6 +49,8 @@ class PortfolioTable(tables.Table):
     updated = tables.DateColumn(
         format="j M Y", verbose_name="Updated", accessor="updated", orderable=False
     )
+
+    xlsx_formats = {"updated": DATE}
 
     class Meta:
         empty_text = "There are no schemes in this quarter."
@@ -84,6 +88,10 @@ class PortfolioTable(tables.Table):
     def value_narrative(self, value):
         return value.narrative if value else ""
 
+    def value_updated(self, value):
+        # The day, as a date a spreadsheet can sort ("Updated" on the page is the day too).
+        return timezone.localdate(value) if value else None
+
 
 class SchemeListTable(tables.Table):
     """The numbered list of schemes in the overview. Rows are `Scheme`s with `year_name` set."""
@@ -91,6 +99,8 @@ class SchemeListTable(tables.Table):
     number = tables.Column("No.", orderable=False)
     name = tables.Column("Scheme", accessor="year_name", orderable=False)
     host = tables.Column("Host organisation", accessor="host_label", orderable=False)
+
+    xlsx_formats = {"number": COUNT}
 
     class Meta:
         empty_text = "There are no schemes in this quarter."
@@ -103,6 +113,8 @@ class HighlightTable(tables.Table):
     number = tables.Column("No.", accessor="priority__number", orderable=False)
     priority = tables.Column("Priority", accessor="priority__title", orderable=False)
     text = tables.Column("Key highlights", orderable=False, default="")
+
+    xlsx_formats = {"number": COUNT}
 
 
 def pool_rows(fund: PooledFund) -> list[dict]:
@@ -137,6 +149,9 @@ class PoolTable(tables.Table):
         default="",
         attrs={"td": {"class": "bc-numeric"}, "th": {"class": "bc-numeric"}},
     )
+
+    # The share is the percentage itself (66.4 is 66.4%), as the CSV would give it.
+    xlsx_formats = {"amount": POUNDS, "share_pct": PERCENT}
 
     class Meta:
         orderable = False  # printed: headings are not sort links
@@ -251,6 +266,17 @@ class PerformanceTable(tables.Table):
 
     def value_compared(self, value, record):
         return compared_as(value)
+
+    # The figures compared, as numbers in their unit's format (a count, a rate, a percentage),
+    # exactly as the dashboard's export writes them.
+    def value_actual(self, value, record):
+        return figure(value, record.rag.unit)
+
+    def value_plan(self, value, record):
+        return figure(value, record.rag.unit)
+
+    def value_last_year(self, value, record):
+        return figure(value, record.rag.unit)
 
     def render_vs_plan(self, value, record):
         return comparison_html(value, inline=True)

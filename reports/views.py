@@ -13,13 +13,12 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_tables2.export import TableExport
 
-from bettercare.exports import SafeTableExport
 from bettercare.models import Job, Scheme
 from bettercare.permissions import require
 from bettercare.pickers import pick_period
 from bettercare.selectors import reportable_quarters, reportable_years
+from bettercare.spreadsheets import FormattedTableExport
 from bettercare.views import area_required
 
 from . import permissions
@@ -520,8 +519,8 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     if quarter is not None:
         table = PortfolioTable(portfolio_rows(area=request.area, quarter=quarter), quarter=quarter)
         if request.GET.get("_export") == "xlsx":
-            export = SafeTableExport(
-                TableExport.XLSX, table, dataset_kwargs={"title": "Portfolio"}
+            export = FormattedTableExport(
+                FormattedTableExport.XLSX, table, dataset_kwargs={"title": "Portfolio"}
             )
             return _attachment(
                 export.export(), file_name=f"portfolio-{quarter}.xlsx", content_type=XLSX
@@ -645,8 +644,7 @@ def conditions_edit(request: HttpRequest) -> HttpResponse:
         return render(request, "reports/conditions.html", {"year_form": year_form}, status=400)
     conditions = national_conditions_for(area=request.area, year=year)
     initial = [
-        {"code": item.code, "compliance": item.compliance, "note": item.note}
-        for item in conditions
+        {"code": item.code, "compliance": item.compliance, "note": item.note} for item in conditions
     ]
     require(
         request.method != "POST" or may_edit, "Only analysts can record the national conditions."

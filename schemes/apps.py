@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 from .workflow import role_permissions as workflow_permissions
 
-_READ = {"schemes.view_highlightreport"}
+_READ = {"schemes.view_highlightreport", "schemes.view_reportingtimetable"}
 
 
 def _role_permissions() -> dict[str, set[str]]:
@@ -10,7 +10,10 @@ def _role_permissions() -> dict[str, set[str]]:
     steps = workflow_permissions()
     return {
         "administrator": {"schemes.view_highlightreport"},
-        "analyst": _READ | steps["analyst"],
+        # Analysts set each quarter's reporting timetable (and chase the leads against it).
+        "analyst": _READ
+        | steps["analyst"]
+        | {"schemes.add_reportingtimetable", "schemes.change_reportingtimetable"},
         "board_secretary": _READ | steps["board_secretary"],
         # A lead starts and writes reports of the schemes they lead (checked per scheme).
         "scheme_lead": _READ
@@ -26,6 +29,9 @@ class SchemesConfig(AppConfig):
     navigation = ("Schemes", "schemes:index")
     # What each role may do with this app's records (see bettercare.roles).
     role_permissions = _role_permissions()
+    # Recurring jobs (bettercare.jobs), cron expressions in UTC: the reminders each morning
+    # (06:15 UTC is 07:15 in British Summer Time, 06:15 in winter), before people start work.
+    scheduled_jobs = {"schemes.jobs.reminders_send_daily": "15 6 * * *"}
 
     def home_tasks(self, *, user, area, quarter):
         from .selectors import home_tasks

@@ -22,6 +22,7 @@ from bettercare.funding import line_for_label
 from bettercare.models import Scheme
 from bettercare.money import parse_money
 from bettercare.periods import parse_period, parse_quarter
+from notifications.services import notices_silenced
 
 from .models import OTHER_SOURCE, HighlightReport
 from .report_finance import parse_amount_with_share, typed_share_problems
@@ -33,6 +34,7 @@ from .services import (
     highlight_report_save,
     highlight_report_start,
     highlight_report_submit,
+    reporting_timetable_save,
 )
 from .workflow import Action
 
@@ -59,8 +61,28 @@ def document_date(text: str) -> dt.date:
 def load(*, area, log) -> None:
     schemes = {scheme.number: scheme for scheme in Scheme.objects.in_area(area)}
     users = get_user_model().objects.in_bulk(field_name="username")
-    _load_reports(schemes=schemes, users=users, log=log)
-    _load_quarter_two(schemes=schemes, users=users, log=log)
+    # The reports' history is recorded, not lived: no one is e-mailed about it.
+    with notices_silenced():
+        _load_reports(schemes=schemes, users=users, log=log)
+        _load_quarter_two(schemes=schemes, users=users, log=log)
+    _load_timetables(area=area, log=log)
+
+
+def _load_timetables(*, area, log) -> None:
+    """The reporting timetable of the demo's quarters (illustrative dates)."""
+    for item in read_fixture("timetables.json")["timetables"]:
+        timetable = reporting_timetable_save(
+            area=area,
+            quarter=parse_quarter(item["quarter"]),
+            reports_due=dt.date.fromisoformat(item["reports_due"]),
+            jcb_meeting=dt.date.fromisoformat(item["jcb_meeting"]),
+            hwb_meeting=dt.date.fromisoformat(item["hwb_meeting"]),
+        )
+        log(
+            f"{timetable.quarter.short_label} timetable (illustrative): reports due "
+            f"{timetable.reports_due:%d %B %Y}, JCB {timetable.jcb_meeting:%d %B %Y}, "
+            f"HWB {timetable.hwb_meeting:%d %B %Y}"
+        )
 
 
 def _load_reports(*, schemes, users, log) -> None:
@@ -181,6 +203,7 @@ def report_content(
             "target": Decimal(row["target"]) if "target" in row else None,
             "actual": Decimal(row["actual"]) if "actual" in row else None,
             "measure_period": str(parse_period(row["period"])) if "period" in row else "",
+            "unit": row.get("unit", "number"),
         }
         for row in item["indicators"]
     ]

@@ -8,13 +8,16 @@ asked for: they are worked out from the lines (see report_finance).
 from __future__ import annotations
 
 import contextlib
+from decimal import Decimal
 
 from django import forms
 from django.forms.models import model_to_dict
 
+from bettercare.date_input import NhsukDateField
 from bettercare.fields import MoneyField, PeriodFormField
 from bettercare.funding import line_choices
-from bettercare.periods import parse_period
+from bettercare.money import format_full
+from bettercare.periods import parse_period, parse_quarter
 
 from .models import (
     OTHER_SOURCE,
@@ -22,6 +25,7 @@ from .models import (
     BcfAim,
     FinancialLine,
     HighlightReport,
+    IndicatorUnit,
     KeyDevelopment,
     PerformanceIndicator,
     Risk,
@@ -108,8 +112,8 @@ class HighlightReportForm(DraftMixin, PlainMessagesMixin, forms.ModelForm):
     class Meta:
         model = HighlightReport
         fields = list(LEAD_FIELDS)
+        field_classes = {"report_date": NhsukDateField}
         widgets = {
-            "report_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "reasons_for_variance": _textarea(3),
             "actions_on_variance": _textarea(3),
             "savings_opportunities": _textarea(3),
@@ -119,10 +123,14 @@ class HighlightReportForm(DraftMixin, PlainMessagesMixin, forms.ModelForm):
             "priorities": _textarea(6),
         }
         help_texts = {
-            "report_date": "The date you finish the report.",
+            "report_date": "The date you finish the report. For example, 20 7 2018.",
             "recommendations": "Leave empty if there are none.",
             "priorities": "Write each priority on its own line starting with a dash (-).",
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["report_date"].error_label = "The report date"
 
     @property
     def content_fields(self) -> dict:
@@ -202,6 +210,11 @@ class FinancialLineForm(DraftMixin, ReportRowForm):
         values["partner"] = self.partners.get(values["partner"])
         return FinancialLine(**values).as_finance_line()
 
+    @property
+    def warnings(self) -> list[str]:
+        """What is worth a second look but is not refused: a negative projected spend."""
+        return money_warnings(self, {"projected_spend": "projected year end spend"})
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("source") == OTHER_SOURCE:
@@ -235,6 +248,14 @@ class KeyDevelopmentForm(ReportRowForm):
 
 
 class IndicatorForm(ReportRowForm):
+    unit = forms.ChoiceField(
+        label="The target and actual are",
+        choices=IndicatorUnit.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        initial=IndicatorUnit.NUMBER,
+        help_text="A number counts something (referrals, assessments); a percentage is 0 to 100.",
+    )
     target = IndicatorNumberField(label="Target", required=False, max_digits=14, decimal_places=2)
     actual = IndicatorNumberField(label="Actual", required=False, max_digits=14, decimal_places=2)
     measure_period = PeriodFormField(
@@ -247,12 +268,28 @@ class IndicatorForm(ReportRowForm):
 
     class Meta:
         model = PerformanceIndicator
-        fields = ["indicator", "progress", "target", "actual", "measure_period"]
+        fields = ["indicator", "progress", "unit", "target", "actual", "measure_period"]
         error_messages = {"indicator": {"required": "Enter the indicator, or remove this row."}}
         widgets = {"indicator": _textarea(2), "progress": _textarea(3)}
 
+    def clean_unit(self):
+        return self.cleaned_data.get("unit") or IndicatorUnit.NUMBER
+
     def clean(self):
         cleaned = super().clean()
+        unit = cleaned.get("unit") or IndicatorUnit.NUMBER
+        for name in ("target", "actual"):
+            value, typed = cleaned.get(name), self[name].data
+            if value is None or name in self.errors:
+                continue
+            if unit == IndicatorUnit.NUMBER and isinstance(typed, str) and "%" in typed:
+                self.add_error(
+                    name,
+                    f"The {name} is a number, so it cannot be “{typed.strip()}”: enter it "
+                    "without the % sign, or choose “A percentage” above.",
+                )
+            elif unit == IndicatorUnit.PERCENT and not 0 <= value <= 100:
+                self.add_error(name, f"A percentage {name} is between 0 and 100.")
         numbers = cleaned.get("target") is not None or cleaned.get("actual") is not None
         if numbers and not cleaned.get("measure_period") and "measure_period" not in self.errors:
             self.add_error("measure_period", "Say which period the target and actual are for.")
@@ -279,6 +316,25 @@ class RiskForm(DraftMixin, ReportRowForm):
         widgets = {"risk": _textarea(3), "mitigation": _textarea(3)}
 
 
+def money_warnings(form, fields: dict[str, str]) -> list[str]:
+    """Warnings for money that is negative where a spend is expected: saved as typed (a
+    refund can make it so), but said, because an underspend typed as a negative spend is the
+    usual slip."""
+    warnings = []
+    for name, words in fields.items():
+        if form.is_bound:
+            value = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
+        else:
+            value = form.initial.get(name)
+        if isinstance(value, Decimal) and value < 0:
+            warnings.append(
+                f"The {words} is negative ({format_full(value)}). That is right only if money "
+                "is coming back; an underspend is a spend below the annual value, not a "
+                "negative spend."
+            )
+    return warnings
+
+
 class ContractForm(ReportRowForm):
     annual_value = MoneyField(
         label="Annual Value",
@@ -292,6 +348,10 @@ class ContractForm(ReportRowForm):
         required=False,
         help_text="An underspend in brackets or with a minus sign, e.g. (£33k).",
     )
+
+    @property
+    def warnings(self) -> list[str]:
+        return money_warnings(self, {"annual_value": "contract's annual value"})
 
     class Meta:
         model = AssociatedContract
@@ -474,12 +534,42 @@ class BoardDatesForm(forms.Form):
         for action in BOARD_STEPS:
             field = BOARD_DATE_FIELDS[action]
             if getattr(report, field) is None:
-                self.fields[field] = forms.DateField(
+                self.fields[field] = NhsukDateField(
                     label=BOARD_DATE_LABELS[action],
+                    error_label=f"The {BOARD_DATE_LABELS[action][0].lower()}"
+                    f"{BOARD_DATE_LABELS[action][1:]}",
                     required=False,
-                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                 )
         self.actions = {BOARD_DATE_FIELDS[action]: action for action in BOARD_STEPS}
 
     def dates(self) -> dict:
         return {self.actions[name]: value for name, value in self.cleaned_data.items() if value}
+
+
+class TimetableForm(forms.Form):
+    """A quarter's reporting timetable: when reports are due and when the boards meet."""
+
+    reports_due = NhsukDateField(
+        label="Highlight reports due",
+        error_label="The date highlight reports are due",
+        help_text="The last day for scheme leads to submit. For example, 12 10 2018.",
+    )
+    jcb_meeting = NhsukDateField(
+        label="Joint Commissioning Board meeting",
+        error_label="The Joint Commissioning Board meeting",
+        required=False,
+        help_text="Leave empty if it is not set yet.",
+    )
+    hwb_meeting = NhsukDateField(
+        label="Health and Wellbeing Board meeting",
+        error_label="The Health and Wellbeing Board meeting",
+        required=False,
+        help_text="Leave empty if it is not set yet.",
+    )
+
+
+class ReminderForm(forms.Form):
+    """Which schemes' leads to remind now: one scheme's, or every outstanding one's."""
+
+    scheme = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    quarter = PeriodFormField(parser=parse_quarter, widget=forms.HiddenInput)

@@ -4,6 +4,7 @@ area's register in `bettercare.models` (finance and board packs refer to them to
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -14,6 +15,7 @@ from bettercare.funding import FUNDING_SOURCE_CHOICES, line_label
 from bettercare.models import Area, Partner, Scheme
 from bettercare.periods import parse_period
 
+from .deadlines import timetable_problems
 from .report_finance import FinanceLine, FinanceSummary, summarise
 from .workflow import EDITABLE, SIGNED_OFF, Action, Status
 
@@ -321,10 +323,22 @@ class KeyDevelopmentAim(models.Model):
         return BcfAim(self.aim).label
 
 
+class IndicatorUnit(models.TextChoices):
+    NUMBER = "number", "A number"
+    PERCENT = "percent", "A percentage"
+
+
 class PerformanceIndicator(ReportRow):
     report = models.ForeignKey(HighlightReport, on_delete=models.CASCADE, related_name="indicators")
     indicator = models.TextField("Indicator", max_length=ROW_TEXT)
     progress = models.TextField("Progress to Date", blank=True, max_length=ROW_TEXT)
+    unit = models.CharField(
+        "target and actual are",
+        max_length=10,
+        choices=IndicatorUnit.choices,
+        default=IndicatorUnit.NUMBER,
+        help_text="A number counts something (referrals, assessments); a percentage is 0 to 100.",
+    )
     target = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     actual = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     measure_period = models.CharField(
@@ -389,3 +403,59 @@ class HighlightReportEvent(models.Model):
     @property
     def action_label(self) -> str:
         return Action(self.action).label
+
+
+# --- The reporting timetable -----------------------------------------------------------------
+
+
+class ReportingTimetable(models.Model):
+    """When a quarter's highlight reports are due in an area, and when its boards meet.
+
+    Set by an analyst each quarter; the overview measures each report against the due date,
+    leads see it on their home page, and the daily reminders are sent from it."""
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="timetables")
+    quarter = QuarterField(help_text="The quarter reported on, e.g. 2018-19-Q2.")
+    reports_due = models.DateField(
+        "highlight reports due", help_text="The last day for scheme leads to submit."
+    )
+    jcb_meeting = models.DateField(
+        "Joint Commissioning Board meeting", null=True, blank=True
+    )
+    hwb_meeting = models.DateField(
+        "Health and Wellbeing Board meeting", null=True, blank=True
+    )
+    updated = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "quarter"], name="one_timetable_per_quarter"),
+            models.CheckConstraint(
+                condition=Q(hwb_meeting__isnull=True)
+                | Q(jcb_meeting__isnull=True)
+                | Q(hwb_meeting__gte=models.F("jcb_meeting")),
+                name="hwb_meets_after_jcb",
+                violation_error_message="The HWB meets on or after the JCB.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area.name}, {self.quarter.short_label}: reports due {self.reports_due}"
+
+    def clean(self) -> None:
+        if not self.quarter or self.reports_due is None:
+            return
+        problems = timetable_problems(
+            quarter_label=self.quarter.short_label,
+            quarter_end=self.quarter.end,
+            reports_due=self.reports_due,
+            jcb_meeting=self.jcb_meeting,
+            hwb_meeting=self.hwb_meeting,
+        )
+        if problems:
+            raise ValidationError(problems)

@@ -19,7 +19,7 @@ from bettercare.permissions import (
     require,
     sees_every_scheme,
 )
-from bettercare.roles import user_roles
+from bettercare.roles import Role, user_roles
 
 from . import workflow
 from .workflow import Action, Step, WorkflowError, step_for, steps_available
@@ -119,3 +119,31 @@ def steps_open_to(user, report) -> set[Action]:
         for step in steps_available(report.status, _workflow_roles(user))
         if _step_in_scope(user, report, step)
     }
+
+
+# The reporting timetable and the reminders (issue 14).
+
+
+def may_see_timetable(user, area) -> bool:
+    """Everyone whose role includes the timetable sees their area's (leads see their deadline)."""
+    return user.has_perm("schemes.view_reportingtimetable") and is_member(user, area)
+
+
+def may_set_timetable(user, area) -> bool:
+    """An analyst of the area sets its reporting timetable."""
+    return (
+        area is not None
+        and Role.ANALYST in user_roles(user)
+        and user.has_perm("schemes.change_reportingtimetable")
+        and is_member(user, area)
+    )
+
+
+def may_send_reminders(user, area) -> bool:
+    """An analyst of the area chases its scheme leads."""
+    return (
+        area is not None
+        and Role.ANALYST in user_roles(user)
+        and user.has_perm("schemes.review_highlightreport")
+        and is_member(user, area)
+    )

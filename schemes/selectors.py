@@ -2,18 +2,37 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.urls import reverse
+from django.utils import timezone
 
 from bettercare.models import Area, Scheme
 from bettercare.periods import Quarter
 from bettercare.selectors import Task, schemes_visible_to
+from notifications.models import EmailRecord
+from notifications.selectors import latest_emails_by_topic
 
 from . import permissions
-from .models import FinancialLine, HighlightReport, HighlightReportEvent, KeyDevelopment
+from .deadlines import (
+    Completeness,
+    Standing,
+    completeness,
+    deadline_words,
+    is_outstanding,
+    standing,
+)
+from .models import (
+    FinancialLine,
+    HighlightReport,
+    HighlightReportEvent,
+    KeyDevelopment,
+    ReportingTimetable,
+)
+from .services.notices import REMINDER_KINDS, report_topic
 from .workflow import BOARD_DATE_LABELS, BOARD_STEPS, Action, Status
 
 
@@ -117,6 +136,22 @@ def highlight_report_previous(*, report: HighlightReport) -> HighlightReport | N
     return previous
 
 
+def highlight_report_earlier_revision(
+    *, report: HighlightReport, revision: int
+) -> HighlightReport | None:
+    """An earlier revision of the same scheme and quarter, with everything the report shows."""
+    if revision >= report.revision or revision < 1:
+        return None
+    earlier = _with_report_details(
+        HighlightReport.objects.filter(
+            scheme=report.scheme_id, quarter=report.quarter, revision=revision
+        )
+    ).first()
+    if earlier is not None:
+        earlier.scheme = report.scheme
+    return earlier
+
+
 def highlight_reports_for_pack(
     *, area: Area, quarter: Quarter
 ) -> list[tuple[Scheme, HighlightReport | None]]:
@@ -147,15 +182,22 @@ def highlight_reports_for_pack(
 
 @dataclass(frozen=True)
 class OverviewRow:
-    """A scheme in a quarter, with its report or none yet."""
+    """A scheme in a quarter, with its report or none yet; on the analysts' overview also
+    where it stands against the timetable and when its leads were last reminded."""
 
     scheme: Scheme
     quarter: Quarter
     report: HighlightReport | None
+    standing: Standing | None = None
+    last_reminder: EmailRecord | None = None
 
     @property
     def status_label(self) -> str:
         return self.report.status_label if self.report else "Not started"
+
+    @property
+    def is_outstanding(self) -> bool:
+        return is_outstanding(self.report.status if self.report else None)
 
 
 def quarter_report_status(quarter: Quarter) -> Subquery:
@@ -168,9 +210,21 @@ def quarter_report_status(quarter: Quarter) -> Subquery:
     )
 
 
-def quarter_overview(*, schemes: QuerySet[Scheme], quarter: Quarter) -> list[OverviewRow]:
-    """The given schemes (already filtered) with their reports for the quarter."""
-    schemes = list(schemes.select_related("host").prefetch_related("year_names"))
+_UNREAD = object()
+
+
+def quarter_overview(
+    *,
+    schemes: QuerySet[Scheme],
+    quarter: Quarter,
+    today: dt.date | None = None,
+    timetable: ReportingTimetable | object | None = _UNREAD,
+) -> list[OverviewRow]:
+    """The given schemes (already filtered) with their reports for the quarter, where each
+    stands against the quarter's timetable on `today` (pass `timetable` when it is already
+    read), and its leads' latest reminder."""
+    today = today or timezone.localdate()
+    schemes = list(schemes.select_related("area", "host").prefetch_related("year_names"))
     reports = {
         report.scheme_id: report
         for report in HighlightReport.objects.current()
@@ -178,13 +232,66 @@ def quarter_overview(*, schemes: QuerySet[Scheme], quarter: Quarter) -> list[Ove
         .select_related("status_changed_by")
         .prefetch_related(FINANCIAL_LINES)
     }
+    if timetable is _UNREAD:
+        timetable = (
+            reporting_timetable(area=schemes[0].area, quarter=quarter) if schemes else None
+        )
+    due = timetable.reports_due if timetable else None
+    reminders = latest_emails_by_topic(
+        topics=[report_topic(scheme, quarter) for scheme in schemes], kinds=REMINDER_KINDS
+    )
     rows = []
     for scheme in schemes:
         report = reports.get(scheme.pk)
         if report is not None:
             report.scheme = scheme
-        rows.append(OverviewRow(scheme=scheme, quarter=quarter, report=report))
+        rows.append(
+            OverviewRow(
+                scheme=scheme,
+                quarter=quarter,
+                report=report,
+                standing=standing(report.status if report else None, due, today),
+                last_reminder=reminders.get(report_topic(scheme, quarter)),
+            )
+        )
     return rows
+
+
+# --- The reporting timetable -----------------------------------------------------------------
+
+
+def reporting_timetable(*, area: Area, quarter: Quarter) -> ReportingTimetable | None:
+    return ReportingTimetable.objects.filter(area=area, quarter=quarter).first()
+
+
+def reporting_timetables(*, area: Area) -> list[ReportingTimetable]:
+    return list(
+        ReportingTimetable.objects.filter(area=area).select_related("updated_by").order_by(
+            "-quarter"
+        )
+    )
+
+
+def quarter_completeness(
+    *,
+    area: Area,
+    quarter: Quarter,
+    today: dt.date | None = None,
+    timetable: ReportingTimetable | object | None = _UNREAD,
+) -> Completeness:
+    """How much of the quarter's reporting is in: every active scheme of the area, whatever
+    filters the page has (one query once the timetable is read)."""
+    today = today or timezone.localdate()
+    if timetable is _UNREAD:
+        timetable = reporting_timetable(area=area, quarter=quarter)
+    due = timetable.reports_due if timetable else None
+    statuses = (
+        Scheme.objects.in_area(area)
+        .active_in(quarter.year)
+        .annotate(report_status=quarter_report_status(quarter))
+        .values_list("report_status", flat=True)
+    )
+    return completeness(standing(status, due, today) for status in statuses)
 
 
 def reports_of_lead(*, user, area: Area) -> list[OverviewRow]:
@@ -230,21 +337,43 @@ def home_tasks(*, user, area: Area, quarter: Quarter) -> list[Task]:
     return tasks
 
 
+def lead_deadline(*, area: Area, quarter: Quarter, today: dt.date | None = None) -> str:
+    """The quarter's deadline in words for a lead ("Due 12 October 2018, in 5 days"), or ""
+    when the analysts have not set the timetable."""
+    timetable = reporting_timetable(area=area, quarter=quarter)
+    if timetable is None:
+        return ""
+    return deadline_words(timetable.reports_due, today or timezone.localdate())
+
+
 def _lead_tasks(*, user, area: Area, quarter: Quarter) -> list[Task]:
     tasks = []
+    deadlines: dict[Quarter, str] = {}
+
+    def deadline(row_quarter: Quarter) -> str:
+        if row_quarter not in deadlines:
+            words = lead_deadline(area=area, quarter=row_quarter)
+            deadlines[row_quarter] = f" {words}." if words else ""
+        return deadlines[row_quarter]
+
     for row in reports_of_lead(user=user, area=area):
         name = row.scheme.name_in(row.quarter.year)
         title = f"{row.scheme.number}. {name}: highlight report for {row.quarter.short_label}"
         report = row.report
         if report is None:
             tasks.append(
-                Task(title, "Due now: not started yet.", report_url(row.scheme, row.quarter))
+                Task(
+                    title,
+                    "Not started yet." + (deadline(row.quarter) or " Due now."),
+                    report_url(row.scheme, row.quarter),
+                )
             )
         elif report.status == Status.RETURNED:
             tasks.append(
                 Task(
                     title,
-                    "Returned with comments: correct it and submit it again.",
+                    "Returned with comments: correct it and submit it again."
+                    + deadline(row.quarter),
                     report_url(row.scheme, row.quarter, "report_edit"),
                 )
             )
@@ -252,7 +381,7 @@ def _lead_tasks(*, user, area: Area, quarter: Quarter) -> list[Task]:
             tasks.append(
                 Task(
                     title,
-                    "Draft: finish it and submit it.",
+                    "Draft: finish it and submit it." + deadline(row.quarter),
                     report_url(row.scheme, row.quarter, "report_edit"),
                 )
             )

@@ -1,10 +1,13 @@
 import django_tables2 as tables
+from django.middleware.csrf import get_token
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from bettercare.models import Scheme
 from bettercare.money import format_short
+from bettercare.spreadsheets import COUNT, DATE, DATE_TIME, POUNDS
 
 from .selectors import report_url
 from .workflow import Status
@@ -45,7 +48,15 @@ class ReportStatusColumn(tables.Column):
 
     def render(self, value, record):
         tag = STATUS_TAGS.get(record.report.status if record.report else "", "nhsuk-tag--grey")
-        return format_html('<strong class="nhsuk-tag {}">{}</strong>', tag, value)
+        status = format_html('<strong class="nhsuk-tag {}">{}</strong>', tag, value)
+        standing = getattr(record, "standing", None)
+        if standing is not None and standing.overdue_days:
+            return format_html(
+                '{} <strong class="nhsuk-tag nhsuk-tag--red bc-overdue">{}</strong>',
+                status,
+                standing.overdue_label,
+            )
+        return status
 
 
 # NHS.UK tag colours per status; the words carry the meaning, the colour only helps.
@@ -101,7 +112,25 @@ class QuarterOverviewTable(tables.Table):
     variance = tables.Column(
         "Variance", empty_values=(), orderable=False, attrs={"td": {"class": "bc-numeric"}}
     )
+    days_overdue = tables.Column(
+        "Days overdue", empty_values=(), orderable=False, visible=False
+    )
+    last_reminded = tables.Column("Last reminded", empty_values=(), orderable=False)
     link = tables.Column(" ", empty_values=(), orderable=False, exclude_from_export=True)
+    remind = tables.Column(
+        "Remind", empty_values=(), orderable=False, exclude_from_export=True
+    )
+
+    # How the XLSX export formats each column (the CSV has the same values unformatted).
+    xlsx_formats = {
+        "number": COUNT,
+        "report_date": DATE,
+        "annual_value": POUNDS,
+        "projected_spend": POUNDS,
+        "variance": POUNDS,
+        "days_overdue": COUNT,
+        "last_reminded": DATE_TIME,
+    }
 
     class Meta:
         empty_text = "No schemes match these filters."
@@ -122,11 +151,46 @@ class QuarterOverviewTable(tables.Table):
     def value_status(self, record):
         return record.status_label
 
+    def value_days_overdue(self, record):
+        return record.standing.overdue_days if record.standing else 0
+
+    def render_last_reminded(self, record):
+        reminder = record.last_reminder
+        if reminder is None:
+            return "—"
+        when = date_format(timezone.localtime(reminder.created), "j M Y")
+        if reminder.state == "failed":
+            return format_html('{} <strong class="nhsuk-tag nhsuk-tag--red">Failed</strong>', when)
+        if reminder.state == "pending":
+            return f"{when}, waiting to be sent"
+        return when
+
+    def value_last_reminded(self, record):
+        reminder = record.last_reminder
+        return timezone.localtime(reminder.created) if reminder else None
+
+    def render_remind(self, record):
+        if not record.is_outstanding:
+            return ""
+        return format_html(
+            '<form method="post" action="{}"><input type="hidden" name="csrfmiddlewaretoken" '
+            'value="{}"><input type="hidden" name="quarter" value="{}">'
+            '<input type="hidden" name="scheme" value="{}">'
+            '<button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small '
+            'nhsuk-u-margin-bottom-0" type="submit">Send a reminder now'
+            '<span class="nhsuk-u-visually-hidden"> to the lead of {}</span></button></form>',
+            reverse("schemes:reminders_now"),
+            get_token(self.request),
+            record.quarter,
+            record.scheme.number,
+            _scheme_label(record),
+        )
+
     def render_report_date(self, value):
         return date_format(value, "j M Y")
 
     def value_report_date(self, value):
-        return value.isoformat() if value else ""
+        return value or None
 
     def render_last_step(self, record):
         return _last_step(record)
@@ -164,9 +228,9 @@ class QuarterOverviewTable(tables.Table):
 
     def render_link(self, record):
         url = report_url(record.scheme, record.quarter)
-        words = "View report" if record.report else "Not started"
+        words = "View report"
         if record.report is None:
-            return words
+            return ""  # the status already says "Not started"
         return format_html(
             '<a href="{}">{}<span class="nhsuk-u-visually-hidden"> for {}</span></a>',
             url,

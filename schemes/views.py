@@ -8,47 +8,60 @@ lead's report answers 404 to GET and POST alike. Writes go through services.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from bettercare.contributions import scheme_funding
-from bettercare.exports import SafeTableExport
 from bettercare.models import Scheme
 from bettercare.periods import Quarter
 from bettercare.permissions import require, sees_every_scheme
+from bettercare.spreadsheets import FormattedTableExport
 from bettercare.views import AreaRequiredMixin, area_required
+from notifications.services import emails_settle
 
 from . import permissions, services
+from .check_answers import check_answers_sections, section_anchor
 from .filters import QuarterOverviewFilter
 from .forms import (
     ROW_FORMSETS,
     AcceptForm,
     BoardDatesForm,
     CorrectionForm,
+    ReminderForm,
     ReturnForm,
+    TimetableForm,
     report_content,
     report_forms,
     with_extra_row,
 )
 from .report_finance import differences_from_finance, summarise
 from .selectors import (
+    highlight_report_earlier_revision,
     highlight_report_for_user,
     highlight_report_history,
     highlight_report_latest_return,
     highlight_report_previous,
     highlight_report_revisions,
+    lead_deadline,
+    quarter_completeness,
     quarter_overview,
     report_url,
+    reporting_timetable,
+    reporting_timetables,
     reports_of_lead,
     scheme_for_user,
     scheme_list,
 )
+from .submission import missing_sections
 from .tables import LeadReportTable, QuarterOverviewTable, SchemeTable
 from .workflow import Action, Status
 
@@ -70,6 +83,7 @@ def index(request):
             "lead_table": lead_table,
             "area_wide": sees_every_scheme(request.user),
             "quarter": request.area.reporting_quarter(),
+            "deadline": lead_deadline(area=request.area, quarter=request.area.reporting_quarter()),
         },
     )
 
@@ -122,6 +136,8 @@ def _read_page(request, report, *, status=200, **bound_forms):
         ),
         "correction_form": bound_forms.get("correction_form")
         or (CorrectionForm() if Action.START_CORRECTION in actions else None),
+        # The steps open to the person are theirs in scope: a withdrawal is the report's lead's.
+        "can_withdraw": Action.WITHDRAW in actions,
         **_finance_comparison(report),
     }
     return render(request, "schemes/report_detail.html", context, status=status)
@@ -165,6 +181,7 @@ def report_detail(request, number: int, quarter: Quarter):
                 "scheme_name": scheme.name_in(quarter.year),
                 "is_lead": permissions.may_start_report(request.user, scheme),
                 "is_due": quarter <= request.area.reporting_quarter(),
+                "deadline": lead_deadline(area=request.area, quarter=quarter),
             },
         )
     return _read_page(request, report)
@@ -194,11 +211,44 @@ def report_history(request, number: int, quarter: Quarter):
 @require_GET
 @area_required
 def report_compare(request, number: int, quarter: Quarter):
+    """The report beside an earlier one, changes marked word by word: an earlier revision of
+    the same quarter (`?with=revision-1`, the default for a correction) or the scheme's report
+    for the quarter before (`?with=previous-quarter`)."""
     report = _report(request, number, quarter)
+    choices = [
+        {"key": f"revision-{n}", "label": f"revision {n}", "revision": n}
+        for n in range(report.revision - 1, 0, -1)
+    ]
+    choices.append({"key": "previous-quarter", "label": f"{quarter.previous().short_label}"})
+    wanted = request.GET.get("with", choices[0]["key"])
+    chosen = next((choice for choice in choices if choice["key"] == wanted), choices[0])
+    for choice in choices:
+        choice["current"] = choice is chosen
+    if "revision" in chosen:
+        previous = highlight_report_earlier_revision(report=report, revision=chosen["revision"])
+        before_label = f"{quarter.short_label}, revision {chosen['revision']}"
+        before_url = reverse(
+            "schemes:report_revision",
+            kwargs={"number": number, "quarter": quarter, "revision": chosen["revision"]},
+        )
+    else:
+        previous = highlight_report_previous(report=report)
+        before_label = f"{quarter.previous().short_label} report"
+        before_url = report_url(report.scheme, quarter.previous())
+    after_label = quarter.short_label + (
+        f", revision {report.revision}" if report.revision > 1 else ""
+    )
     return render(
         request,
         "schemes/report_compare.html",
-        {"report": report, "previous": highlight_report_previous(report=report)},
+        {
+            "report": report,
+            "previous": previous,
+            "choices": choices,
+            "before_label": before_label,
+            "before_url": before_url,
+            "after_label": after_label,
+        },
     )
 
 
@@ -269,6 +319,7 @@ def _edit_page(request, report, form, formsets, *, missing=(), status=200):
             "finance": _finance_preview(report, formsets["financial_lines"]),
             **_finance_comparison(report),
             "latest_return": highlight_report_latest_return(report=report),
+            "deadline": lead_deadline(area=report.scheme.area, quarter=report.quarter),
         },
         status=status,
     )
@@ -327,6 +378,8 @@ def report_edit(request, number: int, quarter: Quarter):
     edit_url = report_url(report.scheme, report.quarter, "report_edit")
     if add_row:
         return HttpResponseRedirect(f"{edit_url}?add={add_row}#section-{add_row}")
+    if request.POST.get("action") == "check":
+        return redirect(report_url(report.scheme, report.quarter, "report_check"))
     if request.POST.get("action") == "submit":
         try:
             services.highlight_report_submit(report=report, user=request.user)
@@ -340,6 +393,148 @@ def report_edit(request, number: int, quarter: Quarter):
         return redirect(report_url(report.scheme, report.quarter))
     messages.success(request, "Your draft is saved.")
     return redirect(edit_url)
+
+
+def _lead_report(request, number: int, quarter: Quarter):
+    """The report, for its own lead while it can be changed; anyone else is refused."""
+    report = _report(request, number, quarter)
+    require(
+        permissions.may_write_report(request.user, report),
+        "Only the scheme's lead can change its highlight report.",
+    )
+    return report
+
+
+def _bound_report_forms(request, report):
+    form, formsets = report_forms(report, request.POST)
+    checks = [form.is_valid()] + [formset.is_valid() for formset in formsets.values()]
+    return form, formsets, all(checks)
+
+
+@require_POST
+@area_required
+def report_autosave(request, number: int, quarter: Quarter):
+    """The form page's autosave: the same checks, service and optimistic lock as "Save
+    draft", answered in JSON. A save by someone else since is reported (409), never
+    overwritten; answers that cannot be saved yet are said (400) and nothing is saved."""
+    report = _lead_report(request, number, quarter)
+    if not report.is_editable:
+        return JsonResponse(
+            {"message": f"This report is “{report.status_label}”: it can no longer be changed."},
+            status=409,
+        )
+    form, formsets, valid = _bound_report_forms(request, report)
+    if not valid:
+        count = (
+            len(form.errors)
+            + sum(
+                len(errors) for formset in formsets.values() for errors in formset.errors if errors
+            )
+            + sum(1 for formset in formsets.values() if formset.non_form_errors())
+        )
+        return JsonResponse(
+            {
+                "message": f"{count} answer{'s' if count != 1 else ''} to correct "
+                "(press “Save draft” to see where)"
+            },
+            status=400,
+        )
+    try:
+        report = services.highlight_report_save(
+            report=report,
+            user=request.user,
+            expected_version=form.cleaned_data["version"],
+            content=report_content(form, formsets),
+        )
+    except services.ReportStale as stale:
+        return JsonResponse({"message": str(stale)}, status=409)
+    except services.ReportError as error:
+        return JsonResponse({"message": str(error)}, status=409)
+    return JsonResponse(
+        {"version": report.version, "saved_at": f"{timezone.localtime(report.updated):%H:%M}"}
+    )
+
+
+@require_POST
+@area_required
+def report_totals(request, number: int, quarter: Quarter):
+    """The funding sources' totals as typed, worked out by the server (the one source of the
+    figures) for the form page to show as the lead types; nothing is saved."""
+    report = _lead_report(request, number, quarter)
+    formset = ROW_FORMSETS["financial_lines"](
+        request.POST,
+        prefix="financial_lines",
+        form_kwargs={"partners": list(report.scheme.area.partners.all())},
+    )
+    valid = formset.is_valid()
+    finance = summarise(form.finance_line() for form in formset.live_forms()) if valid else None
+    return render(
+        request,
+        "schemes/includes/finance_totals.html",
+        {"finance": finance, "report": report, "typed": True, "unreadable": not valid},
+    )
+
+
+@require_GET
+@area_required
+def report_check(request, number: int, quarter: Quarter):
+    """ "Check your answers": every section as it is saved, each with a link to change it, and
+    what is still missing; the report is submitted from here."""
+    report = _lead_report(request, number, quarter)
+    if not report.is_editable:
+        messages.info(request, f"This report is “{report.status_label}”.")
+        return redirect(report_url(report.scheme, report.quarter))
+    return render(
+        request,
+        "schemes/report_check.html",
+        {
+            "report": report,
+            "sections": check_answers_sections(report),
+            "missing": [
+                {"label": item.label, "message": item.message, "anchor": section_anchor(item.field)}
+                for item in missing_sections(report)
+            ],
+            "edit_url": report_url(report.scheme, report.quarter, "report_edit"),
+            "deadline": lead_deadline(area=request.area, quarter=quarter),
+        },
+    )
+
+
+@require_POST
+@area_required
+def report_submit(request, number: int, quarter: Quarter):
+    report = _lead_report(request, number, quarter)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        services.highlight_report_submit(report=report, user=request.user, expected_version=version)
+    except services.ReportStale as stale:
+        messages.error(request, f"{stale} Check your answers again before you submit.")
+        return redirect(report_url(report.scheme, report.quarter, "report_check"))
+    except services.ReportIncomplete:
+        return redirect(report_url(report.scheme, report.quarter, "report_check"))
+    except (services.ReportError, ValueError) as error:
+        messages.error(request, str(error))
+        return redirect(report_url(report.scheme, report.quarter))
+    messages.success(request, "Your report is submitted. The analysts will review it.")
+    return redirect(report_url(report.scheme, report.quarter))
+
+
+@require_POST
+@area_required
+def report_withdraw(request, number: int, quarter: Quarter):
+    report = _lead_report(request, number, quarter)
+    try:
+        services.highlight_report_withdraw(report=report, user=request.user)
+    except ValueError as error:  # WorkflowError: an analyst has acted meanwhile
+        messages.error(request, str(error))
+        return redirect(report_url(report.scheme, report.quarter))
+    messages.success(
+        request, "Your submission is withdrawn: the report is a draft again. Submit it when ready."
+    )
+    return redirect(report_url(report.scheme, report.quarter, "report_edit"))
 
 
 def _step_view(request, number, quarter, action, form_class, form_name, apply):
@@ -440,7 +635,12 @@ class QuarterOverview(AreaRequiredMixin, ExportMixin, SingleTableMixin, FilterVi
     table_class = QuarterOverviewTable
     table_pagination = False
     export_formats = ("csv", "xlsx")
-    export_class = SafeTableExport  # cells that cannot run, text that is not HTML
+    # Cells that cannot run (SafeTableExport), figures as numbers in their formats.
+    export_class = FormattedTableExport
+
+    def get_dataset_kwargs(self):
+        quarter = self.filterset.quarter_value
+        return {"title": f"Highlight reports {quarter.short_label if quarter else ''}".strip()}
 
     def dispatch(self, request, *args, **kwargs):
         if request.area is not None and not permissions.may_see_overview(
@@ -470,9 +670,27 @@ class QuarterOverview(AreaRequiredMixin, ExportMixin, SingleTableMixin, FilterVi
             self._rows = (
                 []
                 if quarter is None
-                else quarter_overview(schemes=self.object_list, quarter=quarter)
+                else quarter_overview(
+                    schemes=self.object_list,
+                    quarter=quarter,
+                    today=timezone.localdate(),
+                    timetable=self.timetable,
+                )
             )
         return self._rows
+
+    @cached_property
+    def timetable(self):
+        quarter = self.filterset.quarter_value
+        return reporting_timetable(area=self.request.area, quarter=quarter) if quarter else None
+
+    @cached_property
+    def can_remind(self) -> bool:
+        return permissions.may_send_reminders(self.request.user, self.request.area)
+
+    def get_table_kwargs(self):
+        # "Send a reminder now" is the analysts' tool; secretaries see the same table without.
+        return {} if self.can_remind else {"exclude": ("remind",)}
 
     def get_export_filename(self, export_format):
         quarter = self.filterset.quarter_value
@@ -488,10 +706,132 @@ class QuarterOverview(AreaRequiredMixin, ExportMixin, SingleTableMixin, FilterVi
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         rows = context["table"].data.data if self.filterset.is_valid() else []
-        context["quarter"] = self.filterset.quarter_value
-        context["not_started"] = [row for row in rows if row.report is None]
+        quarter = self.filterset.quarter_value
+        context["quarter"] = quarter
         context["statuses"] = Status
+        if quarter is not None:
+            context["timetable"] = self.timetable
+            context["completeness"] = quarter_completeness(
+                area=self.request.area,
+                quarter=quarter,
+                today=timezone.localdate(),
+                timetable=self.timetable,
+            )
+        context["can_remind"] = self.can_remind
+        # An analyst who may chase the leads may also set the timetable they are chased to.
+        context["can_set_timetable"] = self.can_remind and self.request.user.has_perm(
+            "schemes.change_reportingtimetable"
+        )
+        context["outstanding"] = [row for row in rows if row.is_outstanding]
+        context["not_started"] = [row for row in rows if row.report is None]
         return context
 
 
 overview = QuarterOverview.as_view()
+
+
+# --- The reporting timetable and reminders ----------------------------------------------------
+
+
+@require_GET
+@area_required
+def timetable_list(request):
+    """Each quarter's timetable for the area; analysts set them."""
+    require(
+        permissions.may_see_timetable(request.user, request.area),
+        "Your role does not include the reporting timetable.",
+    )
+    timetables = {item.quarter: item for item in reporting_timetables(area=request.area)}
+    reporting = request.area.reporting_quarter()
+    quarters = sorted(set(timetables) | {reporting, reporting.next()}, reverse=True)
+    return render(
+        request,
+        "schemes/timetable_list.html",
+        {
+            "rows": [(quarter, timetables.get(quarter)) for quarter in quarters],
+            "can_set": permissions.may_set_timetable(request.user, request.area),
+            "reporting_quarter": request.area.reporting_quarter(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@area_required
+def timetable_edit(request, quarter: Quarter):
+    if not permissions.may_set_timetable(request.user, request.area):
+        raise PermissionDenied("Only the area's analysts set its reporting timetable.")
+    current = reporting_timetable(area=request.area, quarter=quarter)
+    if request.method == "POST":
+        form = TimetableForm(request.POST)
+        if form.is_valid():
+            try:
+                services.reporting_timetable_save(
+                    area=request.area, quarter=quarter, user=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                for field, problems in error.message_dict.items():
+                    for problem in problems:
+                        form.add_error(field if field in form.fields else None, problem)
+            else:
+                messages.success(request, f"The {quarter.short_label} timetable is saved.")
+                return redirect("schemes:timetable")
+    else:
+        initial = {}
+        if current is not None:
+            initial = {
+                "reports_due": current.reports_due,
+                "jcb_meeting": current.jcb_meeting,
+                "hwb_meeting": current.hwb_meeting,
+            }
+        form = TimetableForm(initial=initial)
+    return render(
+        request,
+        "schemes/timetable_form.html",
+        {"form": form, "quarter": quarter, "timetable": current},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@area_required
+def reminders_now(request):
+    """ "Send a reminder now" from the overview: one scheme's leads, or every outstanding one."""
+    if not permissions.may_send_reminders(request.user, request.area):
+        raise PermissionDenied("Only the area's analysts can send reminders.")
+    form = ReminderForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a quarter and scheme to send reminders for.")
+        return redirect("schemes:overview")
+    quarter = form.cleaned_data["quarter"]
+    number = form.cleaned_data["scheme"]
+    try:
+        outcome = services.reminders_send_now(
+            area=request.area,
+            quarter=quarter,
+            user=request.user,
+            today=timezone.localdate(),
+            numbers=[number] if number else None,
+        )
+    except ValueError as error:
+        messages.error(request, str(error))
+    else:
+        written = emails_settle(outcome.written)
+        sent = [record for record in written if record.state == "sent"]
+        failed = [record for record in written if record.state == "failed"]
+        if sent:
+            names = ", ".join(
+                record.recipient.get_full_name() or record.to_address for record in sent
+            )
+            messages.success(request, f"Reminder sent to {names}.")
+        if failed:
+            messages.error(
+                request,
+                f"{len(failed)} reminder{'s' if len(failed) > 1 else ''} could not be sent: "
+                f"{failed[0].error} It will be tried again by the next daily run, or use "
+                "“Send again” on the E-mails page.",
+            )
+        if outcome.skipped:
+            messages.info(request, "Not sent: " + "; ".join(outcome.skipped) + ".")
+        if not written and not outcome.skipped:
+            messages.info(request, "Every report is submitted: there is no one to remind.")
+    return redirect(f"{reverse('schemes:overview')}?quarter={quarter}")

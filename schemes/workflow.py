@@ -9,6 +9,7 @@ step; the tests read the tables below row by row.
       |                    return (analyst, with comments)       |
       +-- Returned <-------------+<------------------------------+
     Accepted --(secretary, dated)--> Received by JCB --> Signed off by JCB --> Received by HWB
+    Submitted --withdraw (lead, until an analyst has acted)--> Draft
 
 Once the JCB has signed a report off it is read-only; a correction is a new revision that
 starts again as a draft (the signed-off revision is kept unchanged).
@@ -71,6 +72,7 @@ class Action(StrEnum):
     SIGN_OFF_BY_JCB = "sign_off_by_jcb"
     RECEIVE_BY_HWB = "receive_by_hwb"
     START_CORRECTION = "start_correction"
+    WITHDRAW = "withdraw"
     # A report signed off on paper before the service was used, entered by an analyst.
     RECORD_PAPER = "record_paper"
 
@@ -89,6 +91,7 @@ ACTION_LABELS = {
     Action.SIGN_OFF_BY_JCB: "Signed off by Joint Commissioning Board",
     Action.RECEIVE_BY_HWB: "Received by Health & Wellbeing Board",
     Action.START_CORRECTION: "Correction started",
+    Action.WITHDRAW: "Submission withdrawn",
     Action.RECORD_PAPER: "Recorded from the paper report",
 }
 
@@ -109,6 +112,14 @@ STEPS: dict[Action, Step] = {
     step.action: step
     for step in (
         Step(Action.SUBMIT, EDITABLE, Status.SUBMITTED, SCHEME_LEAD, "submit_highlightreport"),
+        # The lead takes a submitted report back to change it, while no analyst has acted.
+        Step(
+            Action.WITHDRAW,
+            frozenset({Status.SUBMITTED}),
+            Status.DRAFT,
+            SCHEME_LEAD,
+            "submit_highlightreport",
+        ),
         Step(
             Action.RETURN,
             frozenset({Status.SUBMITTED, Status.ACCEPTED}),
@@ -169,6 +180,10 @@ BOARD_DATE_LABELS = {
 }
 
 
+# How a refusal names a step whose history label is not a past participle.
+ACTION_PAST = {Action.WITHDRAW: "withdrawn"}
+
+
 class WorkflowError(ValueError):
     """A step that cannot be taken now, or not by this person; the message says why."""
 
@@ -206,7 +221,8 @@ def step_for(status: Status | str, action: Action | str, roles: Iterable[str]) -
         raise WorkflowError(f"Only {ROLE_WORDS[step.role]} can take the step “{action.label}”.")
     if status not in step.sources:
         raise WorkflowError(
-            f"A report that is “{status.label}” cannot be {action.label.lower()}: "
+            f"A report that is “{status.label}” cannot be "
+            f"{ACTION_PAST.get(action, action.label.lower())}: "
             f"that step is for reports that are {_either(step.sources)}."
         )
     return step

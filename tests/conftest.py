@@ -12,6 +12,7 @@ from bettercare.roles import Role
 from bettercare.services import scheme_lead_assign, user_with_role_save
 
 from .factories import AreaFactory, PartnerFactory, SchemeFactory
+from .smtp import after_commit, smtp_down, smtp_server  # noqa: F401 (fixtures for every test)
 
 # A real Redis and RQ workers, for the tests that run jobs through the queue.
 pytest_plugins = ["tests.queue_fixtures"]
@@ -36,10 +37,11 @@ def other_area(db):
 
 @pytest.fixture
 def make_user(db):
-    def make(username: str, role: Role, areas=()):
+    def make(username: str, role: Role, areas=(), email: str | None = None):
         return user_with_role_save(
             username=username, role=role, areas=areas, password="bettercare-test",
             first_name=username.title(), last_name="Tester",
+            email=f"{username}@example.org" if email is None else email,
         )
 
     return make

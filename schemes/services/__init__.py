@@ -2,8 +2,10 @@
 
     content.py      starting a report and saving what its lead writes (text and tables)
     funding.py      filling its Overall Financial Performance from finance's figures
-    steps.py        the workflow's steps: submit, return, accept, the boards' dates
+    steps.py        the workflow's steps: submit, withdraw, return, accept, the boards' dates
     corrections.py  a new revision of a signed-off report
+    timetable.py    each quarter's reporting timetable (when reports are due, the boards meet)
+    notices.py      the e-mails of the steps, and the reminders to leads against the timetable
     paper.py        entering a report signed off on paper before the service was used
     errors.py       the ways a write is refused
 
@@ -21,6 +23,7 @@ from .content import (
 from .corrections import highlight_report_correction_start
 from .errors import BoardDatesRefused, ReportError, ReportIncomplete, ReportStale
 from .funding import highlight_report_finance_prefill, highlight_report_financial_lines_set
+from .notices import reminders_daily, reminders_send, reminders_send_now
 from .paper import highlight_report_record_paper
 from .steps import (
     BOARD_DATE_FIELDS,
@@ -28,7 +31,9 @@ from .steps import (
     highlight_report_board_dates_record,
     highlight_report_return,
     highlight_report_submit,
+    highlight_report_withdraw,
 )
+from .timetable import reporting_timetable_save
 
 __all__ = [
     "BOARD_DATE_FIELDS",
@@ -49,4 +54,9 @@ __all__ = [
     "highlight_report_save",
     "highlight_report_start",
     "highlight_report_submit",
+    "highlight_report_withdraw",
+    "reminders_daily",
+    "reminders_send",
+    "reminders_send_now",
+    "reporting_timetable_save",
 ]

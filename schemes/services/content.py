@@ -148,6 +148,10 @@ def highlight_report_save(
 def rows_write(report: HighlightReport, rows: dict) -> None:
     """Replace every repeating table of the report with the checked rows, in order: one
     delete and one insert per table, and one insert for all the developments' aim tags."""
+    # The rows read with the report (prefetched) are no longer its rows: forget them, so that
+    # nothing goes on judging the report by the rows it had before (a first "Save and submit"
+    # once found no rows in a report whose rows it had just written).
+    getattr(report, "_prefetched_objects_cache", {}).clear()
     tags = []
     for relation, model in ROW_MODELS.items():
         model.objects.filter(report=report).delete()

@@ -16,7 +16,8 @@ from .. import permissions, workflow
 from ..models import HighlightReport, HighlightReportEvent
 from ..submission import missing_sections
 from ..workflow import BOARD_STEPS, Action, board_date_problems
-from .errors import BoardDatesRefused, ReportError, ReportIncomplete
+from .errors import BoardDatesRefused, ReportError, ReportIncomplete, ReportStale
+from .notices import report_step_notify
 
 STEPS_TARGET = {action: workflow.STEPS[action].target for action in BOARD_STEPS}
 
@@ -83,6 +84,8 @@ def step_take(
         comment=comment.strip(),
         board_date=board_date,
     )
+    # Written with the step and sent once it commits: a failed e-mail never undoes a step.
+    report_step_notify(report=locked, action=action, actor=user, comment=comment)
     report.refresh_from_db()
     return report
 
@@ -96,16 +99,37 @@ BOARD_DATE_FIELDS = {
 
 @transaction.atomic
 def highlight_report_submit(
-    *, report: HighlightReport, user, at: dt.datetime | None = None
+    *,
+    report: HighlightReport,
+    user,
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
 ) -> HighlightReport:
-    """The lead sends the report to the analysts; refused while required sections are empty."""
+    """The lead sends the report to the analysts; refused while required sections are empty.
+
+    What is missing is judged on the report as the database holds it now, never on a copy in
+    memory. With `expected_version` (the version the lead checked), a report saved since is
+    refused (ReportStale): what is submitted is what was checked."""
     permissions.step_allowed(
         user, report, Action.SUBMIT
     )  # who may submit is said before what is missing
-    missing = missing_sections(report)
+    # Locks the report's row only (PostgreSQL refuses FOR UPDATE across a nullable join).
+    saved = HighlightReport.objects.select_for_update().get(pk=report.pk)
+    if expected_version is not None and saved.version != expected_version:
+        raise ReportStale(saved)
+    missing = missing_sections(saved)
     if missing:
         raise ReportIncomplete(missing)
     return step_take(report=report, user=user, action=Action.SUBMIT, at=at)
+
+
+@transaction.atomic
+def highlight_report_withdraw(
+    *, report: HighlightReport, user, at: dt.datetime | None = None
+) -> HighlightReport:
+    """The lead takes back a report they submitted, to change it, until an analyst has
+    returned or accepted it; the history records it."""
+    return step_take(report=report, user=user, action=Action.WITHDRAW, at=at)
 
 
 @transaction.atomic

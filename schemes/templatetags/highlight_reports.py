@@ -11,11 +11,13 @@ import re
 from decimal import Decimal
 
 from django import template
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from bettercare import richtext
 from bettercare.periods import parse_period
 from schemes.report_finance import format_share
+from schemes.word_diff import EQUAL, changed, word_diff
 
 register = template.Library()
 
@@ -57,3 +59,60 @@ def period_label(text: str) -> str:
         return ""
     period = parse_period(text)
     return getattr(period, "short_label", None) or period.label
+
+
+def _pieces_html(pieces, tag: str, words: str) -> SafeString:
+    parts = []
+    for piece in pieces:
+        if piece.kind == EQUAL:
+            parts.append(format_html("{}", piece.text))
+        else:
+            parts.append(
+                format_html(
+                    '<{} class="bc-diff bc-diff--{}"><span class="nhsuk-u-visually-hidden">'
+                    '[{}: </span>{}<span class="nhsuk-u-visually-hidden">]</span></{}>',
+                    mark_safe(tag),  # noqa: S308 (a fixed tag name, "ins" or "del")
+                    piece.kind,
+                    words,
+                    piece.text,
+                    mark_safe(tag),  # noqa: S308
+                )
+            )
+    return mark_safe("".join(parts))  # noqa: S308 (every piece escaped above)
+
+
+@register.simple_tag
+def text_diff(before: str, after: str) -> dict:
+    """The two texts with what changed marked word by word: removed words struck through in
+    the first, added words marked in the second (and named for screen readers)."""
+    left, right = word_diff(before or "", after or "")
+    return {
+        "before": _pieces_html(left, "del", "removed"),
+        "after": _pieces_html(right, "ins", "added"),
+        "changed": changed(left) or changed(right),
+    }
+
+
+@register.filter
+def rows_text(report, kind: str) -> str:
+    """A report's rows of one kind as plain text, one row to a line, to compare word by word."""
+    if report is None:
+        return ""
+    lines = []
+    if kind == "developments":
+        for row in report.key_developments.all():
+            aims = ", ".join(aim.label for aim in row.aims)
+            lines.append(f"• {row.text}" + (f" (Supports: {aims})" if aims else ""))
+    elif kind == "indicators":
+        for row in report.indicators.all():
+            line = f"• {row.indicator}"
+            if row.progress:
+                line += f": {row.progress}"
+            if row.target is not None or row.actual is not None:
+                line += f" (target {number(row.target)}, actual {number(row.actual)}"
+                line += f", {period_label(row.measure_period)})" if row.measure_period else ")"
+            lines.append(line)
+    elif kind == "risks":
+        for row in report.risks.all():
+            lines.append(f"• {row.risk}. Mitigation: {row.mitigation or '—'}")
+    return "\n".join(lines)

@@ -9,6 +9,7 @@ import os
 import shutil
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
 from bettercare.demo import load_demo
@@ -91,3 +92,33 @@ def log_in(page):
         return page
 
     return log_in_as
+
+
+def fill_date(page, legend: str, date: str) -> None:
+    """Type a date (dd/mm/yyyy) into the NHS.UK date input whose legend is `legend`."""
+    day, month, year = date.split("/")
+    group = page.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(day)
+    group.get_by_label("Month").fill(month)
+    group.get_by_label("Year").fill(year)
+
+
+# WCAG 2.1 A and AA: the level the service must meet (axe's best-practice rules are advice).
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+_axe = Axe()
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's WCAG 2.1 AA violations on the page as it is now, one line per element."""
+    results = _axe.run(page, options=AXE_OPTIONS)
+    found = []
+    for violation in results.response["violations"]:
+        for node in violation["nodes"]:
+            found.append(
+                f"{page.url}: {violation['id']} ({violation['impact']}): {violation['help']} "
+                f"at {node['target']}: {node.get('failureSummary', '')[:300]}"
+            )
+    return found

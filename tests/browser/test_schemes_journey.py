@@ -7,6 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from .conftest import fill_date
+
 pytestmark = pytest.mark.browser
 
 CARERS_Q1 = "/schemes/1/2018-19-Q1/"
@@ -26,7 +28,7 @@ def row(page, name):
 def fill_every_section(page):
     page.get_by_label("Pooled Budget Manager").fill("Carers Commissioner, ICU")
     page.get_by_label("Report Author").fill("Alex Morgan, Carers lead")
-    page.get_by_label("Report Date").fill("2018-07-20")
+    fill_date(page, "Report Date", "20/07/2018")
 
     first = row(page, "Funding source 1")
     first.get_by_label("Funding source", exact=True).select_option(label="CCG")
@@ -63,6 +65,7 @@ def fill_every_section(page):
     third = row(page, "Indicator 3")
     third.get_by_label("Indicator", exact=True).fill("Carers with a direct payment")
     third.get_by_label("Progress to Date").fill("All 60 carers with a support plan.")
+    third.get_by_label("A percentage").check()
     third.get_by_label(re.compile(r"^Target")).fill("90%")
     third.get_by_label(re.compile(r"^Actual")).fill("100%")
     third.get_by_label("Period of the target and actual").fill("Q1 2018/19")
@@ -123,7 +126,8 @@ def test_scheme_lead_journey_from_draft_to_board_sign_off(page, demo, log_in):
     expect(page.get_by_role("group", name="Indicator 2", exact=True)).to_have_count(1)
     expect(page.get_by_role("group", name="Indicator 3", exact=True)).to_have_count(0)
 
-    page.get_by_role("button", name="Save and submit").click()
+    page.get_by_role("button", name="Save and check your answers").click()
+    page.get_by_role("button", name="Submit report").click()
     expect(page.get_by_text("Your report is submitted.")).to_be_visible()
     expect(page.get_by_test_id("status")).to_have_text("Submitted")
     body = page.get_by_test_id("highlight-report-body")
@@ -151,7 +155,8 @@ def test_scheme_lead_journey_from_draft_to_board_sign_off(page, demo, log_in):
         "- A whole family approach\n- Replacement care within the RAS\n"
         "- 211 young carers supported; 4 with a personal budget"
     )
-    page.get_by_role("button", name="Save and submit").click()
+    page.get_by_role("button", name="Save and check your answers").click()
+    page.get_by_role("button", name="Submit report").click()
     expect(page.get_by_test_id("status")).to_have_text("Submitted")
     log_out(page)
 
@@ -167,9 +172,9 @@ def test_scheme_lead_journey_from_draft_to_board_sign_off(page, demo, log_in):
     page.get_by_role(
         "link", name=re.compile(r"^Board dates for 1\. Carers: highlight report for Q1")
     ).click()
-    page.get_by_label("Date received by Joint Commissioning Board").fill("2018-07-26")
-    page.get_by_label("Date signed off by Joint Commissioning Board").fill("2018-07-26")
-    page.get_by_label("Date received by Health & Wellbeing Board").fill("2018-08-08")
+    fill_date(page, "Date received by Joint Commissioning Board (optional)", "26/07/2018")
+    fill_date(page, "Date signed off by Joint Commissioning Board (optional)", "26/07/2018")
+    fill_date(page, "Date received by Health & Wellbeing Board (optional)", "08/08/2018")
     page.get_by_role("button", name="Record board dates").click()
     expect(page.get_by_test_id("status")).to_have_text("Received by HWB")
     log_out(page)

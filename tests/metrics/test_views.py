@@ -99,7 +99,10 @@ def test_csv_and_xlsx_exports_hold_exactly_what_is_shown(login, analyst, board_f
         'attachment; filename="metrics-E06000045-2018-08.csv"'
     )
     rows = list(csv.reader(io.StringIO(csv_response.content.decode())))
-    assert rows[0] == headers
+    # The page writes the group under the metric's name, a caveat under the data status and
+    # each difference under its rating; the exports give each a column of its own, and the
+    # figures' unit.
+    assert [header for header in rows[0] if header not in EXPORT_ONLY] == headers
     assert [row[0] for row in rows[1:]] == [
         "A&E Attendances (Type 1, Main ED)",
         "Non Elective Admissions",
@@ -107,25 +110,52 @@ def test_csv_and_xlsx_exports_hold_exactly_what_is_shown(login, analyst, board_f
         "Non Elective Super Stranded Admissions (length of stay 21 days or more)",
     ]
     nel = dict(zip(rows[0], rows[2], strict=True))
-    assert nel["YTD"] == "12,020" and nel["YTD plan"] == "11,850"
-    assert nel["Against plan"] == "Slightly Off Track (1% higher than target)"
-    assert nel["Against last year"] == "Slightly Worse (3% higher than last year)"
+    # Figures unformatted in the CSV, the rating's label beside its difference.
+    assert nel["YTD"] == "12020" and nel["YTD plan"] == "11850"
+    assert nel["Unit"] == "Count"
+    assert nel["Against plan"] == "Slightly Off Track"
+    assert round(float(nel["Difference from plan (%)"])) == 1
+    assert nel["Against last year"] == "Slightly Worse"
+    assert round(float(nel["Difference from last year (%)"])) == 3
     assert nel["SPC"].startswith("Common cause variation")
-    # Every exported cell says what its cell on the page says (the page adds only the
-    # metric's comparison rule under its name).
+    # Every exported cell says what its cell on the page says (the page rounds figures for
+    # their unit and adds the metric's group and comparison rule under its name).
     page_rows = [
         [comparable(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
         for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table.split("<tbody")[1], re.S)
     ]
     for exported, shown in zip(rows[1:], page_rows, strict=True):
-        for exported_cell, shown_cell in zip(exported, shown, strict=True):
-            assert comparable(exported_cell) in shown_cell
+        cells = dict(zip(rows[0], exported, strict=True))
+        assert comparable(cells["Group"]) in shown[0]
+        for header, shown_cell in zip(headers, shown, strict=True):
+            value = cells[header]
+            if re.fullmatch(r"-?\d+(\.\d+)?", value):
+                value = f"{round(float(value)):,}"  # a count, shown with its thousands
+            assert comparable(value) in shown_cell, (header, value, shown_cell)
 
     xlsx = export(client, f"{query}&_export=xlsx")
-    sheet = load_workbook(io.BytesIO(xlsx.content)).active
-    values = [[cell if cell is not None else "" for cell in row] for row in sheet.values]
-    assert values == rows
+    book = load_workbook(io.BytesIO(xlsx.content))
+    sheet = book.active
+    assert sheet.freeze_panes == "A2"
+    header = [cell.value for cell in sheet[1]]
+    assert header == rows[0]
+    nel_cells = dict(zip(header, sheet[3], strict=True))
+    assert nel_cells["YTD"].value == 12020 and nel_cells["YTD"].number_format == "#,##0"
+    assert nel_cells["Against plan"].value == "Slightly Off Track"
+    assert nel_cells["Difference from plan (%)"].number_format == '0.0"%"'
+    values = [["" if cell is None else str(cell) for cell in row] for row in sheet.values]
+    assert [[value.removesuffix(".0") for value in row] for row in values] == [
+        [value.removesuffix(".0") for value in row] for row in rows
+    ]  # the same values as the CSV
 
+
+EXPORT_ONLY = (
+    "Unit",
+    "Group",
+    "Caveat",
+    "Difference from plan (%)",
+    "Difference from last year (%)",
+)
 
 def test_dashboard_queries_do_not_grow_with_the_data(
     login, analyst, board_figures, other_area, load, django_assert_num_queries

@@ -39,7 +39,12 @@ def test_a_refused_job_is_failed_with_its_reason_in_the_record_and_in_rq(on_rq, 
         timeout=WAIT,
     )
     assert job.state == Job.State.FAILED and job.error == "The pack is Final."
-    assert str(job.pk) in FailedJobRegistry(queue=jobs.queue()).get_job_ids()
+    # The worker fails our record inside the job, then RQ moves the job to its failed
+    # registry: a moment later, so wait for it rather than race it.
+    wait_until(
+        lambda: str(job.pk) in FailedJobRegistry(queue=jobs.queue()).get_job_ids(),
+        timeout=WAIT, what="RQ to record the job as failed",
+    )
 
 
 def test_a_job_process_killed_under_its_worker_fails_at_once_and_the_worker_goes_on(

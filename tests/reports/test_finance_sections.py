@@ -19,6 +19,7 @@ from django.urls import reverse
 from bettercare.models import Scheme
 from bettercare.money import format_board, format_millions, format_percent
 from bettercare.periods import Month
+from bettercare.spreadsheets import PERCENT, POUNDS
 from finance.selectors import finance_position, pooled_fund
 from finance.services import finance_file_import
 from finance.wording import describe_position
@@ -267,6 +268,14 @@ def test_the_export_gives_the_finance_tables_exact_to_the_penny(demo_pack, login
     total = by_scheme[-1]
     assert total[1:3] == ("All schemes", "All partners")
     assert Decimal(str(total[5])) == position.total.variance == Decimal("60000.00")
+
+    # Pounds as numbers in pounds, underspends bracketed; the pool's shares as percentages.
+    sheet = book["Finance by scheme"]
+    assert sheet.freeze_panes == "A2" and sheet["D1"].font.bold
+    assert {sheet.cell(row=2, column=column).number_format for column in (4, 5, 6)} == {POUNDS}
+    pool = book["Pooled fund"]
+    assert pool["B2"].number_format == POUNDS and isinstance(pool["B2"].value, int | float)
+    assert pool["C2"].number_format == PERCENT and 0 < pool["C2"].value < 100
 
     by_partner = list(book["Finance by partner"].iter_rows(values_only=True))
     assert [row[0] for row in by_partner] == ["Partner", "CCG", "SCC", "All partners"]

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bettercare.periods import Month, parse_quarter
+from bettercare.spreadsheets import COUNT
 from metrics.models import Metric
 from metrics.selectors import rag_summary
 from reports.assembly import FULL, PUBLIC, PackAssembly, pack_pdfs_build, run_to_end
@@ -244,6 +245,8 @@ def test_the_export_has_the_performance_table_with_its_figures(figures, pack, lo
     assert nel[0] == "Urgent Care Demand"
     assert nel[2] == "Year to date, April to August 2018"
     assert (nel[3], nel[4], nel[5]) == (12020, 11850, 11720)
+    nel_cells = next(cells for cells in book["Performance"].iter_rows() if cells[1].value == nel[1])
+    assert {cell.number_format for cell in nel_cells[3:6]} == {COUNT}  # 12,020, not 12020.0000
     assert nel[6] == "Slightly Off Track (1% higher than target)"
     assert nel[7] == "Slightly Worse (3% higher than last year)"
     falls = next(row for row in rows if row[1] == "Injuries due to falls, people aged 65+")

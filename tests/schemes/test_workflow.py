@@ -50,6 +50,11 @@ TABLE = [
     (Status.DRAFT, Action.START_CORRECTION, ANALYST, None),
     (Status.SIGNED_OFF_BY_JCB, Action.START_CORRECTION, LEAD, None),
     (Status.SIGNED_OFF_BY_JCB, Action.START_CORRECTION, SECRETARY, None),
+    # The lead may withdraw a submission until an analyst has acted on it.
+    (Status.SUBMITTED, Action.WITHDRAW, LEAD, Status.DRAFT),
+    (Status.RETURNED, Action.WITHDRAW, LEAD, None),
+    (Status.ACCEPTED, Action.WITHDRAW, LEAD, None),
+    (Status.SUBMITTED, Action.WITHDRAW, ANALYST, None),
 ]
 
 
@@ -81,7 +86,7 @@ def test_refusals_say_why():
     [
         (Status.DRAFT, [LEAD], [Action.SUBMIT]),
         (Status.SUBMITTED, [ANALYST], [Action.RETURN, Action.ACCEPT]),
-        (Status.SUBMITTED, [LEAD], []),
+        (Status.SUBMITTED, [LEAD], [Action.WITHDRAW]),
         (Status.ACCEPTED, [SECRETARY], [Action.RECEIVE_BY_JCB]),
         (Status.ACCEPTED, [ANALYST, SECRETARY], [Action.RETURN, Action.RECEIVE_BY_JCB]),
         (Status.RECEIVED_BY_HWB, [ANALYST], [Action.START_CORRECTION]),
