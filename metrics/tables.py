@@ -43,8 +43,15 @@ class NumericColumn(tables.Column):
         super().__init__(*args, **kwargs)
 
 
-# How an export writes a figure of each unit: the value itself, in its unit's format.
-UNIT_FORMATS = {Unit.COUNT: COUNT, Unit.DAYS: COUNT, Unit.RATE: RATE, Unit.PERCENT: PERCENT}
+# How an export writes a figure of each unit: the value itself, in its unit's format (an
+# average per day keeps the one decimal place the page shows, as a rate does).
+UNIT_FORMATS = {
+    Unit.COUNT: COUNT,
+    Unit.DAYS: COUNT,
+    Unit.RATE: RATE,
+    Unit.PERCENT: PERCENT,
+    Unit.PER_DAY: RATE,
+}
 
 
 def figure(value, unit) -> Figure | None:
