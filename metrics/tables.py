@@ -44,7 +44,14 @@ class NumericColumn(tables.Column):
 
 
 # How an export writes a figure of each unit: the value itself, in its unit's format.
-UNIT_FORMATS = {Unit.COUNT: COUNT, Unit.DAYS: COUNT, Unit.RATE: RATE, Unit.PERCENT: PERCENT}
+# An average per day has one decimal place, as a rate has (26.6 delayed patients per day).
+UNIT_FORMATS = {
+    Unit.COUNT: COUNT,
+    Unit.DAYS: COUNT,
+    Unit.RATE: RATE,
+    Unit.PER_DAY: RATE,
+    Unit.PERCENT: PERCENT,
+}
 
 
 def figure(value, unit) -> Figure | None:
