@@ -486,7 +486,7 @@ class NationalCondition(models.Model):
         return f"{self.area.name} {self.financial_year.label}: condition {self.number}"
 
 
-TEXT_LENGTH = 2000  # characters: a paragraph in a cell of the national template
+RETURN_TEXT_LENGTH = 2000  # characters: a paragraph in a cell of the national template
 
 
 class QuarterlyReturn(models.Model):
