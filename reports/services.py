@@ -680,9 +680,11 @@ def quarterly_return_save(
                 break
     if problems:
         raise ValidationError(problems)
-    record = QuarterlyReturn.objects.select_for_update().filter(area=area, quarter=quarter).first()
-    if record is None:
-        record = QuarterlyReturn(area=area, quarter=quarter)
+    # Locked, so that two analysts saving at once write one after the other (the second's
+    # whole save wins, never half of each); the first save of a quarter creates it.
+    record, _ = QuarterlyReturn.objects.select_for_update().get_or_create(
+        area=area, quarter=quarter
+    )
     record.contact_phone = contact_phone.strip()
     record.updated = timezone.now()
     record.updated_by = user
