@@ -17,7 +17,9 @@ class ReportsConfig(AppConfig):
     #   set each scheme's portfolio rating and narrative;
     # - scheme leads see the list of Final packs and download their public versions only:
     #   drafts and exempt sections hold other schemes' unpublished material;
-    # - administrators see every pack and manage the area's priorities (in the admin site).
+    # - administrators see every pack and manage the area's priorities (in the admin site);
+    # - the quarterly return to NHS England: analysts write its assessments and texts;
+    #   board secretaries and administrators read and download it; scheme leads do neither.
     role_permissions = {
         "administrator": {
             "reports.view_pack",
@@ -25,6 +27,7 @@ class ReportsConfig(AppConfig):
             "reports.view_packversion",
             "reports.view_portfoliorating",
             "reports.view_nationalcondition",
+            "reports.view_quarterlyreturn",
             "reports.add_priority",
             "reports.change_priority",
             "reports.delete_priority",
@@ -41,6 +44,9 @@ class ReportsConfig(AppConfig):
             "reports.view_nationalcondition",
             "reports.add_nationalcondition",
             "reports.change_nationalcondition",
+            "reports.view_quarterlyreturn",
+            "reports.add_quarterlyreturn",
+            "reports.change_quarterlyreturn",
         },
         "board_secretary": {
             "reports.view_pack",
@@ -52,6 +58,7 @@ class ReportsConfig(AppConfig):
             "reports.view_priority",
             "reports.view_portfoliorating",
             "reports.view_nationalcondition",
+            "reports.view_quarterlyreturn",
         },
         "scheme_lead": {
             "reports.view_pack",

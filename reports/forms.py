@@ -10,7 +10,16 @@ from bettercare.pickers import PeriodChoiceField
 from bettercare.ratings import RAG_CHOICES
 from metrics.models import Metric
 
-from .models import NARRATIVE_LENGTH, Board, Pack, PackMetric, Priority, narrative_problem
+from .models import (
+    NARRATIVE_LENGTH,
+    RETURN_TEXT_LENGTH,
+    Board,
+    Pack,
+    PackMetric,
+    Priority,
+    narrative_problem,
+)
+from .progress import ASSESSMENT_CHOICES, Assessment, override_problem
 from .sections import exemptable_sections
 from .selectors import SchemeRisk
 from .services import (
@@ -397,5 +406,85 @@ RatingFormSet = forms.formset_factory(
     extra=0,
     max_num=100,
     absolute_max=100,
+    validate_max=True,
+)
+
+
+class ReturnContactForm(forms.Form):
+    """The cover's contact telephone; the name and e-mail are the analyst's own."""
+
+    contact_phone = forms.CharField(
+        label="Contact telephone",
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"class": "nhsuk-input--width-20", "autocomplete": "tel"}),
+        help_text="The return's cover gives it beside your name and e-mail.",
+    )
+
+
+class ReturnMetricForm(forms.Form):
+    """One national metric in the quarterly return: the assessment of progress (worked out
+    from the rating, which the analyst may change with a reason) and the quarter's texts."""
+
+    code = forms.CharField(widget=forms.HiddenInput)
+    assessment = forms.ChoiceField(
+        label="Assessment of progress", choices=ASSESSMENT_CHOICES, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label="Reason for changing the assessment",
+        required=False,
+        max_length=RETURN_TEXT_LENGTH,
+        widget=_textarea(2),
+        help_text="Needed when the assessment is not the one worked out from the rating.",
+    )
+    challenges = forms.CharField(
+        label="Challenges", required=False, max_length=RETURN_TEXT_LENGTH, widget=_textarea(3)
+    )
+    achievements = forms.CharField(
+        label="Achievements", required=False, max_length=RETURN_TEXT_LENGTH, widget=_textarea(3)
+    )
+    support_needs = forms.CharField(
+        label="Support needs", required=False, max_length=RETURN_TEXT_LENGTH, widget=_textarea(3)
+    )
+
+    def __init__(self, *args, worked_out: Assessment | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.worked_out = worked_out
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = cleaned.get("assessment")
+        if self.worked_out is not None and chosen:
+            problem = override_problem(
+                worked_out=self.worked_out,
+                chosen=Assessment(chosen),
+                reason=cleaned.get("reason", ""),
+            )
+            if problem:
+                self.add_error("reason", f"{problem[:1].upper()}{problem[1:]}.")
+        return cleaned
+
+
+class ReturnMetricFormSet(EveryRowRequiredFormSet):
+    """A row per national metric of the return, each told the assessment its rating gives
+    (`worked_out`, in the rows' order); the service checks it again against the figures."""
+
+    def __init__(self, *args, worked_out: list[Assessment] = (), **kwargs):
+        self.worked_out = list(worked_out)
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if index is not None and index < len(self.worked_out):
+            kwargs["worked_out"] = self.worked_out[index]
+        return kwargs
+
+
+ReturnMetricForms = forms.formset_factory(
+    ReturnMetricForm,
+    formset=ReturnMetricFormSet,
+    extra=0,
+    max_num=50,
+    absolute_max=50,
     validate_max=True,
 )

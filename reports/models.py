@@ -16,6 +16,8 @@ from bettercare.periods import Month, Quarter
 from bettercare.ratings import RAG_CHOICES, RAG_VALUES, Rag
 from metrics.models import Metric
 
+from .progress import ASSESSMENT_CHOICES, ASSESSMENT_VALUES
+
 
 class Priority(models.Model):
     """One of the priorities the Health and Wellbeing Board set for the programme. The pack's
@@ -482,3 +484,82 @@ class NationalCondition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area.name} {self.financial_year.label}: condition {self.number}"
+
+
+RETURN_TEXT_LENGTH = 2000  # characters: a paragraph in a cell of the national template
+
+
+class QuarterlyReturn(models.Model):
+    """The area's quarterly return to NHS England for a quarter: what the analyst adds to the
+    figures the board pack already shows (see `reports.returns`). Each national metric's
+    assessment and texts are a `ReturnMetric`; the numbers themselves are never stored here."""
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="quarterly_returns")
+    quarter = QuarterField(help_text="The quarter returned, e.g. 2018-19-Q2.")
+    contact_phone = models.CharField(
+        "contact telephone",
+        max_length=40,
+        blank=True,
+        help_text="The return's cover gives it beside the name and e-mail of who completed it.",
+    )
+    updated = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who completed the return: the analyst who last saved it.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "quarter"], name="one_return_per_quarter"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area.name}: quarterly return for {self.quarter.short_label}"
+
+
+class ReturnMetric(models.Model):
+    """A national metric in the quarterly return: the analyst's assessment of progress where it
+    differs from the one worked out from the metric's rating (blank: as worked out), why, and
+    the quarter's challenges, achievements and support needs."""
+
+    quarterly_return = models.ForeignKey(
+        QuarterlyReturn, on_delete=models.CASCADE, related_name="metrics"
+    )
+    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="+")
+    assessment = models.CharField(
+        "assessment of progress",
+        max_length=12,
+        blank=True,
+        choices=ASSESSMENT_CHOICES,
+        help_text="Blank: the assessment worked out from the metric's rating against its target.",
+    )
+    reason = models.TextField(
+        "reason for changing the assessment",
+        blank=True,
+        help_text="Needed when the assessment differs from the one worked out from the rating.",
+    )
+    challenges = models.TextField(blank=True)
+    achievements = models.TextField(blank=True)
+    support_needs = models.TextField("support needs", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["quarterly_return", "metric__display_order", "metric__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quarterly_return", "metric"], name="one_return_row_per_metric"
+            ),
+            models.CheckConstraint(
+                condition=Q(assessment__in=["", *ASSESSMENT_VALUES]),
+                name="return_assessment_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quarterly_return}: {self.metric.code}"

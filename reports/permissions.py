@@ -65,3 +65,13 @@ def may_see_national_conditions(user, area) -> bool:
 def may_record_national_conditions(user, area) -> bool:
     """Recording the area's compliance with each national condition, and its note."""
     return _may(user, "reports.change_nationalcondition", area)
+
+
+def may_see_returns(user, area) -> bool:
+    """The area's quarterly return to NHS England: its page and its workbook."""
+    return _may(user, "reports.view_quarterlyreturn", area)
+
+
+def may_write_returns(user, area) -> bool:
+    """The return's assessments of progress (and their reasons) and its texts per metric."""
+    return _may(user, "reports.change_quarterlyreturn", area)

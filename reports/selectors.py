@@ -22,6 +22,7 @@ from bettercare.selectors import Task
 from finance.selectors import finance_position, forecast_months, pooled_fund
 from finance.variance import FinancePosition, PooledFund
 from metrics.models import Metric
+from metrics.rag import NOT_AVAILABLE
 from metrics.readings import Reader
 from metrics.selectors import (
     MetricSeries,
@@ -38,7 +39,7 @@ from metrics.selectors import (
 from metrics.spc import SpcResult
 from schemes.models import HighlightReport
 from schemes.report_finance import differences_from_finance
-from schemes.selectors import highlight_reports_for_pack
+from schemes.selectors import highlight_reports_for_pack, reporting_timetable
 from schemes.workflow import BOARD_READY
 
 from . import permissions
@@ -55,7 +56,9 @@ from .models import (
     PackVersion,
     PortfolioRating,
     Priority,
+    QuarterlyReturn,
 )
+from .progress import Assessment, assessment_from_rating
 
 
 def priorities_for(*, area: Area) -> list[Priority]:
@@ -328,22 +331,28 @@ class PackFinance:
 
 def pack_finance(*, pack: Pack) -> PackFinance:
     """The pack's finance, read once per assembly (see `one_reading`). Ten queries."""
-    key = ("finance", pack.area_id, pack.quarter, pack.data_month)
-    return read_once(key, lambda: _read_pack_finance(pack))
+    return finance_at(area=pack.area, quarter=pack.quarter, data_month=pack.data_month)
 
 
-def _read_pack_finance(pack: Pack) -> PackFinance:
-    data_month = pack.data_month
-    year = pack.quarter.year
+def finance_at(*, area: Area, quarter: Quarter, data_month: Month) -> PackFinance:
+    """The finance a pack about `quarter` with this data month reports (`pack_finance`), read
+    once per `one_reading` block: the quarterly return reads it here for a quarter that has no
+    pack yet."""
+    key = ("finance", area.pk, quarter, data_month)
+    return read_once(key, lambda: _read_finance(area, quarter, data_month))
+
+
+def _read_finance(area: Area, quarter: Quarter, data_month: Month) -> PackFinance:
+    year = quarter.year
     months = [
         month
-        for month in forecast_months(area=pack.area)
+        for month in forecast_months(area=area)
         if month.financial_year == year and month <= data_month
     ]
     return PackFinance(
         data_month=data_month,
-        fund=pooled_fund(area=pack.area, year=year),
-        position=finance_position(area=pack.area, month=max(months)) if months else None,
+        fund=pooled_fund(area=area, year=year),
+        position=finance_position(area=area, month=max(months)) if months else None,
     )
 
 
@@ -745,3 +754,253 @@ def pack_lacking(*, pack: Pack) -> list[str]:
             f"{(finance.month or month).label} ({'; '.join(str(d) for d in differences)})."
         )
     return lacking
+
+
+# --- The quarterly return to NHS England ------------------------------------------------------
+
+
+def return_pack(*, area: Area, quarter: Quarter) -> Pack | None:
+    """The board pack whose figures the quarter's return gives: the Health and Wellbeing
+    Board's, which signs the return off, or, before it has one, the Joint Commissioning
+    Board's; None when the quarter has no pack yet."""
+    packs = {pack.board: pack for pack in Pack.objects.filter(area=area, quarter=quarter)}
+    return packs.get(Board.HWB) or packs.get(Board.JCB)
+
+
+@dataclass(frozen=True)
+class ReturnMetricRow:
+    """A national metric in the return: its row of the pack's performance table (None: no
+    figure at the data month), the assessment worked out from its rating against target, the
+    analyst's own where they chose another, and the quarter's texts."""
+
+    metric: Metric
+    row: RagRow | None
+    worked_out: Assessment
+    chosen: Assessment | None = None
+    reason: str = ""
+    challenges: str = ""
+    achievements: str = ""
+    support_needs: str = ""
+
+    @property
+    def assessment(self) -> Assessment:
+        return self.chosen or self.worked_out
+
+    @property
+    def changed(self) -> bool:
+        """The analyst chose an assessment other than the one the rating gives."""
+        return self.assessment != self.worked_out
+
+    @property
+    def rating_words(self) -> str:
+        """The rating against target as the pack's performance table prints it."""
+        return self.row.vs_plan.phrase if self.row else NOT_AVAILABLE
+
+
+def _day(date: dt.date) -> str:
+    return f"{date.day} {date:%B %Y}"
+
+
+@dataclass(frozen=True)
+class HwbSignOff:
+    """The return's sign-off by the Health and Wellbeing Board: the date it meets on (from the
+    HWB pack, else the reporting timetable) and the state of the board's pack."""
+
+    board_name: str
+    meeting_date: dt.date | None
+    date_from: str  # where the date comes from, in words ("" when there is none)
+    pack: Pack | None
+    version: int | None  # the pack's latest Final version
+    today: dt.date
+
+    @property
+    def signed_off(self) -> bool:
+        """The board's pack is Final and the board has met."""
+        return (
+            self.pack is not None
+            and self.pack.status == Pack.Status.FINAL
+            and self.meeting_date is not None
+            and self.meeting_date <= self.today
+        )
+
+    @property
+    def pack_state(self) -> str:
+        if self.pack is None:
+            return "Not started"
+        if self.pack.status == Pack.Status.FINAL:
+            return f"Final (version {self.version})"
+        return "Draft" + (f" (version {self.version} was Final)" if self.version else "")
+
+    @property
+    def state(self) -> str:
+        """The sign-off state in words, as the cover gives it."""
+        if self.signed_off:
+            return f"Signed off by the {self.board_name} on {self.meeting_date:%-d %B %Y}"
+        if self.meeting_date is None:
+            return "Not signed off: no Health and Wellbeing Board meeting date is set"
+        when = _day(self.meeting_date)
+        if self.pack is None or self.pack.status != Pack.Status.FINAL:
+            return (
+                f"Not signed off: the HWB pack is {self.pack_state.lower()}; the board meets "
+                f"on {when}"
+            )
+        return f"Not signed off yet: the HWB pack is Final; the board meets on {when}"
+
+
+@dataclass(frozen=True)
+class QuarterlyReturnData:
+    """Everything the quarterly return gives, each figure from the selector the board pack
+    reads it from: the national conditions (`national_conditions_for`), the metrics' ratings
+    (`pack_metrics`, the performance table), the pool and the forecast (`pack_finance`)."""
+
+    area: Area
+    quarter: Quarter
+    pack: Pack | None  # whose data month and figures these are
+    data_month: Month
+    record: QuarterlyReturn | None
+    conditions: list[ConditionRecord]
+    metrics: list[ReturnMetricRow]
+    finance: PackFinance
+    sign_off: HwbSignOff
+    metrics_illustrative: bool = False  # some actual figures are invented (the demo's)
+
+    @property
+    def illustrative_parts(self) -> list[str]:
+        """Which of its figures are invented, as the pack's cover says it."""
+        parts = []
+        if self.finance.illustrative:
+            parts.append(f"the {self.finance.year.label} finance figures")
+        if self.metrics_illustrative:
+            parts.append("the metrics' actual figures")
+        return parts
+
+    @property
+    def completed_by(self):
+        return self.record.updated_by if self.record else None
+
+    @property
+    def completed_by_name(self) -> str:
+        user = self.completed_by
+        return (user.get_full_name() or user.username) if user else ""
+
+    @property
+    def contact_email(self) -> str:
+        return self.completed_by.email if self.completed_by else ""
+
+    @property
+    def contact_phone(self) -> str:
+        return self.record.contact_phone if self.record else ""
+
+    @property
+    def completed_on(self) -> dt.date | None:
+        return timezone.localdate(self.record.updated) if self.record else None
+
+    @property
+    def lacking(self) -> list[str]:
+        """What the return lacks before it is sent, in words."""
+        lacking = []
+        if self.record is None:
+            lacking.append("The return has not been completed: no analyst has saved it yet.")
+        for item in self.conditions:
+            if item.compliance == NationalCondition.Compliance.NOT_ASSESSED:
+                lacking.append(f"National condition {item.number} has not been assessed yet.")
+        for item in self.metrics:
+            if item.assessment == Assessment.NO_DATA:
+                lacking.append(f"{item.metric.name}: no assessment of progress can be made.")
+        if self.finance.position is None:
+            lacking.append(
+                f"Finance: no forecasts loaded for {self.quarter.year.label} up to "
+                f"{self.data_month.label}."
+            )
+        if not self.sign_off.signed_off:
+            lacking.append(f"{self.sign_off.state}.")
+        return lacking
+
+
+def return_metrics_for(*, year: FinancialYear, written=()) -> list[Metric]:
+    """The national metrics the return reports: those of the year (a rate worked out from a
+    count is rated as its count is, so it is not one of them), and any it already holds text
+    about, so that nothing written is ever hidden."""
+    return [
+        metric
+        for metric in Metric.objects.filter(scope=Metric.Scope.NATIONAL, rate_of__isnull=True)
+        .order_by("display_order", "code")
+        if metric.is_valid_in(year) or metric.pk in written
+    ]
+
+
+def quarterly_return(*, area: Area, quarter: Quarter) -> QuarterlyReturnData:
+    """The area's quarterly return for `quarter`, at the data month of the pack it follows
+    (`return_pack`), or of the quarter (Month 5 for Quarter Two) when it has no pack yet."""
+    with one_reading():
+        pack = return_pack(area=area, quarter=quarter)
+        data_month = pack.data_month if pack else quarter.data_month
+        if pack is not None:
+            read = pack_metrics(pack=pack)
+            summary, illustrative = read.summary, read.illustrative
+            finance = pack_finance(pack=pack)
+        else:
+            summary = rag_summary(area=area, month=data_month, reader=Reader(area))
+            illustrative = figures_are_illustrative(area=area)
+            finance = finance_at(area=area, quarter=quarter, data_month=data_month)
+        record = (
+            QuarterlyReturn.objects.filter(area=area, quarter=quarter)
+            .select_related("updated_by")
+            .first()
+        )
+        written = (
+            {item.metric_id: item for item in record.metrics.all()} if record is not None else {}
+        )
+        rows = {row.metric.pk: row for row in summary.rows}
+        metrics = []
+        for metric in return_metrics_for(year=quarter.year, written=written):
+            row = rows.get(metric.pk)
+            held = written.get(metric.pk)
+            metrics.append(
+                ReturnMetricRow(
+                    metric=metric,
+                    row=row,
+                    worked_out=assessment_from_rating(row.vs_plan.rag if row else None),
+                    chosen=Assessment(held.assessment) if held and held.assessment else None,
+                    reason=held.reason if held else "",
+                    challenges=held.challenges if held else "",
+                    achievements=held.achievements if held else "",
+                    support_needs=held.support_needs if held else "",
+                )
+            )
+        return QuarterlyReturnData(
+            area=area,
+            quarter=quarter,
+            pack=pack,
+            data_month=data_month,
+            record=record,
+            conditions=national_conditions_for(area=area, year=quarter.year),
+            metrics=metrics,
+            finance=finance,
+            sign_off=hwb_sign_off(area=area, quarter=quarter),
+            metrics_illustrative=illustrative,
+        )
+
+
+def hwb_sign_off(*, area: Area, quarter: Quarter, today: dt.date | None = None) -> HwbSignOff:
+    """The HWB's sign-off of the quarter: the date of its meeting from its pack for the
+    quarter, as the secretary set it, else from the reporting timetable."""
+    pack = pack_find(area=area, board=Board.HWB, quarter=quarter)
+    timetable = reporting_timetable(area=area, quarter=quarter)
+    meeting_date, date_from = None, ""
+    if pack is not None and pack.meeting_date:
+        meeting_date, date_from = pack.meeting_date, "The HWB pack's date of meeting"
+    elif timetable is not None and timetable.hwb_meeting:
+        meeting_date, date_from = timetable.hwb_meeting, "The reporting timetable"
+    version = None
+    if pack is not None:
+        latest = PackVersion.objects.filter(pack=pack).order_by("-number").values("number").first()
+        version = latest["number"] if latest else None
+    return HwbSignOff(
+        board_name=f"{area.name} {Board.HWB.label}",
+        meeting_date=meeting_date,
+        date_from=date_from,
+        pack=pack,
+        version=version,
+        today=today or timezone.localdate(),
+    )

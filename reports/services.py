@@ -24,6 +24,7 @@ from . import permissions
 from .conditions import conditions_in_force
 from .defaults import CARRIED_FORWARD_FIELDS, default_text
 from .models import (
+    RETURN_TEXT_LENGTH,
     Board,
     ChartDrawing,
     NationalCondition,
@@ -35,10 +36,13 @@ from .models import (
     PackVersion,
     PortfolioRating,
     Priority,
+    QuarterlyReturn,
+    ReturnMetric,
     narrative_problem,
 )
 from .notices import pack_final_notify
 from .pdf import PdfResult
+from .progress import ASSESSMENT_VALUES, Assessment, override_problem
 from .sections import PACK_SECTIONS, exemptable_sections
 from .selectors import (
     headline_metrics_to_start_with,
@@ -46,6 +50,7 @@ from .selectors import (
     pack_next_version_number,
     pack_previous,
     priorities_for,
+    quarterly_return,
 )
 
 # What the board secretary edits on a pack, as `pack_text_save` takes it: its text, the date of
@@ -606,3 +611,99 @@ def national_conditions_save(
         )
         saved.append(item)
     return saved
+
+
+# --- The quarterly return to NHS England ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReturnMetricEntry:
+    """What the analyst writes about one national metric in the quarter's return: the
+    assessment of progress chosen (the one worked out from the rating, or another with a
+    reason) and the quarter's texts."""
+
+    code: str
+    assessment: str
+    reason: str = ""
+    challenges: str = ""
+    achievements: str = ""
+    support_needs: str = ""
+
+
+@transaction.atomic
+def quarterly_return_save(
+    *,
+    area: Area,
+    quarter: Quarter,
+    entries: Iterable[ReturnMetricEntry],
+    contact_phone: str = "",
+    user,
+) -> QuarterlyReturn:
+    """Save the analyst's part of the area's return for `quarter`, all or nothing. Each metric
+    must be a national metric the return reports; an assessment other than the one worked out
+    from the metric's rating (read now, as the workbook will read it) needs a reason. An
+    assessment equal to the worked-out one is stored as none, so that it follows the rating if
+    the figures change."""
+    require(
+        user is None or permissions.may_write_returns(user, area),
+        "Only analysts can complete the quarterly return.",
+    )
+    worked_out = {
+        row.metric.code: row for row in quarterly_return(area=area, quarter=quarter).metrics
+    }
+    entries = list(entries)
+    problems = []
+    if len(contact_phone) > 40:
+        problems.append("Keep the telephone number to 40 characters.")
+    seen = set()
+    for entry in entries:
+        row = worked_out.get(entry.code)
+        if row is None or entry.code in seen:
+            problems.append(
+                f"“{entry.code}” is not a national metric of the return for {quarter.label}."
+            )
+            continue
+        seen.add(entry.code)
+        if entry.assessment not in ASSESSMENT_VALUES:
+            problems.append(f"{row.metric.name}: “{entry.assessment}” is not an assessment.")
+            continue
+        problem = override_problem(
+            worked_out=row.worked_out, chosen=Assessment(entry.assessment), reason=entry.reason
+        )
+        if problem:
+            problems.append(f"{row.metric.name}: {problem}.")
+        for text in (entry.reason, entry.challenges, entry.achievements, entry.support_needs):
+            if len(text) > RETURN_TEXT_LENGTH:
+                problems.append(
+                    f"{row.metric.name}: keep each text to {RETURN_TEXT_LENGTH:,} characters."
+                )
+                break
+    if problems:
+        raise ValidationError(problems)
+    # Locked, so that two analysts saving at once write one after the other (the second's
+    # whole save wins, never half of each); the first save of a quarter creates it.
+    record, _ = QuarterlyReturn.objects.select_for_update().get_or_create(
+        area=area, quarter=quarter
+    )
+    record.contact_phone = contact_phone.strip()
+    record.updated = timezone.now()
+    record.updated_by = user
+    record.save()
+    held = {item.metric_id: item for item in record.metrics.all()}
+    for entry in entries:
+        row = worked_out[entry.code]
+        chosen = Assessment(entry.assessment)
+        changed = chosen != row.worked_out
+        item = held.get(row.metric.pk) or ReturnMetric(quarterly_return=record, metric=row.metric)
+        model_update(
+            instance=item,
+            data={
+                "assessment": chosen.value if changed else "",
+                "reason": entry.reason.strip() if changed else "",
+                "challenges": entry.challenges.strip(),
+                "achievements": entry.achievements.strip(),
+                "support_needs": entry.support_needs.strip(),
+            },
+            user=user,
+        )
+    return record

@@ -31,4 +31,7 @@ urlpatterns = [
     path("portfolio/", views.portfolio, name="portfolio"),
     path("portfolio/edit/", views.portfolio_edit, name="portfolio_edit"),
     path("national-conditions/", views.conditions_edit, name="conditions"),
+    path("return/", views.return_detail, name="return"),
+    path("return/edit/", views.return_edit, name="return_edit"),
+    path("return/return.xlsx", views.return_download, name="return_download"),
 ]

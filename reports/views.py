@@ -30,8 +30,11 @@ from .forms import (
     PackCreateForm,
     PackTextForm,
     RatingFormSet,
+    ReturnContactForm,
+    ReturnMetricForms,
 )
 from .models import Pack
+from .returns import return_file_name, return_workbook
 from .selectors import (
     national_conditions_for,
     pack_build_get,
@@ -51,10 +54,12 @@ from .selectors import (
     portfolio_rows,
     priorities_for,
     quarter_scheme_risks,
+    quarterly_return,
 )
 from .services import (
     ConditionEntry,
     RatingEntry,
+    ReturnMetricEntry,
     national_conditions_save,
     pack_build_enqueue,
     pack_correction_start,
@@ -62,6 +67,7 @@ from .services import (
     pack_finalise_enqueue,
     pack_text_save,
     portfolio_ratings_save,
+    quarterly_return_save,
 )
 from .tables import PortfolioTable
 
@@ -134,6 +140,8 @@ def _index_page(request: HttpRequest, form: PackCreateForm, *, status: int = 200
             ),
             "may_see_portfolio": permissions.may_see_portfolio(request.user, request.area),
             "may_rate": permissions.may_rate_schemes(request.user, request.area),
+            "may_see_return": permissions.may_see_returns(request.user, request.area),
+            "may_write_return": permissions.may_write_returns(request.user, request.area),
             "quarter": request.area.reporting_quarter(),
         },
         status=status,
@@ -683,4 +691,118 @@ def conditions_edit(request: HttpRequest) -> HttpResponse:
             "problems": problems,
         },
         status=400 if formset.is_bound and (problems or not formset.is_valid()) else 200,
+    )
+
+
+# --- The quarterly return to NHS England ------------------------------------------------------
+
+
+def _return_quarter(request: HttpRequest, template: str):
+    """The quarter asked for (`?quarter=`), or the area's reporting quarter; a quarter the
+    area does not report on answers the page with the picker's message (400)."""
+    quarter, quarter_form = _pick_quarter(request)
+    if quarter is None:
+        return None, render(request, template, {"quarter_form": quarter_form}, status=400)
+    return quarter, quarter_form
+
+
+@require_GET
+@area_required
+def return_detail(request: HttpRequest) -> HttpResponse:
+    """The quarter's return as NHS England will get it, with what it lacks, the workbook's
+    download and, for analysts, the way to complete it."""
+    require(
+        permissions.may_see_returns(request.user, request.area),
+        "You do not have access to the quarterly return.",
+    )
+    quarter, answer = _return_quarter(request, "reports/return.html")
+    if quarter is None:
+        return answer
+    return render(
+        request,
+        "reports/return.html",
+        {
+            "quarter": quarter,
+            "quarter_form": answer,
+            "data": quarterly_return(area=request.area, quarter=quarter),
+            "may_write": permissions.may_write_returns(request.user, request.area),
+        },
+    )
+
+
+@require_GET
+@area_required
+def return_download(request: HttpRequest) -> HttpResponse:
+    """The return as an XLSX workbook shaped like the national template."""
+    require(
+        permissions.may_see_returns(request.user, request.area),
+        "You do not have access to the quarterly return.",
+    )
+    quarter, answer = _return_quarter(request, "reports/return.html")
+    if quarter is None:
+        return answer
+    data = quarterly_return(area=request.area, quarter=quarter)
+    return _attachment(return_workbook(data), file_name=return_file_name(data), content_type=XLSX)
+
+
+@require_http_methods(["GET", "POST"])
+@area_required
+def return_edit(request: HttpRequest) -> HttpResponse:
+    """The analyst's part of the quarter's return: each national metric's assessment of
+    progress (changed from the worked-out one only with a reason) and its texts."""
+    require(
+        permissions.may_write_returns(request.user, request.area),
+        "Only analysts can complete the quarterly return.",
+    )
+    quarter, answer = _return_quarter(request, "reports/return_edit.html")
+    if quarter is None:
+        return answer
+    data = quarterly_return(area=request.area, quarter=quarter)
+    posted = request.POST if request.method == "POST" else None
+    contact_form = ReturnContactForm(
+        posted, prefix="cover", initial={"contact_phone": data.contact_phone}
+    )
+    formset = ReturnMetricForms(
+        posted,
+        worked_out=[row.worked_out for row in data.metrics],
+        initial=[
+            {
+                "code": row.metric.code,
+                "assessment": row.assessment.value,
+                "reason": row.reason,
+                "challenges": row.challenges,
+                "achievements": row.achievements,
+                "support_needs": row.support_needs,
+            }
+            for row in data.metrics
+        ],
+    )
+    problems: list[str] = []
+    if posted is not None and contact_form.is_valid() and formset.is_valid():
+        try:
+            quarterly_return_save(
+                area=request.area,
+                quarter=quarter,
+                contact_phone=contact_form.cleaned_data["contact_phone"],
+                entries=[ReturnMetricEntry(**form.cleaned_data) for form in formset],
+                user=request.user,
+            )
+        except ValidationError as error:
+            problems = error.messages
+        else:
+            messages.success(request, f"The return for {quarter.short_label} is saved.")
+            return redirect(reverse("reports:return") + f"?quarter={quarter}")
+    rows = {row.metric.code: row for row in data.metrics}
+    return render(
+        request,
+        "reports/return_edit.html",
+        {
+            "quarter": quarter,
+            "data": data,
+            "contact_form": contact_form,
+            "formset": formset,
+            "forms_and_rows": [(form, rows.get(form["code"].value())) for form in formset],
+            "problems": problems,
+        },
+        status=400 if posted is not None else 200,
     )

@@ -111,6 +111,7 @@ def test_every_export_neutralises_formulas_keeps_numbers_and_is_not_html():
             "/finance/position/?month=2018-08&_export=csv",
             "/finance/position/?month=2018-08&_export=xlsx",
             "/reports/portfolio/?quarter=2018-19-Q2&_export=xlsx",
+            "/reports/return/return.xlsx?quarter=2018-19-Q2",
         ],
         "secretary": [
             f"/reports/packs/{pack.pk}/tables.xlsx",

@@ -240,7 +240,8 @@ def _workflow_states(area) -> dict[str, list[str]]:
     return {
         "analyst": [*reports, f"/metrics/import/{staged.pk}/", "/metrics/nel_admissions/",
                     "/metrics/import/", "/finance/import/", "/reports/portfolio/edit/",
-                    "/finance/schemes/2/?month=2018-08", "/finance/pool/2018-19/edit/"],
+                    "/finance/schemes/2/?month=2018-08", "/finance/pool/2018-19/edit/",
+                    "/reports/return/edit/?quarter=2018-19-Q2"],
         "secretary": [*reports, *packs, "/reports/packs/new/"],
         "lead-carers": [f"{page}edit/" for page in reports],
     }

@@ -51,6 +51,11 @@ TABLE = {
         of_area(permissions.may_record_national_conditions),
         table(analyst="YYN", superuser="YYN"),
     ),
+    "see and download the quarterly return": (of_area(permissions.may_see_returns), AREA_WIDE),
+    "complete the quarterly return": (
+        of_area(permissions.may_write_returns),
+        table(analyst="YYN", superuser="YYN"),
+    ),
 }
 
 
