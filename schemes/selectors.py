@@ -328,11 +328,11 @@ def home_tasks(*, user, area: Area, quarter: Quarter) -> list[Task]:
     """A lead's reports due or with them; for those who review reports, the submitted ones and
     the schemes not yet reported; for those who record board dates, the reports waiting."""
     tasks: list[Task] = []
-    if permissions.has_reports_to_write(user):
+    if permissions.has_reports_to_write(user, area):
         tasks.extend(_lead_tasks(user=user, area=area, quarter=quarter))
-    if permissions.holds_step(user, Action.ACCEPT):
+    if permissions.holds_step(user, Action.ACCEPT, area):
         tasks.extend(_analyst_tasks(area=area, quarter=quarter))
-    if permissions.holds_step(user, Action.RECEIVE_BY_JCB):
+    if permissions.holds_step(user, Action.RECEIVE_BY_JCB, area):
         tasks.extend(_secretary_tasks(area=area))
     return tasks
 
