@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from bettercare.permissions import (
     has_role_in,
     holds,
+    is_member,
     is_scheme_lead,
     leads_scheme,
     may_see_scheme,
@@ -95,6 +96,10 @@ def step_allowed(user, report, action: Action) -> Step:
     role's step from the report's status, with the permission, in the report's area and (for
     a lead) scheme. Raises WorkflowError when the step does not fit the report's status or the
     person's role, PermissionDenied when it is not theirs to take here."""
+    require(
+        is_member(user, report.scheme.area),
+        f"You cannot take the step “{Action(action).label}” on this report.",
+    )
     step = step_for(report.status, action, _workflow_roles(user, report.scheme.area))
     require(
         _step_in_scope(user, report, step),
