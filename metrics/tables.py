@@ -44,7 +44,14 @@ class NumericColumn(tables.Column):
 
 
 # How an export writes a figure of each unit: the value itself, in its unit's format.
-UNIT_FORMATS = {Unit.COUNT: COUNT, Unit.DAYS: COUNT, Unit.RATE: RATE, Unit.PERCENT: PERCENT}
+# Average daily delays (per day) keep their decimal place, as rates do.
+UNIT_FORMATS = {
+    Unit.COUNT: COUNT,
+    Unit.DAYS: COUNT,
+    Unit.PER_DAY: RATE,
+    Unit.RATE: RATE,
+    Unit.PERCENT: PERCENT,
+}
 
 
 def figure(value, unit) -> Figure | None:
