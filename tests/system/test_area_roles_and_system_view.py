@@ -257,3 +257,23 @@ def test_someone_with_no_role_anywhere_is_told_so(client, four_areas):
     response = client.get(reverse("system:quarter", kwargs={"quarter": QUARTER}))
     assert response.status_code == 403
     assert "You hold no role in any area" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/metrics/", "/finance/pool/", "/schemes/", "/reports/", "/system/"]
+)
+def test_every_page_names_the_current_area_and_offers_the_switch(
+    client, four_areas, make_user, url
+):
+    southampton, portsmouth, *_ = four_areas
+    person = make_user("two-areas", Role.ANALYST, [southampton, portsmouth])
+    client.force_login(person)
+    client.get(f"/?area={portsmouth.code}")
+    response = client.get(url, follow=True)
+    page = response.content.decode()
+    assert re.search(r"<title>[^<]*\u2013 Portsmouth \u2013 Better Care reporting</title>", page)
+    assert re.search(r'data-testid="header-area">Portsmouth<', page)
+    # The switch: a labelled list of the person's areas and a button, usable from the keyboard.
+    assert 'for="area-switch">Area</label>' in page
+    assert '<option value="E06000044" selected>Portsmouth (E06000044)</option>' in page
+    assert re.search(r'<button class="nhsuk-button[^"]*" type="submit">Change area</button>', page)
