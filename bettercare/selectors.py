@@ -15,12 +15,14 @@ from .roles import Role
 
 
 def areas_for_user(user) -> list[Area]:
-    """The user's areas by name, each with `membership_role`: the role they hold in it."""
+    """The user's areas by name, each with `membership_role` (the role they hold in it) and
+    `membership_order` (the order they joined them in: the first is their home area)."""
     areas = []
     for membership in (
         AreaMembership.objects.filter(user=user).select_related("area").order_by("area__name")
     ):
         membership.area.membership_role = membership.role
+        membership.area.membership_order = membership.pk
         areas.append(membership.area)
     return areas
 

@@ -21,7 +21,8 @@ def hiow(transactional_db):
 
 def test_icb_analyst_switches_areas_and_reads_the_system_view(page, hiow, log_in):
     log_in("icb-analyst")
-    expect(page.get_by_test_id("header-area")).to_have_text("Hampshire")
+    # Their first area, until they choose another.
+    expect(page.get_by_test_id("header-area")).to_have_text("Southampton")
     # The switch from the keyboard: focus the list, choose, then the button.
     switch = page.get_by_label("Area", exact=True)
     switch.focus()
