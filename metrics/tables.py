@@ -43,14 +43,14 @@ class NumericColumn(tables.Column):
         super().__init__(*args, **kwargs)
 
 
-# How an export writes a figure of each unit: the value itself, in its unit's format.
-# Average daily delays (per day) keep their decimal place, as rates do.
+# How an export writes a figure of each unit: the value itself, in its unit's format (an
+# average per day keeps the one decimal place the page shows, as a rate does).
 UNIT_FORMATS = {
     Unit.COUNT: COUNT,
     Unit.DAYS: COUNT,
-    Unit.PER_DAY: RATE,
     Unit.RATE: RATE,
     Unit.PERCENT: PERCENT,
+    Unit.PER_DAY: RATE,
 }
 
 
