@@ -28,7 +28,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Area, AreaMembership, Job, Partner, Scheme, SchemeYearName
 from .roles import Role, primary_role
-from .services import user_role_set
+from .services import user_role_set, user_roles_sync
 
 admin.site.site_header = "Better Care reporting administration"
 admin.site.site_title = "Better Care administration"
@@ -41,10 +41,11 @@ User = get_user_model()
 
 def administered_areas(user) -> models.QuerySet:
     """The areas whose records this person may manage in the admin: all for a superuser,
-    otherwise the areas they belong to."""
+    otherwise the areas where they hold the Administrator role (not every area they belong
+    to: an administrator of one area who is an analyst of another manages only the first)."""
     if user.is_superuser:
         return Area.objects.all()
-    return Area.objects.filter(memberships__user=user)
+    return Area.objects.filter(memberships__user=user, memberships__role=Role.ADMINISTRATOR)
 
 
 def manageable_users(user) -> models.QuerySet:
@@ -222,7 +223,8 @@ class HistoryGuardMixin:
 
 
 class AreaScopedAdminMixin(HistoryGuardMixin):
-    """Administrators who are not superusers manage only the areas they belong to.
+    """Administrators who are not superusers manage only the areas they administer (where
+    they hold the Administrator role).
 
     `area_lookup` is the path from the model to its area (`"area"`, `"scheme__area"`), or
     None for the Area model itself. `is_frozen(obj)` names records that no longer change
@@ -235,7 +237,14 @@ class AreaScopedAdminMixin(HistoryGuardMixin):
         if request.user.is_superuser:
             return queryset
         prefix = f"{self.area_lookup}__" if self.area_lookup else ""
-        return queryset.filter(**{f"{prefix}memberships__user": request.user}).distinct()
+        # One filter() for both conditions: the same membership must be theirs and an
+        # administrator's.
+        return queryset.filter(
+            **{
+                f"{prefix}memberships__user": request.user,
+                f"{prefix}memberships__role": Role.ADMINISTRATOR,
+            }
+        ).distinct()
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         _scope_formfield(db_field, request, kwargs)
@@ -349,6 +358,19 @@ class AreaAdmin(AreaScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "code"]
     inlines = [PartnerInline, AreaMembershipInline]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A membership added, removed or given another role here changes its person's groups.
+        for formset in formsets:
+            if formset.model is AreaMembership:
+                people = {
+                    inline_form.instance.user
+                    for inline_form in formset.forms
+                    if inline_form.instance.user_id
+                }
+                for person in people:
+                    user_roles_sync(user=person)
+
     def has_add_permission(self, request):
         # A new area is a new Health and Wellbeing Board in the installation: national.
         return request.user.is_superuser
@@ -380,12 +402,13 @@ class SchemeAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
 
 
 class RoleFormMixin(forms.Form):
-    """The one role an area administrator gives a person (their groups and staff status
-    follow from it; see services.user_role_set)."""
+    """The role an area administrator gives a person in the areas they administer (their
+    groups and staff status follow from it; see services.user_role_set). A superuser gives
+    a role per area, on each area row."""
 
     role = forms.ChoiceField(
         choices=Role.choices,
-        help_text="What this person does: it decides what they may see and do. "
+        help_text="What this person does in your areas: it decides what they may see and do. "
         "Administrators also get this administration site.",
     )
 
@@ -418,6 +441,10 @@ class UserAreaInline(AreaScopedInlineMixin, admin.TabularInline):
         if request.user.is_superuser:
             return queryset
         return queryset.filter(area__in=administered_areas(request.user))
+
+    def get_exclude(self, request, obj=None):
+        # An area administrator gives one role in their areas, with the form's Role field.
+        return [] if request.user.is_superuser else ["role"]
 
     def get_min_num(self, request, obj=None, **kwargs):
         # An area administrator's people belong to at least one of their areas: someone with
@@ -479,7 +506,11 @@ class BettercareUserAdmin(HistoryGuardMixin, UserAdmin):
         super().save_related(request, form, formsets, change)
         role = form.cleaned_data.get("role") if "role" in form.fields else None
         if role:
-            user_role_set(user=form.instance, role=Role(role))
+            user_role_set(
+                user=form.instance, role=Role(role), areas=administered_areas(request.user)
+            )
+        else:
+            user_roles_sync(user=form.instance)
 
 
 admin.site.unregister(User)

@@ -5,12 +5,14 @@ from django.db.models.signals import post_migrate
 def _sync_roles(app_config, **kwargs) -> None:
     # Groups and their permissions are set-up data: they must exist after every migrate,
     # including the test database's and after a flush. Permissions are created post-migrate,
-    # app by app, so wait for the last installed app: by then every permission exists.
+    # app by app, so wait for the last installed app that has models (Django sends the signal
+    # only for those): by then every permission exists.
     from django.apps import apps
 
     from .roles import roles_sync
 
-    if app_config is list(apps.get_app_configs())[-1]:
+    with_models = [config for config in apps.get_app_configs() if config.models_module]
+    if app_config is with_models[-1]:
         roles_sync()
 
 

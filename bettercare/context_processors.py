@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from .contributions import navigation
+from .permissions import area_role
 from .roles import primary_role
 
 
@@ -13,10 +14,14 @@ def site(request) -> dict:
     if user is None or not user.is_authenticated:
         return {"service_name": "Better Care reporting"}
     current_app = getattr(getattr(request, "resolver_match", None), "app_name", "")
-    role = primary_role(user)
+    area = getattr(request, "area", None)
+    # The role held in the current area: the one that decides what this page offers.
+    role = area_role(user, area) if area is not None else primary_role(user)
+    if role is None and user.is_superuser:
+        role = primary_role(user)
     return {
         "service_name": "Better Care reporting",
-        "current_area": getattr(request, "area", None),
+        "current_area": area,
         "user_areas": getattr(request, "areas", []),
         "user_role_label": role.label if role else "No role assigned",
         "navigation": [

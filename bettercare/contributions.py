@@ -10,7 +10,14 @@ brings; this module gathers those contributions in the order of INSTALLED_APPS:
     def home_tasks(self, *, user, area, quarter) -> list[Task]
                                         what the person should do this quarter, on the home page
     def load_demo(self, *, area, log)   its Southampton demo records (`manage.py load_demo`)
-    def scheme_funding(self, *, scheme, quarter) -> SchemeFunding | None
+    def load_demo_scaled(self, *, area, scale, years, log)
+                                        its records of another demo area, made from
+                                        Southampton's (`bettercare.demo_scaling.Scale`)
+    def scaled_demo_loaders() -> list:
+    return [c.load_demo_scaled for c in _configs() if hasattr(c, "load_demo_scaled")]
+
+
+def scheme_funding(self, *, scheme, quarter) -> SchemeFunding | None
                                         the figures a scheme's highlight report starts with
                                         (finance provides them; schemes asks for them here)
 
@@ -50,6 +57,10 @@ def home_tasks(*, user, area, quarter) -> list:
 
 def demo_loaders() -> list:
     return [config.load_demo for config in _configs() if hasattr(config, "load_demo")]
+
+
+def scaled_demo_loaders() -> list:
+    return [c.load_demo_scaled for c in _configs() if hasattr(c, "load_demo_scaled")]
 
 
 def scheme_funding(*, scheme, quarter):

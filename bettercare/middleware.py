@@ -13,12 +13,19 @@ from .selectors import areas_for_user
 logger = logging.getLogger(__name__)
 
 SESSION_KEY = "bettercare_area"
+# The query parameter of a link that opens a page in another of the user's areas.
+AREA_PARAMETER = "area"
 
 
 class CurrentAreaMiddleware:
     """Sets `request.areas` (the areas the user belongs to) and `request.area` (the one chosen
-    in this session, else the first). A user who belongs to no area gets `request.area = None`;
-    views that need an area answer with a page explaining that (see `views.area_required`)."""
+    in this session, else the one they joined first). A user who belongs to no area gets
+    `request.area = None`; views that need an area answer with a page explaining that (see
+    `views.area_required`).
+
+    A page opened with `?area=CODE` of one of the user's areas (a link of the system view)
+    switches the session to that area first; the code of an area they do not hold changes
+    nothing, so the page answers for their current area as it would without it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -30,10 +37,13 @@ class CurrentAreaMiddleware:
             request.areas = areas_for_user(request.user)
             remember_areas(request.user, request.areas)
             chosen = request.session.get(SESSION_KEY)
-            request.area = next(
-                (area for area in request.areas if area.code == chosen),
-                request.areas[0] if request.areas else None,
-            )
+            asked = request.GET.get(AREA_PARAMETER, "").strip().upper()
+            switching = request.method in ("GET", "HEAD") and asked and asked != chosen
+            if switching and any(area.code == asked for area in request.areas):
+                request.session[SESSION_KEY] = chosen = asked
+            # Until one is chosen, the area the person joined first: their home area.
+            home = min(request.areas, key=lambda area: area.membership_order, default=None)
+            request.area = next((area for area in request.areas if area.code == chosen), home)
         return self.get_response(request)
 
 

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from .fields import FinancialYearField, QuarterField
 from .periods import FinancialYear, Quarter
+from .roles import Role
 
 ons_code_validator = RegexValidator(
     r"^E(06|07|08|09|10)\d{6}$",
@@ -94,12 +95,21 @@ class Partner(models.Model):
 
 
 class AreaMembership(models.Model):
-    """A user's right to see an area's data. Without one, a user sees no area at all."""
+    """A user's place in an area, and the role they hold there: what they may do with that
+    area's data (and nothing in an area where they hold no membership). A membership with no
+    role shows the area but lets its holder do nothing there."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="area_memberships"
     )
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(
+        "role in this area",
+        max_length=20,
+        choices=Role.choices,
+        blank=True,
+        help_text="What the person does in this area; they may hold another role elsewhere.",
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -109,7 +119,8 @@ class AreaMembership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} in {self.area}"
+        role = f" ({self.get_role_display()})" if self.role else ""
+        return f"{self.user} in {self.area}{role}"
 
 
 NOT_POOLED_LABEL = "Budgets not pooled - Joint Oversight of Scheme"

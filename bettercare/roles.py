@@ -1,12 +1,21 @@
-"""The four roles of the service and what each may do.
+"""The roles of the service and what each may do.
 
-A role is a Django group; what the group may do is its permissions. Each app states the
-permissions its roles need in its AppConfig (`role_permissions`), so a new app adds its own
-without touching this module. Leads are further limited to the schemes assigned to them
-(`schemes.Scheme.leads`), and everyone to the areas they belong to (`AreaMembership`).
+A person holds a role in each area they belong to (`AreaMembership.role`): an analyst of
+Southampton may be a viewer of Portsmouth. What a role may do is a set of permissions that each
+app states in its AppConfig (`role_permissions`), so a new app adds its own without touching
+this module; the viewer's are the reading permissions of the area-wide roles. Permission
+questions ask the role held in the record's area (`bettercare.permissions.holds`). Leads are
+further limited to the schemes assigned to them (`schemes.Scheme.leads`).
+
+Each role is also a Django group, and a person's groups are the roles they hold in any area
+(kept in step by `services.user_roles_sync`): Django's admin site asks the groups whether a
+model may be used at all, and the admin's own scoping (`bettercare.admin`) then limits the
+records to the areas where the person is an administrator.
 """
 
 from __future__ import annotations
+
+import functools
 
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
@@ -19,6 +28,9 @@ class Role(models.TextChoices):
     ANALYST = "analyst", "Analyst"
     BOARD_SECRETARY = "board_secretary", "Board secretary"
     SCHEME_LEAD = "scheme_lead", "Scheme lead"
+    # Reads everything area-wide and writes nothing: an ICB or regional analyst's role in the
+    # areas they review.
+    VIEWER = "viewer", "Viewer (read only)"
 
 
 GROUP_NAMES: dict[Role, str] = {
@@ -26,7 +38,11 @@ GROUP_NAMES: dict[Role, str] = {
     Role.ANALYST: "Analysts",
     Role.BOARD_SECRETARY: "Board secretaries",
     Role.SCHEME_LEAD: "Scheme leads",
+    Role.VIEWER: "Viewers",
 }
+
+# The roles whose reading permissions a viewer has.
+_VIEWER_READS_AS = (Role.ANALYST, Role.BOARD_SECRETARY)
 
 
 def role_permissions() -> dict[Role, set[str]]:
@@ -35,7 +51,20 @@ def role_permissions() -> dict[Role, set[str]]:
     for config in apps.get_app_configs():
         for role, codenames in getattr(config, "role_permissions", {}).items():
             wanted[Role(role)].update(codenames)
+    wanted[Role.VIEWER] = {
+        dotted
+        for role in _VIEWER_READS_AS
+        for dotted in wanted[role]
+        if dotted.split(".", 1)[1].startswith("view_")
+    }
     return wanted
+
+
+@functools.cache
+def permissions_of(role: Role | str) -> frozenset[str]:
+    """What the role may do, as `app_label.codename`; the app configs do not change while the
+    process runs, so this is worked out once."""
+    return frozenset(role_permissions()[Role(role)])
 
 
 def roles_sync() -> None:
@@ -56,7 +85,9 @@ def roles_sync() -> None:
 
 
 def user_roles(user) -> list[Role]:
-    """The user's roles, widest first. Cached on the user object for the request."""
+    """The roles the user holds in any area (their groups), widest first. Cached on the user
+    object for the request. What they may do in one area is asked of that area's role
+    (`bettercare.permissions.area_role`), never of this list."""
     if not getattr(user, "is_authenticated", False):
         return []
     cached = getattr(user, "_bettercare_roles", None)

@@ -8,14 +8,23 @@ from django.contrib.auth import get_user_model
 from django.db.models import Min, QuerySet
 
 from . import contributions
-from .models import Area, Scheme, StagedImport
+from .models import Area, AreaMembership, Scheme, StagedImport
 from .periods import FinancialYear, Quarter
 from .permissions import is_member, is_scheme_lead, sees_every_scheme
-from .roles import GROUP_NAMES, Role
+from .roles import Role
 
 
 def areas_for_user(user) -> list[Area]:
-    return list(Area.objects.filter(memberships__user=user).order_by("name"))
+    """The user's areas by name, each with `membership_role` (the role they hold in it) and
+    `membership_order` (the order they joined them in: the first is their home area)."""
+    areas = []
+    for membership in (
+        AreaMembership.objects.filter(user=user).select_related("area").order_by("area__name")
+    ):
+        membership.area.membership_role = membership.role
+        membership.area.membership_order = membership.pk
+        areas.append(membership.area)
+    return areas
 
 
 def area_get_for_user(*, user, code: str) -> Area | None:
@@ -30,9 +39,9 @@ def schemes_visible_to(*, user, area: Area) -> QuerySet[Scheme]:
     schemes = Scheme.objects.in_area(area)
     if not is_member(user, area):
         return schemes.none()
-    if sees_every_scheme(user):
+    if sees_every_scheme(user, area):
         return schemes
-    if is_scheme_lead(user):
+    if is_scheme_lead(user, area):
         return schemes.led_by(user)
     return schemes.none()
 
@@ -78,13 +87,11 @@ def staged_import_get(*, pk: int, area: Area, kind: str) -> StagedImport | None:
 
 
 def area_people_with_role(*, area: Area, role: Role) -> QuerySet:
-    """The active people of an area who have `role`, e.g. the analysts a submitted report is
+    """The active people who hold `role` in the area, e.g. the analysts a submitted report is
     sent to."""
     return (
         get_user_model()
-        .objects.filter(
-            area_memberships__area=area, groups__name=GROUP_NAMES[role], is_active=True
-        )
+        .objects.filter(area_memberships__area=area, area_memberships__role=role, is_active=True)
         .distinct()
         .order_by("username")
     )

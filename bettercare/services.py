@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -16,7 +16,7 @@ from .changes import model_update
 from .models import Area, AreaMembership, Partner, Scheme, StagedImport
 from .periods import FinancialYear, Quarter
 from .permissions import may_use_admin_site
-from .roles import GROUP_NAMES, Role
+from .roles import GROUP_NAMES, Role, primary_role
 
 
 @transaction.atomic
@@ -41,8 +41,21 @@ def partner_save(*, area: Area, code: str, name: str, kind: str) -> Partner:
 
 
 @transaction.atomic
-def area_membership_add(*, user, area: Area) -> AreaMembership:
-    membership, _ = AreaMembership.objects.get_or_create(user=user, area=area)
+def area_membership_add(*, user, area: Area, role: Role | None = None) -> AreaMembership:
+    """Make the person a member of the area with `role` there. Without a role, a new
+    membership takes the person's widest role (the one they were given, e.g. a scheme lead
+    assigned to a scheme) and an existing one keeps its role."""
+    membership = AreaMembership.objects.filter(user=user, area=area).first()
+    if membership is None:
+        if role is None:
+            role = primary_role(user) or ""
+        membership = AreaMembership.objects.create(user=user, area=area, role=role)
+    elif role is not None and membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role"])
+    else:
+        return membership
+    user_roles_sync(user=user)
     return membership
 
 
@@ -56,8 +69,11 @@ def user_with_role_save(
     first_name: str = "",
     last_name: str = "",
     email: str = "",
+    roles_by_area: Mapping[Area, Role] | None = None,
 ):
-    """Create or update a person with exactly one role, belonging to the given areas.
+    """Create or update a person holding `role` in each of the given areas, and the role
+    `roles_by_area` names in each of its areas (an analyst of one area may be a viewer of
+    another). Memberships of areas not named keep their roles.
 
     Administrators also get the admin site (staff status). A password of None leaves an
     existing password alone and gives a new user an unusable one (they must be sent a reset)."""
@@ -67,19 +83,50 @@ def user_with_role_save(
     if password is not None or user._state.adding:
         data["password"] = make_password(password)  # None gives an unusable password
     user, _ = model_update(instance=user, data=data, clean=False)
-    user_role_set(user=user, role=role)
-    for area in areas:
-        area_membership_add(user=user, area=area)
+    wanted = {area: Role(role) for area in areas}
+    wanted.update({area: Role(other) for area, other in (roles_by_area or {}).items()})
+    if not wanted:
+        user_role_set(user=user, role=role)  # a role, and no area to hold it in yet
+    for area, area_role in wanted.items():
+        area_membership_add(user=user, area=area, role=area_role)
     return user
 
 
 @transaction.atomic
-def user_role_set(*, user, role: Role) -> None:
-    """Give the person exactly this role: its group (no other), and the admin site (staff
-    status) only for administrators. Superuser status is never given or taken here."""
-    user.groups.set([Group.objects.get_or_create(name=GROUP_NAMES[Role(role)])[0]])
-    model_update(instance=user, data={"is_staff": may_use_admin_site(role)}, clean=False)
-    user._bettercare_roles = None  # the cached roles (bettercare.roles.user_roles) are stale
+def user_role_set(*, user, role: Role, areas: Iterable[Area] | None = None) -> None:
+    """Give the person this role in the given areas (None: in every area they belong to).
+    Someone who belongs to no area yet holds it as their group, for the areas they join.
+    Superuser status is never given or taken here."""
+    memberships = AreaMembership.objects.filter(user=user)
+    if areas is not None:
+        memberships = memberships.filter(area__in=list(areas))
+    memberships.update(role=Role(role))
+    if not AreaMembership.objects.filter(user=user).exists():
+        _groups_set(user, {Role(role)})
+        return
+    user_roles_sync(user=user)
+
+
+def _groups_set(user, roles: set[Role]) -> None:
+    groups = [Group.objects.get_or_create(name=GROUP_NAMES[role])[0] for role in roles]
+    user.groups.set(groups)
+    staff = any(may_use_admin_site(role) for role in roles)
+    model_update(instance=user, data={"is_staff": staff}, clean=False)
+    # The cached roles (bettercare.roles.user_roles, bettercare.permissions) are stale.
+    user._bettercare_roles = None
+    user._bettercare_area_roles = None
+
+
+@transaction.atomic
+def user_roles_sync(*, user) -> None:
+    """The person's groups become the roles they hold in their areas, and the admin site
+    (staff status) is theirs while they administer an area. Django's admin asks the groups
+    whether a model may be used at all; `bettercare.admin` limits it to the areas where they
+    are an administrator."""
+    held = set(
+        AreaMembership.objects.filter(user=user).exclude(role="").values_list("role", flat=True)
+    )
+    _groups_set(user, {Role(role) for role in held})
 
 
 @transaction.atomic

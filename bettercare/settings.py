@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "metrics",
     "finance",
     "reports",
+    "system",
 ]
 
 MIDDLEWARE = [

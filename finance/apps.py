@@ -48,6 +48,11 @@ class FinanceConfig(AppConfig):
 
         load(area=area, log=log)
 
+    def load_demo_scaled(self, *, area, scale, years, log):
+        from .demo import load_scaled
+
+        load_scaled(area=area, scale=scale, years=years, log=log)
+
     def scheme_funding(self, *, scheme, quarter):
         from .selectors import scheme_funding_for_quarter
 

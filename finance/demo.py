@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bettercare.demo import FIXTURES, read_fixture
+from bettercare.demo_scaling import scaled_finance
 from bettercare.periods import parse_financial_year, parse_month
 
 from .models import Budget, Forecast
@@ -61,3 +62,31 @@ def load(*, area, log) -> None:
         )
         forecast_note_save(forecast=forecast, note=item["note"])
     log(f"Finance: pooled funds 2017/18 and 2018/19 (illustrative); {'; '.join(imported)}")
+
+
+def load_scaled(*, area, scale, years, log) -> None:
+    """Another demo area's pooled fund, budgets and forecasts: Southampton's, scaled by
+    population to the penny (`bettercare.demo_scaling`), every pooled fund marked
+    illustrative. (`years` are those the demo files hold: 2017/18 and 2018/19.)"""
+    data = read_fixture("finance.json")
+    partners = {partner.code: partner for partner in area.partners.all()}
+    for fund in data["pooled_funds"]:
+        pooled_fund_save(
+            area=area,
+            financial_year=parse_financial_year(fund["financial_year"]),
+            national_minimum=scale.money(fund["national_minimum"]),
+            contributions={
+                (partners[scale.partner(item["partner"])], item["stream"]): scale.money(
+                    item["amount"]
+                )
+                for item in fund["contributions"]
+            },
+            illustrative=True,
+            source=f"Illustrative: Southampton's demo pool scaled to {area.name}'s population.",
+        )
+    imported = []
+    for name in data["budget_files"]:
+        content = scaled_finance((FIXTURES / name).read_bytes(), scale)
+        plan = finance_file_import(data=content, file_name=f"{area.code}-{name}", area=area)
+        imported.append(plan.summary())
+    log(f"{area.name} finance (illustrative): {'; '.join(imported)}")

@@ -50,18 +50,41 @@ STREAM_LABELS = dict(FundingStream.choices)
 
 def partner_infos(*, area: Area) -> list[PartnerInfo]:
     """The area's partners as boards order them: the NHS commissioner first, then the council."""
-    partners = [
-        PartnerInfo(code=partner.code, name=partner.name, kind=partner.kind)
-        for partner in Partner.objects.filter(area=area)
-    ]
-    return sorted(partners, key=lambda partner: (partner.kind != Partner.Kind.NHS, partner.code))
+    return _partner_infos_by_area([area])[area.pk]
+
+
+def _partner_infos_by_area(areas) -> dict[int, list[PartnerInfo]]:
+    """`partner_infos` of several areas, in one query."""
+    found: dict[int, list[PartnerInfo]] = {area.pk: [] for area in areas}
+    for partner in Partner.objects.filter(area__in=list(areas)):
+        found[partner.area_id].append(
+            PartnerInfo(code=partner.code, name=partner.name, kind=partner.kind)
+        )
+    return {
+        area_id: sorted(
+            partners, key=lambda partner: (partner.kind != Partner.Kind.NHS, partner.code)
+        )
+        for area_id, partners in found.items()
+    }
+
+
+def _by_area(entries_of, rows, areas) -> dict[int, list]:
+    """Rows of several areas (each with `area_id`) as each area's entries."""
+    grouped: dict[int, list] = {area.pk: [] for area in areas}
+    for row in rows:
+        grouped[row.pop("area_id")].append(row)
+    return {area_id: entries_of(found) for area_id, found in grouped.items()}
 
 
 def _scheme_infos(schemes, year: FinancialYear) -> list[SchemeInfo]:
     return [SchemeInfo(number=scheme.number, name=scheme.name_in(year)) for scheme in schemes]
 
 
-def _budget_entries(budgets) -> list[BudgetEntry]:
+_BUDGET_FIELDS = ("scheme__number", "partner__code", "amount", "funding_source")
+_FORECAST_FIELDS = ("scheme__number", "partner__code", "month", "amount", "note")
+
+
+def _budget_rows_as_entries(rows) -> list[BudgetEntry]:
     return [
         BudgetEntry(
             scheme=row["scheme__number"],
@@ -69,11 +92,11 @@ def _budget_entries(budgets) -> list[BudgetEntry]:
             amount=row["amount"],
             source=row["funding_source"],
         )
-        for row in budgets.values("scheme__number", "partner__code", "amount", "funding_source")
+        for row in rows
     ]
 
 
-def _forecast_entries(forecasts) -> list[ForecastEntry]:
+def _forecast_rows_as_entries(rows) -> list[ForecastEntry]:
     return [
         ForecastEntry(
             scheme=row["scheme__number"],
@@ -82,10 +105,16 @@ def _forecast_entries(forecasts) -> list[ForecastEntry]:
             amount=row["amount"],
             note=row["note"],
         )
-        for row in forecasts.order_by().values(
-            "scheme__number", "partner__code", "month", "amount", "note"
-        )
+        for row in rows
     ]
+
+
+def _budget_entries(budgets) -> list[BudgetEntry]:
+    return _budget_rows_as_entries(budgets.values(*_BUDGET_FIELDS))
+
+
+def _forecast_entries(forecasts) -> list[ForecastEntry]:
+    return _forecast_rows_as_entries(forecasts.order_by().values(*_FORECAST_FIELDS))
 
 
 def _year_forecasts(*, area: Area, month: Month):
@@ -97,21 +126,51 @@ def finance_position(*, area: Area, month: Month) -> FinancePosition:
     """The pooled fund's position at `month`: each scheme's budget and latest forecast by
     partner, variances, totals, movement since last month, and the schemes driving it.
     Five queries."""
+    return finance_positions(areas=[area], month=month)[area.pk]
+
+
+def finance_positions(*, areas, month: Month) -> dict[int, FinancePosition]:
+    """`finance_position` of each of several areas at `month`, by area id (the system view):
+    the same five queries however many areas."""
+    areas = list(areas)
     year = month.financial_year
-    budgets = _budget_entries(Budget.objects.filter(area=area, financial_year=year))
-    forecasts = _forecast_entries(_year_forecasts(area=area, month=month))
-    numbers = {entry.scheme for entry in budgets} | {entry.scheme for entry in forecasts}
-    schemes = Scheme.objects.filter(area=area, number__in=numbers).prefetch_related("year_names")
-    return build_position(
-        area_code=area.code,
-        area_name=area.name,
-        month=month,
-        partners=partner_infos(area=area),
-        schemes=_scheme_infos(schemes, year),
-        budgets=budgets,
-        forecasts=forecasts,
-        source_labels=SOURCE_LABELS,
+    budgets = _by_area(
+        _budget_rows_as_entries,
+        Budget.objects.filter(area__in=areas, financial_year=year).values(
+            "area_id", *_BUDGET_FIELDS
+        ),
+        areas,
     )
+    forecasts = _by_area(
+        _forecast_rows_as_entries,
+        Forecast.objects.filter(
+            area__in=areas, month__gte=year.months()[0], month__lte=month
+        )
+        .order_by()
+        .values("area_id", *_FORECAST_FIELDS),
+        areas,
+    )
+    schemes_by_area: dict[int, list[Scheme]] = {area.pk: [] for area in areas}
+    for scheme in Scheme.objects.filter(area__in=areas).prefetch_related("year_names"):
+        numbers = {entry.scheme for entry in budgets[scheme.area_id]} | {
+            entry.scheme for entry in forecasts[scheme.area_id]
+        }
+        if scheme.number in numbers:
+            schemes_by_area[scheme.area_id].append(scheme)
+    partners = _partner_infos_by_area(areas)
+    return {
+        area.pk: build_position(
+            area_code=area.code,
+            area_name=area.name,
+            month=month,
+            partners=partners[area.pk],
+            schemes=_scheme_infos(schemes_by_area[area.pk], year),
+            budgets=budgets[area.pk],
+            forecasts=forecasts[area.pk],
+            source_labels=SOURCE_LABELS,
+        )
+        for area in areas
+    }
 
 
 def scheme_finance(*, scheme: Scheme, month: Month) -> SchemeFinance:
@@ -174,34 +233,55 @@ def scheme_funding_for_quarter(*, scheme: Scheme, quarter: Quarter) -> SchemeFun
 def pooled_fund(*, area: Area, year: FinancialYear) -> PooledFund:
     """The area's pooled fund for the year: contributions by partner and stream, the total, the
     national minimum and how far the pool exceeds it, and the scheme budgets set against it."""
-    fund = PooledFundYear.objects.filter(area=area, financial_year=year).first()
-    partners = partner_infos(area=area)
-    by_code = {partner.code: partner for partner in partners}
-    contributions = []
-    if fund is not None:
-        contributions = [
+    return pooled_funds(areas=[area], year=year)[area.pk]
+
+
+def pooled_funds(*, areas, year: FinancialYear) -> dict[int, PooledFund]:
+    """`pooled_fund` of each of several areas, by area id: four queries however many."""
+    areas = list(areas)
+    funds = {
+        fund.area_id: fund
+        for fund in PooledFundYear.objects.filter(area__in=areas, financial_year=year)
+    }
+    partners = _partner_infos_by_area(areas)
+    contributions: dict[int, list[ContributionEntry]] = {area.pk: [] for area in areas}
+    rows = Contribution.objects.filter(fund__in=list(funds.values())).values(
+        "fund__area_id", "partner__code", "stream", "amount"
+    )
+    for row in rows:
+        area_id = row["fund__area_id"]
+        by_code = {partner.code: partner for partner in partners[area_id]}
+        contributions[area_id].append(
             ContributionEntry(
                 partner=by_code[row["partner__code"]],
                 stream=row["stream"],
                 stream_label=STREAM_LABELS.get(row["stream"], row["stream"]),
                 amount=row["amount"],
             )
-            for row in Contribution.objects.filter(fund=fund).values(
-                "partner__code", "stream", "amount"
-            )
-        ]
-    return build_pooled_fund(
-        area_code=area.code,
-        area_name=area.name,
-        financial_year=year,
-        national_minimum=fund.national_minimum if fund else None,
-        illustrative=fund.illustrative if fund else False,
-        source=fund.source if fund else "",
-        partners=partners,
-        contributions=contributions,
-        budgets=_budget_entries(Budget.objects.filter(area=area, financial_year=year)),
-        stream_labels=STREAM_LABELS,
+        )
+    budgets = _by_area(
+        _budget_rows_as_entries,
+        Budget.objects.filter(area__in=areas, financial_year=year).values(
+            "area_id", *_BUDGET_FIELDS
+        ),
+        areas,
     )
+    result = {}
+    for area in areas:
+        fund = funds.get(area.pk)
+        result[area.pk] = build_pooled_fund(
+            area_code=area.code,
+            area_name=area.name,
+            financial_year=year,
+            national_minimum=fund.national_minimum if fund else None,
+            illustrative=fund.illustrative if fund else False,
+            source=fund.source if fund else "",
+            partners=partners[area.pk],
+            contributions=contributions[area.pk],
+            budgets=budgets[area.pk],
+            stream_labels=STREAM_LABELS,
+        )
+    return result
 
 
 def forecast_months(*, area: Area) -> list[Month]:

@@ -63,5 +63,10 @@ class MetricsConfig(AppConfig):
 
         load(area=area, log=log)
 
+    def load_demo_scaled(self, *, area, scale, years, log):
+        from .demo import load_scaled
+
+        load_scaled(area=area, scale=scale, years=years, log=log)
+
     def ready(self) -> None:
         post_migrate.connect(_catalogue_ensure, sender=self, dispatch_uid="metrics.catalogue")

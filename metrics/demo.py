@@ -8,8 +8,9 @@ import io
 from datetime import date
 
 from bettercare.demo import FIXTURES
+from bettercare.demo_scaling import scaled_metrics, scaled_populations
 
-from .models import MetricImport, PlanRevision
+from .models import Metric, MetricImport, PlanRevision
 from .services import metric_catalogue_ensure, metric_file_import, population_file_import
 
 DEMO_FILE = FIXTURES / "metrics.csv"
@@ -88,3 +89,36 @@ def _with_revision(content: bytes) -> bytes:
     writer.writeheader()
     writer.writerows(merged)
     return out.getvalue().encode()
+
+
+def load_scaled(*, area, scale, years, log) -> None:
+    """Another demo area's populations and metric figures: Southampton's, scaled by population
+    (`bettercare.demo_scaling`), for the financial years given; all marked illustrative."""
+    metric_catalogue_ensure()
+    population_file_import(
+        content=scaled_populations(POPULATIONS_FILE.read_bytes(), scale),
+        file_name=f"populations-{area.code}.csv",
+        only_area=area,
+        illustrative=True,
+    )
+    catalogue = {
+        metric.code: {
+            "unit": metric.unit,
+            "frequency": metric.frequency,
+            "direction": metric.direction,
+        }
+        for metric in Metric.objects.all()
+    }
+    content = scaled_metrics(DEMO_FILE.read_bytes(), scale, metrics=catalogue, years=years)
+    result = metric_file_import(
+        content=content,
+        file_name=f"metrics-{area.code}.csv",
+        via=MetricImport.Via.DEMO,
+        only_area=area,
+        illustrative=True,
+        description=(
+            f"Illustrative demo data: Southampton's demo figures scaled to {area.name}'s "
+            "population (bettercare.demo_scaling), not the area's own."
+        ),
+    )
+    log(f"{area.name} metric figures (illustrative): {result.summary()}")

@@ -8,8 +8,8 @@ points and choose each metric's SPC options and commentary lines.
 
 from __future__ import annotations
 
-from bettercare.permissions import is_member
-from bettercare.roles import Role, user_roles
+from bettercare.permissions import has_role_in, holds
+from bettercare.roles import Role
 
 VIEW = "metrics.view_metricvalue"
 IMPORT = "metrics.import_metricvalue"
@@ -20,31 +20,31 @@ IMPORT_POPULATIONS = "metrics.import_population"
 
 
 def may_view_metrics(user, area) -> bool:
-    return user.has_perm(VIEW) and is_member(user, area)
+    return holds(user, VIEW, area)
 
 
 def may_import_metrics(user, area) -> bool:
-    return user.has_perm(IMPORT) and is_member(user, area)
+    return holds(user, IMPORT, area)
 
 
 def may_mark_recalculations(user, area) -> bool:
-    return user.has_perm(MARK) and is_member(user, area)
+    return holds(user, MARK, area)
 
 
 def may_remove_recalculations(user, area) -> bool:
-    return user.has_perm(UNMARK) and is_member(user, area)
+    return holds(user, UNMARK, area)
 
 
 def may_change_settings(user, area) -> bool:
     """Analysts choose a metric's SPC options and the commentary's breakdown lines."""
-    return user.has_perm(SETTINGS) and is_member(user, area)
+    return holds(user, SETTINGS, area)
 
 
 def may_import_populations(user, area) -> bool:
-    return user.has_perm(IMPORT_POPULATIONS) and is_member(user, area)
+    return holds(user, IMPORT_POPULATIONS, area)
 
 
 def waits_for_the_figures(user, area) -> bool:
     """Board secretaries are told on their home page whether the quarter's figures are in
     (the pack needs them); those who load them are told to."""
-    return Role.BOARD_SECRETARY in user_roles(user) and is_member(user, area)
+    return has_role_in(user, area, Role.BOARD_SECRETARY)

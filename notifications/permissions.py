@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from bettercare.permissions import is_member
-from bettercare.roles import Role, user_roles
+from bettercare.permissions import has_role_in, holds
+from bettercare.roles import Role
 
 
 def may_view_email_log(user, area) -> bool:
     """Analysts (and administrators) see the e-mails sent about their area."""
-    return (
-        area is not None
-        and user.has_perm("notifications.view_emailrecord")
-        and bool({Role.ANALYST, Role.ADMINISTRATOR} & set(user_roles(user)))
-        and is_member(user, area)
+    return holds(user, "notifications.view_emailrecord", area) and has_role_in(
+        user, area, Role.ANALYST, Role.ADMINISTRATOR
     )
 
 

@@ -205,8 +205,9 @@ class Pack(models.Model):
         return [line.strip() for line in self.recommendations.splitlines() if line.strip()]
 
     def file_stem(self, version_number: int) -> str:
-        """How downloads are named: JCB-2018-19-Q2-better-care-v2."""
-        return f"{self.board}-{self.quarter}-better-care-v{version_number}"
+        """How downloads are named: E06000045-JCB-2018-19-Q2-better-care-v2 (the area's code
+        first: an ICB analyst downloads the same board's pack of several areas)."""
+        return f"{self.area.code}-{self.board}-{self.quarter}-better-care-v{version_number}"
 
 
 class PackHighlight(models.Model):

@@ -10,11 +10,11 @@ because drafts and exempt sections hold other schemes' unpublished material.
 
 from __future__ import annotations
 
-from bettercare.permissions import is_member
+from bettercare.permissions import holds
 
 
 def _may(user, permission: str, area) -> bool:
-    return user.has_perm(permission) and is_member(user, area)
+    return holds(user, permission, area)
 
 
 def may_see_packs(user, area) -> bool:

@@ -510,7 +510,7 @@ def pack_export(request: HttpRequest, pk: int) -> HttpResponse:
     suffix = "-public" if public else ""
     return _attachment(
         assembly.workbook(public=public),
-        file_name=f"{pack.board}-{pack.quarter}-better-care-tables{suffix}.xlsx",
+        file_name=f"{pack.area.code}-{pack.board}-{pack.quarter}-better-care-tables{suffix}.xlsx",
         content_type=XLSX,
     )
 
@@ -531,7 +531,9 @@ def portfolio(request: HttpRequest) -> HttpResponse:
                 FormattedTableExport.XLSX, table, dataset_kwargs={"title": "Portfolio"}
             )
             return _attachment(
-                export.export(), file_name=f"portfolio-{quarter}.xlsx", content_type=XLSX
+                export.export(),
+                file_name=f"portfolio-{request.area.code}-{quarter}.xlsx",
+                content_type=XLSX,
             )
     return render(
         request,

@@ -73,7 +73,7 @@ def index(request):
     table = SchemeTable(scheme_list(user=request.user, area=request.area))
     RequestConfig(request, paginate=False).configure(table)
     lead_table = None
-    if permissions.has_reports_to_write(request.user):
+    if permissions.has_reports_to_write(request.user, request.area):
         lead_table = LeadReportTable(reports_of_lead(user=request.user, area=request.area))
     return render(
         request,
@@ -81,7 +81,7 @@ def index(request):
         {
             "table": table,
             "lead_table": lead_table,
-            "area_wide": sees_every_scheme(request.user),
+            "area_wide": sees_every_scheme(request.user, request.area),
             "quarter": request.area.reporting_quarter(),
             "deadline": lead_deadline(area=request.area, quarter=request.area.reporting_quarter()),
         },
@@ -101,7 +101,8 @@ def _not_found(number: int, quarter: Quarter) -> Http404:
 
 def _report(request, number: int, quarter: Quarter, revision: int | None = None):
     require(
-        permissions.may_see_reports(request.user), "Your role does not include highlight reports."
+        permissions.may_see_reports(request.user, request.area),
+        "Your role does not include highlight reports.",
     )
     report = highlight_report_for_user(
         user=request.user, area=request.area, number=number, quarter=quarter, revision=revision
@@ -163,7 +164,8 @@ def _finance_comparison(report) -> dict:
 @area_required
 def report_detail(request, number: int, quarter: Quarter):
     require(
-        permissions.may_see_reports(request.user), "Your role does not include highlight reports."
+        permissions.may_see_reports(request.user, request.area),
+        "Your role does not include highlight reports.",
     )
     report = highlight_report_for_user(
         user=request.user, area=request.area, number=number, quarter=quarter
@@ -541,7 +543,7 @@ def _step_view(request, number, quarter, action, form_class, form_name, apply):
     """A workflow step posted from the report page: errors come back beside the field."""
     report = _report(request, number, quarter)
     require(
-        permissions.holds_step(request.user, action),
+        permissions.holds_step(request.user, action, request.area),
         f"Your role cannot take the step “{action.label}”.",
     )
     form = (
@@ -719,8 +721,8 @@ class QuarterOverview(AreaRequiredMixin, ExportMixin, SingleTableMixin, FilterVi
             )
         context["can_remind"] = self.can_remind
         # An analyst who may chase the leads may also set the timetable they are chased to.
-        context["can_set_timetable"] = self.can_remind and self.request.user.has_perm(
-            "schemes.change_reportingtimetable"
+        context["can_set_timetable"] = self.can_remind and permissions.may_set_timetable(
+            self.request.user, self.request.area
         )
         context["outstanding"] = [row for row in rows if row.is_outstanding]
         context["not_started"] = [row for row in rows if row.report is None]

@@ -9,10 +9,10 @@ areas=[area])` an analyst of that area.
 import factory
 from django.contrib.auth import get_user_model
 
-from bettercare.models import Area, AreaMembership, Partner, Scheme, SchemeYearName, StagedImport
+from bettercare.models import Area, Partner, Scheme, SchemeYearName, StagedImport
 from bettercare.periods import FinancialYear
 from bettercare.roles import Role
-from bettercare.services import scheme_lead_assign, user_with_role_save
+from bettercare.services import area_membership_add, scheme_lead_assign, user_with_role_save
 
 
 class AreaFactory(factory.django.DjangoModelFactory):
@@ -69,8 +69,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def areas(user, create, areas, **kwargs):
+        # Each area with the role given (see area_membership_add); with none, no role.
         for area in areas or ():
-            AreaMembership.objects.get_or_create(user=user, area=area)
+            area_membership_add(user=user, area=area)
 
 
 class SchemeFactory(factory.django.DjangoModelFactory):

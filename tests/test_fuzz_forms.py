@@ -309,7 +309,7 @@ class _Account:
             "is_active", "is_staff", "is_superuser", "password"
         ).first()
         groups = tuple(User.objects.get(pk=self.user.pk).groups.values_list("pk", flat=True))
-        areas = tuple(self.user.area_memberships.values_list("area_id", flat=True))
+        areas = tuple(self.user.area_memberships.values_list("area_id", "role"))
         return row, groups, areas
 
     def restore(self) -> None:
@@ -320,8 +320,8 @@ class _Account:
         User.objects.filter(pk=self.user.pk).update(**fields)
         person = User.objects.get(pk=self.user.pk)
         person.groups.set(groups)
-        for area_id in areas:
-            person.area_memberships.get_or_create(area_id=area_id)
+        for area_id, role in areas:
+            person.area_memberships.update_or_create(area_id=area_id, defaults={"role": role})
         self.client.force_login(person)
 
 

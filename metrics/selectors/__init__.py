@@ -52,6 +52,7 @@ from .summary import (
     RagSummary,
     breakdown_commentary,
     latest_data_month,
+    rag_summaries,
     rag_summary,
 )
 
@@ -87,6 +88,7 @@ __all__ = [
     "months_with_figures",
     "plan_revisions_of",
     "populations_for_rate",
+    "rag_summaries",
     "rag_summary",
     "spc_options_for",
 ]

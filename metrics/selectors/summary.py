@@ -18,7 +18,7 @@ from bettercare.periods import Month, Quarter
 from .. import rag
 from ..commentary import Part, breakdown_lines
 from ..models import Metric, MetricSettings, MetricValue
-from ..readings import EVERY_BREAKDOWN, Reader, Reading, Revision
+from ..readings import EVERY_BREAKDOWN, Reader, Reading, Revision, readers_for
 from ..units import format_value
 
 ACTUAL = MetricValue.Series.ACTUAL
@@ -176,13 +176,14 @@ def rag_summary(
     breakdown: str = "",
     groups: Iterable[str] | None = None,
     reader: Reader | None = None,
+    catalogue: Sequence[Metric] | None = None,
 ) -> RagSummary:
     """Each metric with figures for `month` (for the area as a whole, or for one breakdown),
     rated against the plan in force at the end of `month` and the same period last year, rates
     worked out from their counts (see `metrics.readings`). Up to four queries, whatever the
-    number of metrics or figures."""
+    number of metrics or figures (`catalogue`: the metrics already read, in order)."""
     reader = reader or Reader(area)
-    metrics = list(_metrics(groups))
+    metrics = list(catalogue) if catalogue is not None else list(_metrics(groups))
     held = _Held.load(
         reader.readings(
             metrics=metrics,
@@ -200,6 +201,17 @@ def rag_summary(
         if metric.pk in held.with_figures
     )
     return RagSummary(area=area, month=month, breakdown=breakdown, rows=rows)
+
+
+def rag_summaries(*, areas: Sequence[Area], month: Month) -> dict[int, RagSummary]:
+    """`rag_summary` of each area for `month`, by area id, for areas side by side (the system
+    view): four queries however many areas (see `metrics.readings.readers_for`)."""
+    readers = readers_for(areas, start=month.financial_year.previous().months()[0], end=month)
+    catalogue = list(_metrics())
+    return {
+        area.pk: rag_summary(area=area, month=month, reader=readers[area.pk], catalogue=catalogue)
+        for area in areas
+    }
 
 
 def _metrics(groups: Iterable[str] | None = None) -> QuerySet[Metric]:

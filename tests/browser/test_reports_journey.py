@@ -125,9 +125,9 @@ def test_board_secretary_edits_previews_downloads_and_finalises_the_pack(
         "The draft PDF is ready", timeout=BUILD_TIMEOUT
     )
     name, draft = download(
-        page, "Download JCB-2018-19-Q2-better-care-v1-draft.pdf", tmp_path, "draft.pdf"
+        page, "Download E06000045-JCB-2018-19-Q2-better-care-v1-draft.pdf", tmp_path, "draft.pdf"
     )
-    assert name == "JCB-2018-19-Q2-better-care-v1-draft.pdf"
+    assert name == "E06000045-JCB-2018-19-Q2-better-care-v1-draft.pdf"
     text = pdf_text(draft)
     assert NEW_SUMMARY in text and NEW_HEADLINE in text
     assert "Draft of version 1" in text
@@ -190,7 +190,7 @@ def test_board_secretary_edits_previews_downloads_and_finalises_the_pack(
     expect(page.get_by_role("button", name="Edit the text")).to_have_count(0)
     stored_checksum = page.get_by_test_id("full-sha256-v1").inner_text().strip()
     name, first = download(page, "Full PDF, version 1", tmp_path, "v1-first.pdf")
-    assert name == "JCB-2018-19-Q2-better-care-v1.pdf"
+    assert name == "E06000045-JCB-2018-19-Q2-better-care-v1.pdf"
     assert "Version 1, Final" in pdf_text(first) and "Status: Final" in pdf_text(first)
     assert "DRAFT" not in pdf_text(first)
     # The reason is kept with the version, never printed in it.

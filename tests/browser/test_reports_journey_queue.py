@@ -39,7 +39,9 @@ def test_the_secretary_builds_and_finalises_through_the_queue_across_a_reload(
     job = Job.objects.get(task="reports.jobs.pack_build")
     assert job.worker.startswith("rq "), worker.output()
     with page.expect_download() as waiting:
-        page.get_by_role("link", name="Download JCB-2018-19-Q2-better-care-v1-draft.pdf").click()
+        page.get_by_role(
+            "link", name="Download E06000045-JCB-2018-19-Q2-better-care-v1-draft.pdf"
+        ).click()
     waiting.value.save_as(tmp_path / "draft.pdf")
     assert "Draft of version 1" in pdf_text(tmp_path / "draft.pdf")
 
@@ -47,7 +49,7 @@ def test_the_secretary_builds_and_finalises_through_the_queue_across_a_reload(
     page.goto("/reports/")
     page.get_by_role("link", name="Q2 2018/19 JCB: Joint Commissioning Board").click()
     expect(page.get_by_test_id("job-list")).to_contain_text(
-        "Download JCB-2018-19-Q2-better-care-v1-draft.pdf"
+        "Download E06000045-JCB-2018-19-Q2-better-care-v1-draft.pdf"
     )
 
     page.get_by_role("button", name="Make the pack Final").click()

@@ -276,7 +276,7 @@ def test_asking_for_a_draft_answers_at_once_with_the_job_s_page_then_its_downloa
     pdf = client.get(download)
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf["Content-Disposition"] == (
-        'attachment; filename="JCB-2018-19-Q2-better-care-v1-draft.pdf"'
+        'attachment; filename="E06000045-JCB-2018-19-Q2-better-care-v1-draft.pdf"'
     )
     assert "Draft of version 1" in flat(pdf_pages(pdf.content)[0])
     # The pack's page lists the build, so that anyone who may see the drafts can come back to
@@ -358,7 +358,8 @@ def test_a_final_version_is_fetched_byte_for_byte_and_survives_later_edits(
     client = login(secretary)
     first = client.get(url("pack_version_download", final_pack, 1, "full"))
     assert (
-        first["Content-Disposition"] == 'attachment; filename="JCB-2018-19-Q2-better-care-v1.pdf"'
+        first["Content-Disposition"]
+        == 'attachment; filename="E06000045-JCB-2018-19-Q2-better-care-v1.pdf"'
     )
     version = PackVersion.objects.get(pack=final_pack, number=1)
     assert hashlib.sha256(first.content).hexdigest() == version.full_sha256
@@ -385,7 +386,9 @@ def test_a_final_version_is_fetched_byte_for_byte_and_survives_later_edits(
     again = client.get(url("pack_version_download", final_pack, 1, "full"))
     assert again.content == first.content  # version 1 is as it was
     second = client.get(url("pack_version_download", final_pack, 2, "full"))
-    assert second["Content-Disposition"].endswith('filename="JCB-2018-19-Q2-better-care-v2.pdf"')
+    assert second["Content-Disposition"].endswith(
+        'filename="E06000045-JCB-2018-19-Q2-better-care-v2.pdf"'
+    )
     assert "Corrected summary." in flat(" ".join(pdf_pages(second.content)))
     assert "Corrected summary." not in flat(" ".join(pdf_pages(again.content)))
 
@@ -419,7 +422,9 @@ def test_scheme_leads_see_only_packs_with_a_final_version(pack, login, lead):
 
 def test_the_export_has_a_sheet_per_table_with_the_written_ratings(pack, login, analyst):
     response = login(analyst).get(url("pack_export", pack))
-    assert response["Content-Disposition"].endswith('"JCB-2018-19-Q2-better-care-tables.xlsx"')
+    assert response["Content-Disposition"].endswith(
+        '"E06000045-JCB-2018-19-Q2-better-care-tables.xlsx"'
+    )
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["About", "Schemes", "Key highlights", "Portfolio"]
     about = {row[0]: row[1] for row in book["About"].iter_rows(min_row=2, values_only=True)}
