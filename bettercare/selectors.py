@@ -15,13 +15,18 @@ from .roles import GROUP_NAMES, Role
 
 
 def areas_for_user(user) -> list[Area]:
-    return list(Area.objects.filter(memberships__user=user).order_by("name"))
+    # Comparators (England, statistical neighbours) are never an area a person reports for.
+    return list(Area.objects.reportable().filter(memberships__user=user).order_by("name"))
 
 
 def area_get_for_user(*, user, code: str) -> Area | None:
     """The area with this ONS code if the user belongs to it; None otherwise (the caller says
     'not found' in both cases, so no one learns which codes exist)."""
-    return Area.objects.filter(code=code.strip().upper(), memberships__user=user).first()
+    return (
+        Area.objects.reportable()
+        .filter(code=code.strip().upper(), memberships__user=user)
+        .first()
+    )
 
 
 def schemes_visible_to(*, user, area: Area) -> QuerySet[Scheme]:
