@@ -203,50 +203,74 @@ def benchmark(
             f"{metric.name} is published for a financial year: give its last month "
             f"(e.g. {month.financial_year.months()[-1]}), not {month}."
         )
-    counted_rate = ""
-    if not metric.rate_of_id and metric.unit not in (Unit.RATE, Unit.PERCENT):
-        counted_rate = (
-            Metric.objects.filter(rate_of=metric).values_list("age_group", flat=True).first() or ""
-        )
-    basis, age_group = basis_of(metric, counted_rate_age_group=counted_rate)
-    counted = metric.rate_of_id or metric.pk
-    frame = benchmark_frame(metric_ids=[counted], months=[month], areas=areas)
-    if areas is not None:
-        # Areas asked for but without a figure are listed, unranked.
-        present = set(frame["area"])
-        missing = [
-            (area.code, area.name, area.kind, counted, str(month), None)
-            for area in areas
-            if area.code not in present
-        ]
-        if missing:
-            frame = pd.concat(
-                [frame, pd.DataFrame(missing, columns=list(FRAME_COLUMNS))], ignore_index=True
+    found = benchmarks_for(metrics=[metric], month=month, areas=areas)[metric.pk]
+    if isinstance(found, BenchmarkError):
+        raise found
+    return found
+
+
+def benchmarks_for(
+    *, metrics: Sequence[Metric], month: Month, areas: Sequence[Area] | None
+) -> dict[int, MetricBenchmark | BenchmarkError]:
+    """Each metric's `month` across `areas` (None: every area in the installation) and every
+    comparator, by metric id; a BenchmarkError for a metric no area has a figure of. Three
+    queries whatever the number of metrics and areas: the age groups of the rates worked out
+    from the counts, one data frame of every figure, and the populations of the year."""
+    metrics = list(metrics)
+    counted_rates = dict(
+        Metric.objects.filter(rate_of__in=[m.pk for m in metrics if not m.rate_of_id])
+        .order_by("display_order")
+        .values_list("rate_of_id", "age_group")
+    )
+    counted_of = {metric.pk: metric.rate_of_id or metric.pk for metric in metrics}
+    whole = benchmark_frame(
+        metric_ids=sorted(set(counted_of.values())), months=[month], areas=areas
+    )
+    whole["population"] = float("nan")
+    people: dict[tuple[str, str], int] | None = None
+    found: dict[int, MetricBenchmark | BenchmarkError] = {}
+    for metric in metrics:
+        basis, age_group = basis_of(metric, counted_rate_age_group=counted_rates.get(metric.pk, ""))
+        counted = counted_of[metric.pk]
+        frame = whole[whole["metric"] == counted].copy()
+        if areas is not None:
+            # Areas asked for but without a figure are listed, unranked.
+            present = set(frame["area"])
+            missing = [
+                (area.code, area.name, area.kind, counted, str(month), None, float("nan"))
+                for area in areas
+                if area.code not in present
+            ]
+            if missing:
+                frame = pd.concat(
+                    [frame, pd.DataFrame(missing, columns=[*FRAME_COLUMNS, "population"])],
+                    ignore_index=True,
+                )
+        if frame[frame["kind"] == Area.Kind.HWB]["value"].isna().all():
+            found[metric.pk] = BenchmarkError(
+                f"No area has a figure of {metric.name} ({metric.code}) for {month.label}: "
+                "choose a month the figures reach."
             )
-    hwb = frame[frame["kind"] == Area.Kind.HWB]
-    if hwb["value"].isna().all():
-        raise BenchmarkError(
-            f"No area has a figure of {metric.name} ({metric.code}) for {month.label}: "
-            "choose a month the figures reach."
+            continue
+        if basis != Basis.AS_IS:
+            if people is None:
+                people = {
+                    (code, group): number
+                    for code, group, number in Population.objects.filter(
+                        area__code__in=list(whole["area"].unique()),
+                        financial_year=month.financial_year,
+                    ).values_list("area__code", "age_group", "people")
+                }
+            frame["population"] = [people.get((code, age_group)) for code in frame["area"]]
+        result = benchmarking.benchmark(
+            frame.loc[:, list(benchmarking.COLUMNS)],
+            basis=basis,
+            direction=Direction(metric.direction),
         )
-    frame["population"] = float("nan")
-    if basis != Basis.AS_IS:
-        people = dict(
-            Population.objects.filter(
-                area__code__in=list(frame["area"]),
-                financial_year=month.financial_year,
-                age_group=age_group,
-            ).values_list("area__code", "people")
+        found[metric.pk] = MetricBenchmark(
+            metric=metric, month=month, basis=basis, age_group=age_group, result=result
         )
-        frame["population"] = frame["area"].map(people)
-    result = benchmarking.benchmark(
-        frame.loc[:, ["area", "name", "kind", "value", "population"]],
-        basis=basis,
-        direction=Direction(metric.direction),
-    )
-    return MetricBenchmark(
-        metric=metric, month=month, basis=basis, age_group=age_group, result=result
-    )
+    return found
 
 
 def comparator_population_problems(bench: MetricBenchmark) -> list[str]:
