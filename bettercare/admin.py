@@ -345,7 +345,8 @@ class AreaMembershipInline(AreaScopedInlineMixin, admin.TabularInline):
 @admin.register(Area)
 class AreaAdmin(AreaScopedAdminMixin, admin.ModelAdmin):
     area_lookup = None
-    list_display = ["name", "code", "current_quarter"]
+    list_display = ["name", "code", "kind", "current_quarter"]
+    list_filter = ["kind"]
     search_fields = ["name", "code"]
     inlines = [PartnerInline, AreaMembershipInline]
 

@@ -391,3 +391,14 @@ def test_the_chart_marks_the_current_area_by_hatching_and_label_and_england_by_a
     assert [shape["x0"] for shape in figure.layout.shapes] == [bench.result.comparators[0].rate]
     assert figure.data[1].name == "England: 884.3"
     assert "lower is better" in figure.layout.xaxis.title.text
+
+
+def test_an_area_code_is_an_ons_code_and_a_comparators_may_be_the_installations_own():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="An ONS area code is E06"):
+        Area(code="SNSOTON", name="Not an area").full_clean(exclude=["members"])
+    group = Area(code="SNSOTON", name="Neighbours", kind=Area.Kind.COMPARATOR)
+    group.full_clean(exclude=["members"])
+    with pytest.raises(ValueError, match="not a comparator"):
+        comparator_save(code=AreaFactory(code="E06000901").code, name="Town")

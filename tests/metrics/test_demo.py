@@ -267,3 +267,24 @@ def test_pages_say_the_demo_figures_are_illustrative(southampton, login):
     client = login(get_user_model().objects.get(username="analyst"))
     for url in (reverse("metrics:index"), reverse("metrics:metric", args=["dtoc_rate"])):
         assert 'data-testid="illustrative"' in client.get(url).content.decode()
+
+
+def test_the_demo_benchmarks_southampton_beside_england_and_its_neighbours(southampton):
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command(
+        "benchmark", "--metric", "res_admissions_65_rate", "--month", "2018-08", stdout=out
+    )
+    printed = json.loads(out.getvalue())
+    assert "Southampton" in [row["name"] for row in printed["areas"]]
+    assert {line["name"] for line in printed["comparators"]} == {
+        "England",
+        "Southampton's statistical neighbours",
+    }
+    # Comparators are never among the areas a person reports for.
+    assert not southampton.is_comparator
+    assert MetricImport.objects.filter(file_name="comparators-metrics.csv", illustrative=True)
