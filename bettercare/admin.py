@@ -354,6 +354,12 @@ class AreaAdmin(AreaScopedAdminMixin, admin.ModelAdmin):
         # A new area is a new Health and Wellbeing Board in the installation: national.
         return request.user.is_superuser
 
+    def get_readonly_fields(self, request, obj=None):
+        # An area's kind is chosen when it is added: an area with schemes and packs never
+        # turns into a comparator, nor a comparator into an area people report for.
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "kind"] if obj is not None else readonly
+
 
 @admin.register(Partner)
 class PartnerAdmin(AreaScopedAdminMixin, admin.ModelAdmin):
