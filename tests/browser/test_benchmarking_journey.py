@@ -15,9 +15,9 @@ def test_the_analyst_benchmarks_a_metric_against_england(page, demo, log_in):
     log_in("analyst")
     page.goto("/metrics/")
     page.get_by_role("link", name="Benchmark the metrics between areas and against England").click()
-    page.get_by_label("Metric").select_option(label="Permanent admissions of people aged 65+ to "
-                                              "residential and nursing care, per 100,000")
-    page.get_by_label("Month").fill("2018-08")
+    residential = "Permanent admissions of people aged 65+ to residential and nursing care, per "
+    page.get_by_label("Metric", exact=True).select_option(label=residential + "100,000")
+    page.get_by_label("Month", exact=True).fill("2018-08")
     page.get_by_role("button", name="Show").click()
 
     expect(page.get_by_test_id("benchmark-heading")).to_contain_text("August 2018")
@@ -32,9 +32,10 @@ def test_the_analyst_benchmarks_a_metric_against_england(page, demo, log_in):
     expect(table).to_contain_text("Southampton's statistical neighbours (comparator, not ranked)")
     found = axe_violations(page)
 
-    page.get_by_label("Month").fill("2030-01")
+    page.get_by_label("Month", exact=True).fill("2030-01")
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_test_id("benchmark-problem")).to_contain_text("No area has a figure")
-    expect(page.get_by_label("Month")).to_have_value("2030-01")  # what was typed is kept
+    # What was typed is kept.
+    expect(page.get_by_label("Month", exact=True)).to_have_value("2030-01")
     found.extend(axe_violations(page))
     assert not found, "\n".join(found)
