@@ -370,18 +370,19 @@ def benchmark_page(request: HttpRequest) -> HttpResponse:
     )
     areas = [area for area in request.areas if permissions.may_view_metrics(request.user, area)]
     metrics = list(Metric.objects.all())
-    month = default_month(area=request.area)
     # Each choice left out (a link from the dashboard gives only the month) is the default:
     # the first metric of the catalogue, the month the dashboard opens on.
+    month = request.GET.get("month") or default_month(area=request.area) or ""
     data = {
         "metric": request.GET.get("metric") or (metrics[0].code if metrics else ""),
-        "month": request.GET.get("month") or (str(month) if month else ""),
+        "month": str(month),
     }
     form = BenchmarkForm(data, metrics=metrics)
     context = {"form": form, "areas": areas, "problems": [], "warnings": []}
     chosen = None
     if form.is_valid():
-        chosen = (form.cleaned_data["metric"], form.cleaned_data["month"])
+        by_code = {metric.code: metric for metric in metrics}
+        chosen = (by_code[form.cleaned_data["metric"]], form.cleaned_data["month"])
     if chosen is not None:
         try:
             bench = benchmark(metric=chosen[0], month=chosen[1], areas=areas)
