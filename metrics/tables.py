@@ -44,7 +44,13 @@ class NumericColumn(tables.Column):
 
 
 # How an export writes a figure of each unit: the value itself, in its unit's format.
-UNIT_FORMATS = {Unit.COUNT: COUNT, Unit.DAYS: COUNT, Unit.RATE: RATE, Unit.PERCENT: PERCENT}
+UNIT_FORMATS = {
+    Unit.COUNT: COUNT,
+    Unit.DAYS: COUNT,
+    Unit.RATE: RATE,
+    Unit.PERCENT: PERCENT,
+    Unit.PER_DAY: RATE,  # delayed patients a day: one decimal place, as the page shows them
+}
 
 
 def figure(value, unit) -> Figure | None:
