@@ -43,13 +43,14 @@ class NumericColumn(tables.Column):
         super().__init__(*args, **kwargs)
 
 
-# How an export writes a figure of each unit: the value itself, in its unit's format.
+# How an export writes a figure of each unit: the value itself, in its unit's format (an
+# average per day keeps the one decimal place the page shows, as a rate does).
 UNIT_FORMATS = {
     Unit.COUNT: COUNT,
     Unit.DAYS: COUNT,
     Unit.RATE: RATE,
     Unit.PERCENT: PERCENT,
-    Unit.PER_DAY: RATE,  # delayed patients a day: one decimal place, as the page shows them
+    Unit.PER_DAY: RATE,
 }
 
 
