@@ -347,13 +347,15 @@ def benchmark_chart(
     better = "lower" if bench.metric.direction == "lower" else "higher"
     layout = house_layout(
         title=_plain(f"{bench.metric.name}, {bench.month.label}"),
-        height=height or max(260, 110 + 28 * len(ranked)),
+        height=height or max(280, 160 + 28 * len(ranked)),
         width=width,
     )
     layout["xaxis"].update(
         title={"text": f"{bench.rate_words} ({better} is better)"}, rangemode="tozero"
     )
     layout["yaxis"].update(autorange="reversed", automargin=True, gridcolor="white")
-    layout["margin"]["l"] = 20
+    # The comparators' legend goes above the bars, clear of the axis title below them.
+    layout["margin"].update(l=20, t=90)
+    layout["legend"].update(y=1.02, yanchor="bottom")
     layout.update(hovermode="closest", bargap=0.25, shapes=shapes)
     return go.Figure(data=traces, layout=layout)

@@ -752,13 +752,13 @@ def _benchmark_chart(bench: MetricBenchmark, pack: Pack) -> PackChart:
     return PackChart(
         id=f"benchmark-{bench.metric.code}",
         title=f"{bench.metric.name}, {bench.month.label}: {bench.rate_words.lower()}",
-        figure=benchmark_chart(bench, highlight=pack.area.code, height=220, width=680),
+        figure=benchmark_chart(bench, highlight=pack.area.code, height=260, width=680),
         description=(
             f"Bar chart of {bench.metric.name} in {bench.month.label}, as "
             f"{bench.rate_words.lower()}, with the comparators as lines: {mine}; {lines}."
         ),
         width=680,
-        height=220,
+        height=260,
     )
 
 
