@@ -354,7 +354,8 @@ class AreaMembershipInline(AreaScopedInlineMixin, admin.TabularInline):
 @admin.register(Area)
 class AreaAdmin(AreaScopedAdminMixin, admin.ModelAdmin):
     area_lookup = None
-    list_display = ["name", "code", "current_quarter"]
+    list_display = ["name", "code", "kind", "current_quarter"]
+    list_filter = ["kind"]
     search_fields = ["name", "code"]
     inlines = [PartnerInline, AreaMembershipInline]
 
@@ -374,6 +375,12 @@ class AreaAdmin(AreaScopedAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         # A new area is a new Health and Wellbeing Board in the installation: national.
         return request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        # An area's kind is chosen when it is added: an area with schemes and packs never
+        # turns into a comparator, nor a comparator into an area people report for.
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "kind"] if obj is not None else readonly
 
 
 @admin.register(Partner)

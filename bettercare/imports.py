@@ -128,7 +128,8 @@ class ImportPlan:
 
 class Lookups:
     """What the checks of one file read once, not per row: the areas the file names, and the
-    upload's own area (`only_area`) when there is one. Apps add their own to it."""
+    upload's own area (`only_area`) when there is one: an upload's rows are for its area or
+    for comparators. Apps add their own to it."""
 
     def __init__(self, rows: Sequence[Row], *, only_area: Area | None, area_column: str):
         self.only_area = only_area
@@ -144,7 +145,11 @@ class Lookups:
         only = self.only_area
         if not text:
             problems.add(row, "the area is empty: give the area's ONS code, e.g. E06000045", column)
-        elif only is not None and (area is None or area.pk != only.pk):
+        elif only is not None and (area is None or area.pk != only.pk) and not (
+            # A comparator's figures (England's, say) come in beside the area's own; whether
+            # the person may load them is the import's own permission (`may_import`).
+            area is not None and area.is_comparator
+        ):
             named = f"{area.name} ({area.code})" if area else text
             problems.add(
                 row,

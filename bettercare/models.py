@@ -19,9 +19,16 @@ from .fields import FinancialYearField, QuarterField
 from .periods import FinancialYear, Quarter
 from .roles import Role
 
+HWB_CODE = r"^E(06|07|08|09|10)\d{6}$"
 ons_code_validator = RegexValidator(
-    r"^E(06|07|08|09|10)\d{6}$",
+    HWB_CODE,
     "An ONS area code is E06, E08, E09 or E10 followed by six digits, e.g. E06000045.",
+)
+# A comparator's code: England's ONS code (E92000001), a region's (E12...), or a code of the
+# installation's own for a group with none (a statistical-neighbour group, e.g. SNSOTON).
+area_code_validator = RegexValidator(
+    r"^[A-Z][A-Z0-9]{2,8}$",
+    "An area code is 3 to 9 capital letters or digits, e.g. E06000045 or E92000001.",
 )
 partner_code_validator = RegexValidator(
     r"^[A-Z][A-Z0-9]{1,11}$",
@@ -29,17 +36,45 @@ partner_code_validator = RegexValidator(
 )
 
 
+class AreaQuerySet(models.QuerySet):
+    def reportable(self) -> AreaQuerySet:
+        """The Health and Wellbeing Board areas: those a person reports for and switches
+        between; never the comparators."""
+        return self.filter(kind=Area.Kind.HWB)
+
+    def comparators(self) -> AreaQuerySet:
+        return self.filter(kind=Area.Kind.COMPARATOR)
+
+
 class Area(models.Model):
-    """A Health and Wellbeing Board area: the unit every Better Care record belongs to."""
+    """A Health and Wellbeing Board area: the unit every Better Care record belongs to.
+
+    Or, of kind "comparator", a reference series the areas are benchmarked against (England, a
+    statistical-neighbour group): its figures and populations are loaded through the same
+    imports, it has nothing else (no members, schemes or packs), it is never a reportable area
+    and never ranked. Comparators are national reference data: every signed-in person sees
+    them beside their own areas; whoever may import metrics may load them."""
+
+    class Kind(models.TextChoices):
+        HWB = "hwb", "Health and Wellbeing Board area"
+        COMPARATOR = "comparator", "Comparator (England, a statistical-neighbour group)"
 
     code = models.CharField(
         "ONS code",
         max_length=9,
         unique=True,
-        validators=[ons_code_validator],
-        help_text="The area's ONS code, e.g. E06000045 for Southampton.",
+        validators=[area_code_validator],
+        help_text="The area's ONS code, e.g. E06000045 for Southampton; for a comparator, "
+        "E92000001 for England or a code of your own for a group (e.g. SNSOTON).",
     )
     name = models.CharField(max_length=120)
+    kind = models.CharField(
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.HWB,
+        help_text="A comparator is a reference series (England, statistical neighbours) that "
+        "areas are benchmarked against; it is never reported for or ranked.",
+    )
     current_quarter = QuarterField(
         "quarter being reported",
         blank=True,
@@ -55,11 +90,24 @@ class Area(models.Model):
         settings.AUTH_USER_MODEL, through="AreaMembership", related_name="areas", blank=True
     )
 
+    objects = AreaQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.HWB and self.code:
+            try:
+                ons_code_validator(self.code)
+            except ValidationError as error:
+                raise ValidationError({"code": error.messages}) from error
+
+    @property
+    def is_comparator(self) -> bool:
+        return self.kind == self.Kind.COMPARATOR
 
     def reporting_quarter(self, today: dt.date | None = None) -> Quarter:
         if self.current_quarter:

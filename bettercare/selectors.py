@@ -16,10 +16,13 @@ from .roles import Role
 
 def areas_for_user(user) -> list[Area]:
     """The user's areas by name, each with `membership_role` (the role they hold in it) and
-    `membership_order` (the order they joined them in: the first is their home area)."""
+    `membership_order` (the order they joined them in: the first is their home area).
+    Comparators (England, statistical neighbours) are never an area a person reports for."""
     areas = []
     for membership in (
-        AreaMembership.objects.filter(user=user).select_related("area").order_by("area__name")
+        AreaMembership.objects.filter(user=user, area__kind=Area.Kind.HWB)
+        .select_related("area")
+        .order_by("area__name")
     ):
         membership.area.membership_role = membership.role
         membership.area.membership_order = membership.pk
@@ -30,7 +33,11 @@ def areas_for_user(user) -> list[Area]:
 def area_get_for_user(*, user, code: str) -> Area | None:
     """The area with this ONS code if the user belongs to it; None otherwise (the caller says
     'not found' in both cases, so no one learns which codes exist)."""
-    return Area.objects.filter(code=code.strip().upper(), memberships__user=user).first()
+    return (
+        Area.objects.reportable()
+        .filter(code=code.strip().upper(), memberships__user=user)
+        .first()
+    )
 
 
 def schemes_visible_to(*, user, area: Area) -> QuerySet[Scheme]:

@@ -194,3 +194,14 @@ def staged_import_create(
 def staged_import_mark_applied(*, staged: StagedImport) -> None:
     # The data now lives in its own tables (with history): the upload's bytes are let go.
     model_update(instance=staged, data={"applied": timezone.now(), "content": b""}, clean=False)
+
+
+@transaction.atomic
+def comparator_save(*, code: str, name: str) -> Area:
+    """Create the comparator (England, a statistical-neighbour group) with this code, or bring
+    its name up to date. Its figures and populations come through the imports, as an area's."""
+    area = Area.objects.filter(code=code).first() or Area(code=code, kind=Area.Kind.COMPARATOR)
+    if not area.is_comparator:
+        raise ValueError(f"{area} is a Health and Wellbeing Board area, not a comparator.")
+    area, _ = model_update(instance=area, data={"name": name}, clean_exclude=["members"])
+    return area

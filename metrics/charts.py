@@ -11,11 +11,12 @@ from html import escape
 
 import plotly.graph_objects as go
 
-from bettercare.charts import COLOURS, house_figure
+from bettercare.charts import COLOURS, house_figure, house_layout
 from bettercare.periods import Month
 
 from .filters import BREAKDOWN_KIND_LABELS
 from .selectors import BreakdownSeries, MetricSeries
+from .selectors.benchmarks import MetricBenchmark
 from .spc import SpcResult, Variation, point_variation
 
 BREAKDOWN_COLOURS = ["#005eb8", "#00a499", "#7c2855", "#ed8b00", "#330072", "#768692"]
@@ -276,3 +277,85 @@ def metric_page_charts(page) -> dict[str, go.Figure]:
             page.parts, title=f"By {BREAKDOWN_KIND_LABELS[page.kind].lower()}, {year.label}"
         )
     return figures
+
+
+COMPARATOR_DASHES = ["dash", "dot", "dashdot", "longdash"]
+
+
+def benchmark_chart(
+    bench: MetricBenchmark,
+    *,
+    highlight: str | None = None,
+    height: int | None = None,
+    width: int | None = None,
+) -> go.Figure:
+    """The areas' rates as bars in rank order (the best at the top), the comparators as
+    vertical lines across them, never ranked. The `highlight` area (the reader's own) is marked
+    by a hatched bar, a darker colour and its label "(this area)", not by colour alone. The
+    benchmarking page shows it; the board pack draws the same figure to SVG."""
+    ranked = [row for row in bench.result.areas if row.ranked]
+    names = [
+        f"{row.rank}. {_plain(row.name)}{' (this area)' if row.area == highlight else ''}"
+        for row in ranked
+    ]
+    mine = [row.area == highlight for row in ranked]
+    traces = [
+        go.Bar(
+            x=[row.rate for row in ranked],
+            y=names,
+            orientation="h",
+            name="Areas",
+            showlegend=False,
+            marker={
+                "color": [COLOURS["actual"] if own else COLOURS["limit"] for own in mine],
+                "line": {"color": "#212b32", "width": [2 if own else 0 for own in mine]},
+                "pattern": {"shape": ["/" if own else "" for own in mine], "fgcolor": "white"},
+            },
+            text=[bench.rate_display(row.rate) for row in ranked],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    ]
+    shapes = []
+    for index, line in enumerate(bench.result.comparators):
+        if line.rate is None:
+            continue
+        dash = COMPARATOR_DASHES[index % len(COMPARATOR_DASHES)]
+        shapes.append(
+            {
+                "type": "line",
+                "x0": line.rate,
+                "x1": line.rate,
+                "xref": "x",
+                "y0": 0,
+                "y1": 1,
+                "yref": "y domain",
+                "line": {"color": COLOURS["total"], "dash": dash, "width": 2},
+            }
+        )
+        # A legend entry for each line, with its figure: the reader can tell them apart.
+        traces.append(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="lines",
+                name=f"{_plain(line.name)}: {bench.rate_display(line.rate)}",
+                line={"color": COLOURS["total"], "dash": dash, "width": 2},
+            )
+        )
+    better = "lower" if bench.metric.direction == "lower" else "higher"
+    layout = house_layout(
+        title=_plain(f"{bench.metric.name}, {bench.month.label}"),
+        height=height or max(280, 160 + 28 * len(ranked)),
+        width=width,
+    )
+    layout["xaxis"].update(
+        title={"text": f"{bench.rate_words} ({better} is better)"}, rangemode="tozero"
+    )
+    layout["yaxis"].update(autorange="reversed", automargin=True, gridcolor="white")
+    # The comparators' legend goes above the bars, clear of the axis title below them.
+    layout["margin"].update(l=20, t=90)
+    layout["legend"].update(y=1.02, yanchor="bottom")
+    layout.update(hovermode="closest", bargap=0.25, shapes=shapes)
+    return go.Figure(data=traces, layout=layout)

@@ -9,6 +9,7 @@ from datetime import date
 
 from bettercare.demo import FIXTURES
 from bettercare.demo_scaling import scaled_metrics, scaled_populations
+from bettercare.services import comparator_save
 
 from .models import Metric, MetricImport, PlanRevision
 from .services import metric_catalogue_ensure, metric_file_import, population_file_import
@@ -70,6 +71,37 @@ def load(*, area, log) -> None:
         revision_effective=REVISION_TAKES_EFFECT,
     )
     log(f"Revised DTOC trajectory: {result.summary()}")
+    load_comparators(log=log)
+
+
+COMPARATORS_FIXTURES = FIXTURES.parent / "comparators"
+COMPARATORS = {
+    "E92000001": "England",
+    "SNSOTON": "Southampton's statistical neighbours",
+}
+
+
+def load_comparators(*, log) -> None:
+    """England and Southampton's statistical neighbours as comparators, with illustrative
+    figures and populations (fixtures/comparators/generate_comparators.py), loaded through the
+    same imports as an analyst's files. Loading again changes nothing."""
+    for code, name in COMPARATORS.items():
+        comparator_save(code=code, name=name)
+    populations = COMPARATORS_FIXTURES / "populations.csv"
+    population_file_import(
+        content=populations.read_bytes(), file_name=populations.name, illustrative=True
+    )
+    figures = COMPARATORS_FIXTURES / "metrics.csv"
+    result = metric_file_import(
+        content=figures.read_bytes(),
+        file_name=f"comparators-{figures.name}",
+        via=MetricImport.Via.DEMO,
+        illustrative=True,
+        description="Illustrative comparators: England and Southampton's statistical "
+        "neighbours, invented near Southampton's demo figures (see "
+        "fixtures/comparators/generate_comparators.py).",
+    )
+    log(f"Comparators {', '.join(COMPARATORS.values())} (illustrative): {result.summary()}")
 
 
 def _with_revision(content: bytes) -> bytes:

@@ -153,3 +153,16 @@ class MetricApplyForm(ApplyImportForm):
             "revision_reason": self.cleaned_data["revision_reason"],
             "revision_effective": self.cleaned_data["revision_effective"],
         }
+
+
+class BenchmarkForm(forms.Form):
+    """The benchmarking page's choice: a metric of the catalogue and a month."""
+
+    metric = forms.ChoiceField(label="Metric")
+    month = PeriodFormField(
+        label="Month", parser=parse_month, help_text="For example, 2018-08 (year, then month)."
+    )
+
+    def __init__(self, *args, metrics, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["metric"].choices = [(metric.code, metric.name) for metric in metrics]

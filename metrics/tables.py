@@ -295,3 +295,74 @@ class PopulationChangeTable(tables.Table):
 
     def render_people(self, value, record):
         return f"{value:,}"
+
+
+class BenchmarkTable(tables.Table):
+    """The benchmark of a metric's month: the areas in rank order, then the comparators.
+    Rows are dicts made by `benchmark_rows` from `selectors.benchmarks.MetricBenchmark`."""
+
+    rank = tables.Column(verbose_name="Rank", orderable=False)
+    name = tables.Column(verbose_name="Area", orderable=False)
+    value = NumericColumn(verbose_name="Figure")
+    rate = NumericColumn(verbose_name="Rate")
+    quartile = NumericColumn(verbose_name="Quartile")
+    gap = tables.Column(verbose_name="Gap to the median", orderable=False)
+
+    class Meta:
+        attrs = {"class": "nhsuk-table bc-benchmark", "data-testid": "benchmark-table"}
+        row_attrs = {
+            "class": lambda record: " ".join(
+                part
+                for part, wanted in (
+                    ("bc-this-area", record["mine"]),
+                    ("bc-comparator", record["comparator"]),
+                )
+                if wanted
+            ),
+            "data-area": lambda record: record["code"],
+        }
+        empty_text = "No area has a figure for this month."
+
+    def __init__(self, data, *, rate_words: str, **kwargs):
+        super().__init__(data, **kwargs)
+        self.columns["rate"].column.verbose_name = rate_words
+
+    def render_name(self, value, record):
+        if record["mine"]:
+            return format_html("<strong>{}</strong> (this area)", value)
+        if record["comparator"]:
+            return format_html('{} <span class="bc-muted">(comparator, not ranked)</span>', value)
+        return value
+
+
+def benchmark_rows(bench, *, highlight: str | None) -> list[dict]:
+    """The table's rows, each figure in the words every output prints."""
+    rows = [
+        {
+            "code": row.area,
+            "rank": row.rank or "Not ranked",
+            "name": row.name,
+            "value": bench.value_display(row.value),
+            "rate": bench.rate_display(row.rate),
+            "quartile": row.quartile or "\u2013",
+            "gap": bench.gap_display(row.gap_to_median),
+            "mine": row.area == highlight,
+            "comparator": False,
+        }
+        for row in bench.result.areas
+    ]
+    rows += [
+        {
+            "code": line.area,
+            "rank": "\u2013",
+            "name": line.name,
+            "value": bench.value_display(line.value),
+            "rate": bench.rate_display(line.rate),
+            "quartile": "\u2013",
+            "gap": "\u2013",
+            "mine": False,
+            "comparator": True,
+        }
+        for line in bench.result.comparators
+    ]
+    return rows

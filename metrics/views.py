@@ -22,6 +22,7 @@ from bettercare.views import AreaRequiredMixin, area_required
 from . import charts, permissions
 from .filters import DashboardFilter, breakdown_label
 from .forms import (
+    BenchmarkForm,
     MetricApplyForm,
     MetricFileForm,
     MetricSettingsForm,
@@ -45,8 +46,16 @@ from .selectors import (
     plan_revisions_of,
     populations_for_rate,
 )
+from .selectors.benchmarks import BenchmarkError, benchmark, comparator_population_problems
 from .services import metric_settings_save, spc_recalculation_add, spc_recalculation_remove
-from .tables import DashboardTable, ImportChangeTable, MetricValueTable, PopulationChangeTable
+from .tables import (
+    BenchmarkTable,
+    DashboardTable,
+    ImportChangeTable,
+    MetricValueTable,
+    PopulationChangeTable,
+    benchmark_rows,
+)
 
 
 class DashboardView(
@@ -346,3 +355,62 @@ class PopulationsImport(ImportFlow):
         table = PopulationChangeTable(plan.changes)
         RequestConfig(request, paginate={"per_page": 50}).configure(table)
         return {"counts": plan.counts, "table": table}
+
+
+@require_GET
+@area_required
+def benchmark_page(request: HttpRequest) -> HttpResponse:
+    """A metric's month across the areas the person holds, ranked, with the comparators as
+    reference lines; the chart highlights the current area. An area's figures are private to
+    those who hold it, so only the person's own areas are ranked here (the command line ranks
+    every area in the installation)."""
+    require(
+        permissions.may_view_metrics(request.user, request.area),
+        "Your role does not include the metrics.",
+    )
+    areas = [area for area in request.areas if permissions.may_view_metrics(request.user, area)]
+    metrics = list(Metric.objects.all())
+    # Each choice left out (a link from the dashboard gives only the month) is the default:
+    # the first metric of the catalogue, the month the dashboard opens on.
+    month = request.GET.get("month") or default_month(area=request.area) or ""
+    data = {
+        "metric": request.GET.get("metric") or (metrics[0].code if metrics else ""),
+        "month": str(month),
+    }
+    form = BenchmarkForm(data, metrics=metrics)
+    context = {"form": form, "areas": areas, "problems": [], "warnings": []}
+    chosen = None
+    if form.is_valid():
+        by_code = {metric.code: metric for metric in metrics}
+        chosen = (by_code[form.cleaned_data["metric"]], form.cleaned_data["month"])
+    if chosen is not None:
+        try:
+            bench = benchmark(metric=chosen[0], month=chosen[1], areas=areas)
+        except BenchmarkError as error:
+            context["problems"].append(str(error))
+        else:
+            code = request.area.code
+            context.update(
+                bench=bench,
+                warnings=comparator_population_problems(bench),
+                table=BenchmarkTable(
+                    benchmark_rows(bench, highlight=code), rate_words=bench.rate_words
+                ),
+                chart_html=figure_html(charts.benchmark_chart(bench, highlight=code)),
+                summary=benchmark_summary(bench, area=request.area),
+                illustrative=figures_are_illustrative(area=request.area),
+            )
+    return render(request, "metrics/benchmark.html", context)
+
+
+def benchmark_summary(bench, *, area) -> str:
+    """'Southampton is ranked 2 of 4 (quartile 2): 951.7, 12.3 above the median.'"""
+    mine = bench.result.area(area.code)
+    if mine is None:
+        return ""
+    if not mine.ranked:
+        return f"{area.name} is not ranked: it has no figure, or no population, for this month."
+    return (
+        f"{area.name} is ranked {mine.rank} of {bench.result.ranked} (quartile {mine.quartile}):"
+        f" {bench.rate_display(mine.rate)}, {bench.gap_display(mine.gap_to_median).lower()}."
+    )

@@ -37,8 +37,10 @@ from finance.charts import variance_by_month_chart
 from finance.tables import PositionTable, position_rows
 from finance.variance import FinancePosition, PooledFund
 from finance.wording import describe_position, partner_label, variance_drivers
-from metrics.charts import spc_chart, trend_chart
+from metrics.charts import benchmark_chart, spc_chart, trend_chart
+from metrics.models import Metric
 from metrics.rag import DEFAULT_THRESHOLDS, json_number
+from metrics.selectors.benchmarks import MetricBenchmark, benchmarks_for
 from metrics.tables import comparison_words, spc_words
 from metrics.units import format_value
 
@@ -704,6 +706,62 @@ class FinanceAppendixSection(PackSection):
         return [table]
 
 
+class BenchmarkingAppendix(PackSection):
+    """Appendix 3: each national metric at the data month beside England and the other
+    comparators (the plan's "National Average" and "Stat Neighbour Average"), in the chart the
+    benchmarking page draws (`metrics.charts.benchmark_chart`). Only the pack's own area is
+    drawn: other areas' figures are private to them, and a pack goes to a public meeting."""
+
+    id = "benchmarking"
+    title = "Benchmarking against England and statistical neighbours"
+    template_name = "reports/sections/benchmarking.html"
+    appendix = 3
+    numbered = False
+
+    def get_context(self, pack: Pack) -> dict[str, Any]:
+        metrics = pack_metrics(pack=pack)
+        national = [
+            row.metric
+            for row in metrics.summary.rows
+            if row.metric.scope == Metric.Scope.NATIONAL
+        ]
+        found = benchmarks_for(metrics=national, month=metrics.data_month, areas=[pack.area])
+        items = [
+            (bench, _benchmark_chart(bench, pack))
+            for bench in found.values()
+            if isinstance(bench, MetricBenchmark) and bench.result.comparators
+        ]
+        return {"metrics": metrics, "items": items}
+
+    def charts(self, context):
+        return [chart for _, chart in context["items"]]
+
+    def figures(self, context):
+        # What `manage.py benchmark --area <the pack's area> --format json` prints.
+        return [bench.as_json() for bench, _ in context["items"]]
+
+
+def _benchmark_chart(bench: MetricBenchmark, pack: Pack) -> PackChart:
+    own = bench.result.area(pack.area.code)
+    lines = "; ".join(
+        f"{line.name} {bench.rate_display(line.rate)}" for line in bench.result.comparators
+    )
+    mine = f"{pack.area.name} {bench.rate_display(own.rate)}" if own and own.rate else (
+        f"{pack.area.name} has no rate for the month"
+    )
+    return PackChart(
+        id=f"benchmark-{bench.metric.code}",
+        title=f"{bench.metric.name}, {bench.month.label}: {bench.rate_words.lower()}",
+        figure=benchmark_chart(bench, highlight=pack.area.code, height=260, width=680),
+        description=(
+            f"Bar chart of {bench.metric.name} in {bench.month.label}, as "
+            f"{bench.rate_words.lower()}, with the comparators as lines: {mine}; {lines}."
+        ),
+        width=680,
+        height=260,
+    )
+
+
 # The pack, in the order of the council's report template.
 PACK_SECTIONS: tuple[PackSection, ...] = (
     CoverSection(),
@@ -728,6 +786,7 @@ PACK_SECTIONS: tuple[PackSection, ...] = (
     SupportingDocumentationSection(),
     HighlightReportsAppendix(),
     FinanceAppendixSection(),
+    BenchmarkingAppendix(),
 )
 
 

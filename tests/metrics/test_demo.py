@@ -43,7 +43,8 @@ def test_loading_the_demo_twice_leaves_the_same_figures(southampton):
     load_demo(log=lambda line: None)
     assert snapshot() == first
     # the figures, then the revised trajectory; loading again changes nothing, records nothing
-    assert MetricImport.objects.count() == imports == 2
+    # (and the comparators' figures, England's and the statistical neighbours', a third)
+    assert MetricImport.objects.count() == imports == 3
     assert all(record.illustrative for record in MetricImport.objects.all())
     assert PlanRevision.objects.count() == 1
     assert (
@@ -97,7 +98,7 @@ def test_the_revised_dtoc_trajectory_from_july_2018(southampton):
 
     def plan(month, breakdown=""):
         return MetricValue.objects.get(
-            metric=delays, series="plan", breakdown=breakdown, end_month=month
+            area=southampton, metric=delays, series="plan", breakdown=breakdown, end_month=month
         ).value
 
     assert plan(Month(2018, 9)) == D("26.6") and plan(Month(2019, 3)) == D("26.6")
@@ -122,8 +123,8 @@ def test_the_quarter_3_2017_18_position_the_guidance_starts_from(southampton):
 
     def quarter(breakdown=""):
         values = MetricValue.objects.filter(
-            metric__code="dtoc_avg_daily_delays", series="actual", breakdown=breakdown,
-            end_month__in=months,
+            area=southampton, metric__code="dtoc_avg_daily_delays", series="actual",
+            breakdown=breakdown, end_month__in=months,
         )  # fmt: skip
         days = {Month(2017, 10): 31, Month(2017, 11): 30, Month(2017, 12): 31}
         total = sum(value.value * days[value.end_month] for value in values)
@@ -216,8 +217,9 @@ def test_2015_16_and_2016_17_actuals_add_up_to_the_plans_reported_outturn(
 
     def total(code):
         return MetricValue.objects.filter(
-            metric__code=code, series="actual", breakdown="", end_month__in=months
-        ).aggregate(total=Sum("value"))["total"]
+            area=southampton, metric__code=code, series="actual", breakdown="",
+            end_month__in=months,
+        ).aggregate(total=Sum("value"))["total"]  # fmt: skip
 
     codes = ("nel_admissions", "falls_injuries_65", "res_admissions_65", "dtoc_delayed_days")
     assert tuple(total(code) for code in codes) == totals
@@ -226,7 +228,7 @@ def test_2015_16_and_2016_17_actuals_add_up_to_the_plans_reported_outturn(
 def test_the_plans_yearly_actuals_and_the_populations_they_imply(southampton):
     def actual(code, period):
         return MetricValue.objects.get(
-            metric__code=code, series="actual", breakdown="", period=period
+            area=southampton, metric__code=code, series="actual", breakdown="", period=period
         ).value
 
     assert actual("reablement_91", "2015-16") == 79 and actual("reablement_91", "2016-17") == 84
@@ -267,3 +269,24 @@ def test_pages_say_the_demo_figures_are_illustrative(southampton, login):
     client = login(get_user_model().objects.get(username="analyst"))
     for url in (reverse("metrics:index"), reverse("metrics:metric", args=["dtoc_rate"])):
         assert 'data-testid="illustrative"' in client.get(url).content.decode()
+
+
+def test_the_demo_benchmarks_southampton_beside_england_and_its_neighbours(southampton):
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command(
+        "benchmark", "--metric", "res_admissions_65_rate", "--month", "2018-08", stdout=out
+    )
+    printed = json.loads(out.getvalue())
+    assert "Southampton" in [row["name"] for row in printed["areas"]]
+    assert {line["name"] for line in printed["comparators"]} == {
+        "England",
+        "Southampton's statistical neighbours",
+    }
+    # Comparators are never among the areas a person reports for.
+    assert not southampton.is_comparator
+    assert MetricImport.objects.filter(file_name="comparators-metrics.csv", illustrative=True)

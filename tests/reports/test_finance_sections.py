@@ -170,8 +170,13 @@ def test_appendix_2_has_a_row_for_every_pooled_scheme_and_repeats_its_headings(
         index for index, text in enumerate(pages) if "Appendix 2: Finance by scheme" in text
     ]
     first = appendix[-1]  # the contents names it too
-    appendix_pages = [flat(text) for text in pages[first:]]
-    rows = "\n".join(layouts[first:])
+    # Appendix 3 (benchmarking) follows it, from a page of its own.
+    end = next(
+        (index for index in range(first + 1, len(pages)) if "Appendix 3: " in pages[index]),
+        len(pages),
+    )
+    appendix_pages = [flat(text) for text in pages[first:end]]
+    rows = "\n".join(layouts[first:end])
     assert len(appendix_pages) >= 2  # it runs over a page...
     for text in appendix_pages:  # ...and each page of it starts with the column headings
         top = text[: text.index("1 Carers") if "1 Carers" in text else 300]
@@ -179,7 +184,7 @@ def test_appendix_2_has_a_row_for_every_pooled_scheme_and_repeats_its_headings(
             assert heading in top, (heading, top)
     # A scheme's lines are on the page of its total: never split from it by a page break.
     rows_of = {str(scheme.number): len(scheme.partners) + 1 for scheme in position.schemes}
-    for text in layouts[first:]:
+    for text in layouts[first:end]:
         numbers = re.findall(r"(?m)^\s*(\d+)\s+[A-Z]", text)
         for number in set(numbers):
             assert numbers.count(number) == rows_of[number], (number, text)

@@ -53,6 +53,7 @@ TEMPLATE_HEADINGS = [
     "SUPPORTING DOCUMENTATION",
     "Appendix 1: Highlight reports of the schemes",
     "Appendix 2: Finance by scheme and partner",
+    "Appendix 3: Benchmarking against England and statistical neighbours",
 ]
 DETAIL_PARTS = [
     "Overview of the programme",

@@ -32,7 +32,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, area: str, month: str, output_format: str, **options):
-        found = Area.objects.filter(code=area.strip().upper()).first()
+        found = Area.objects.reportable().filter(code=area.strip().upper()).first()
         if found is None:
             raise CommandError(f"There is no area with the code {area}.")
         try:

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json", "table"], default="json")
 
     def handle(self, *args, **options):
-        area = Area.objects.filter(code=options["area"].strip().upper()).first()
+        area = Area.objects.reportable().filter(code=options["area"].strip().upper()).first()
         if area is None:
             raise CommandError(f"There is no area with the code {options['area']}.")
         try:

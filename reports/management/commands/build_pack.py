@@ -45,9 +45,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         code = options["area"].strip().upper()
-        area = Area.objects.filter(code=code).first()
+        area = Area.objects.reportable().filter(code=code).first()
         if area is None:
-            known = ", ".join(f"{a.code} ({a.name})" for a in Area.objects.order_by("code"))
+            areas = Area.objects.reportable().order_by("code")
+            known = ", ".join(f"{a.code} ({a.name})" for a in areas)
             raise CommandError(
                 f"There is no area with the ONS code {code}. Known areas: {known or 'none'}."
             )

@@ -49,7 +49,7 @@ class Command(BaseCommand):
             raise CommandError("--days-before must be 0 or more.")
         areas = None
         if area:
-            areas = list(Area.objects.filter(code=area.strip().upper()))
+            areas = list(Area.objects.reportable().filter(code=area.strip().upper()))
             if not areas:
                 raise CommandError(f"There is no area with the code {area!r}.")
 
