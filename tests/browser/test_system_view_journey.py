@@ -4,6 +4,7 @@ finds nothing there to change."""
 
 import re
 
+import openpyxl
 import pytest
 from playwright.sync_api import expect
 
@@ -54,3 +55,39 @@ def test_icb_analyst_switches_areas_and_reads_the_system_view(page, hiow, log_in
     expect(page.get_by_role("heading", level=1)).to_contain_text("Non Elective Admissions")
     # Read only: the analysts' tools are not offered.
     expect(page.get_by_role("button", name=re.compile("Mark|Save", re.I))).to_have_count(0)
+
+    # The benchmarking page for the quarter's data month ranks the four areas she holds,
+    # with England and the statistical neighbours beside them, never ranked.
+    page.goto("/metrics/")
+    page.get_by_role("link", name="Benchmark the metrics between areas and against England").click()
+    page.get_by_label("Metric", exact=True).select_option(value="nel_admissions")
+    page.get_by_label("Month", exact=True).fill("2018-08")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_test_id("benchmark-heading")).to_contain_text("August 2018")
+    table = page.get_by_test_id("benchmark-table")
+    for name in ("Hampshire", "Isle of Wight", "Portsmouth", "Southampton (this area)"):
+        expect(table).to_contain_text(name)
+    expect(table.locator("tr.bc-comparator")).to_have_count(2)
+    expect(table.locator("tr.bc-comparator").first).to_contain_text("not ranked")
+
+    # Southampton's return to NHS England: readable and downloadable, not editable.
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Reports").click()
+    page.get_by_role("link", name="Quarterly return to NHS England for Q2 2018/19").click()
+    expect(page.get_by_role("link", name="Complete the return")).to_have_count(0)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download the return (XLSX)").click()
+    assert download_info.value.suggested_filename == "BCF-return-E06000045-2018-19-Q2.xlsx"
+    with open(download_info.value.path(), "rb") as content:
+        book = openpyxl.load_workbook(content)
+    assert book.sheetnames == [
+        "Cover", "National Conditions", "Metrics", "Income and Expenditure", "HWB sign-off"
+    ]
+    header, *rows = book["Metrics"].iter_rows(values_only=True)
+    column = header.index("Assessment of progress")
+    assessments = {row[column] for row in rows}
+    assert "Not on track to meet target" in assessments  # the demo's admissions are off track
+    assert assessments <= {
+        "On track to meet target",
+        "Not on track to meet target",
+        "Data not available to assess progress",
+    }
