@@ -147,7 +147,7 @@ def test_the_icb_analyst_reads_every_area_and_writes_nothing(southampton_pages, 
     assert len(_posts(southampton_pages)) > 10  # the forms are really tried
     before = _fingerprint()
     accepted = {}
-    for area in Area.objects.order_by("code"):
+    for area in Area.objects.reportable().order_by("code"):
         # Each area in turn is the ICB analyst's current area, so that addresses without an
         # id act on it.
         page = client.get(f"/?area={area.code}").content.decode()

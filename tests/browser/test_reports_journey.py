@@ -149,8 +149,12 @@ def test_board_secretary_edits_previews_downloads_and_finalises_the_pack(
         "Joint Commissioning Board: Better Care performance report, Quarter Two 2018/19"
     )
     figures = tags.in_order("Figure")
-    # the finance chart and each headline's two; the SPC icons are decoration, not figures
-    assert len(figures) == 11 and all(len(figure.alt) > 80 for figure in figures)
+    # the finance chart and each headline's two, then Appendix 3's comparisons with England;
+    # the SPC icons are decoration, not figures
+    assert all(len(figure.alt) > 80 for figure in figures)
+    compared = [figure for figure in figures if "with the comparators as lines" in figure.alt]
+    assert len(figures) - len(compared) == 11
+    assert compared and all("England" in figure.alt for figure in compared)
     pages = [flat(page_text) for page_text in pdf_pages(pdf)]
     assert all(page_text.startswith("DRAFT") or "DRAFT" in page_text for page_text in pages)
     assert "Non Elective Admissions Against target: Slightly Off Track (2% higher than target)" in (
