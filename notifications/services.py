@@ -200,13 +200,27 @@ def _claim(record: EmailRecord) -> bool:
     return bool(claimed)
 
 
-def _send_one(record: EmailRecord, connection) -> None:
+def _server_unreachable(exc: Exception) -> bool:
+    """The failure is the mail server's, not the message's: it could not be reached or did not
+    answer, so every other message sent now would wait for the same timeout and fail alike."""
+    if isinstance(exc, smtplib.SMTPConnectError | smtplib.SMTPServerDisconnected):
+        return True
+    return isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException)
+
+
+def _send_one(record: EmailRecord, connection, *, server_down: str = "") -> str:
+    """Send one claimed record and save its outcome. With `server_down` (the reason an earlier
+    message of the same batch could not reach the server) it is not tried: it fails with that
+    reason, so a batch waits for one timeout, not one per message. Returns the reason when this
+    message found the server unreachable."""
     if record.recipient_id and record.recipient.email != record.to_address:
         # The person's address was added or changed since: send to the address they have now.
         record.to_address = record.recipient.email
-    error = ""
+    error = unreachable = ""
     if not record.to_address:
         error = f"{_person(record.recipient) if record.recipient else 'The recipient'} {NO_ADDRESS}"
+    elif server_down:
+        error = server_down
     else:
         try:
             _message(record, connection).send()
@@ -215,12 +229,15 @@ def _send_one(record: EmailRecord, connection) -> None:
             logger.warning("E-mail %s to %s failed: %s", record.pk, record.to_address, error)
             # The connection may be half-open after an error; start the next message afresh.
             connection.close()
+            if _server_unreachable(exc):
+                unreachable = error
     now = timezone.now()
     if error:
         record.state, record.error = EmailRecord.State.FAILED, error
     else:
         record.state, record.error, record.sent = EmailRecord.State.SENT, "", now
     record.save(update_fields=["state", "error", "sent", "to_address"])
+    return unreachable
 
 
 def _describe(exc: Exception) -> str:
@@ -235,8 +252,13 @@ def _describe(exc: Exception) -> str:
         return "The mail server refused the address."
     if isinstance(exc, ConnectionRefusedError):
         return "The mail server could not be reached (connection refused)."
-    if isinstance(exc, TimeoutError):
+    if isinstance(exc, TimeoutError) or (
+        # smtplib reports a greeting that never came as a disconnection "timed out".
+        isinstance(exc, smtplib.SMTPServerDisconnected) and "timed out" in str(exc)
+    ):
         return "The mail server did not answer in time."
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return "The mail server closed the connection before the e-mail was sent."
     return f"The e-mail could not be sent: {exc.__class__.__name__}: {exc}"[:500]
 
 
@@ -245,7 +267,9 @@ def emails_send(
 ) -> dict[str, int]:
     """Send the given e-mails that are still waiting (and, with `failed_too`, those that
     failed) or, without ids, every e-mail waiting or failed fewer than MAX_AUTOMATIC_ATTEMPTS
-    times, over one connection; returns how many went and how many failed."""
+    times, over one connection; returns how many went and how many failed. Once the server
+    cannot be reached or does not answer, the rest fail with the same reason without waiting
+    again: a page sending ten reminders waits for one timeout, not ten."""
     records = EmailRecord.objects.select_related("recipient").filter(
         state__in=[EmailRecord.State.PENDING, EmailRecord.State.FAILED]
     )
@@ -259,11 +283,12 @@ def emails_send(
         )
     counts = {"sent": 0, "failed": 0}
     connection = get_connection(fail_silently=False)
+    server_down = ""
     try:
         for record in records.order_by("created", "pk"):
             if not _claim(record):
                 continue
-            _send_one(record, connection)
+            server_down = _send_one(record, connection, server_down=server_down) or server_down
             counts["sent" if record.state == EmailRecord.State.SENT else "failed"] += 1
     finally:
         with contextlib.suppress(smtplib.SMTPException, OSError):

@@ -12,7 +12,7 @@ from bettercare.roles import Role
 from bettercare.services import scheme_lead_assign, user_with_role_save
 
 from .factories import AreaFactory, PartnerFactory, SchemeFactory
-from .smtp import after_commit, smtp_down, smtp_server  # noqa: F401 (fixtures for every test)
+from .smtp import after_commit, smtp_down, smtp_server, smtp_silent  # noqa: F401 (fixtures)
 
 # A real Redis and RQ workers, for the tests that run jobs through the queue.
 pytest_plugins = ["tests.queue_fixtures"]

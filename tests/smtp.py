@@ -3,7 +3,8 @@
 `smtp_server` points Django's SMTP backend at a server started for the test and collects every
 message it accepts, parsed, so a test reads back what a person's mail program would show.
 `smtp_server.refusing = True` makes it answer 451 (try again later) to every message, as a
-mail server in trouble does; `smtp_down` points Django at a port where nothing listens.
+mail server in trouble does; `smtp_down` points Django at a port where nothing listens, and
+`smtp_silent` at one that takes the connection and never answers.
 `after_commit` runs a step's e-mail jobs inside a test's own transaction."""
 
 from __future__ import annotations
@@ -91,6 +92,43 @@ def smtp_down(settings):
     settings.EMAIL_TIMEOUT = 2
     settings.SITE_URL = "https://bettercare.example.org"
     return settings.EMAIL_PORT
+
+
+class SilentServer:
+    """A loopback port that takes connections and never says a word (a mail server that hangs):
+    counts the connections made to it."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.connections: list[socket.socket] = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self):
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return  # closed
+            self.connections.append(connection)
+
+    def close(self):
+        self.listener.close()
+        for connection in self.connections:
+            connection.close()
+
+
+@pytest.fixture
+def smtp_silent(settings):
+    """Django pointed at a mail server that accepts the connection and never answers."""
+    server = SilentServer()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_TIMEOUT = 1
+    settings.SITE_URL = "https://bettercare.example.org"
+    yield server
+    server.close()
 
 
 @pytest.fixture

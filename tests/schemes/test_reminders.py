@@ -211,3 +211,22 @@ def test_the_daily_reminders_are_scheduled_work_that_cron_or_rq_runs(
     with pytest.raises(CommandError, match=r"2 of 2 reminders could not be sent \(The mail"):
         call_command("run_job", "schemes.jobs.reminders_send_daily", "date=2018-10-20")
     assert len(reminders(state="failed")) == 2
+
+
+def test_a_mail_server_that_never_answers_holds_the_page_for_one_timeout_not_one_per_lead(
+    smtp_silent, login, analyst, timetable, lead, lead_clusters, post
+):
+    """"Send a reminder now" for every outstanding report sends inside the request: a server
+    that hangs costs one timeout, after which the other reminders fail with the same reason,
+    each left for the daily run or "Send again"."""
+    client = login(analyst)
+    response = post(client, reverse("schemes:reminders_now"), {"quarter": "2018-19-Q2"})
+    page = response.content.decode()
+    assert "2 reminders could not be sent: The mail server did not answer in time." in page
+    failed = reminders(state="failed")
+    assert sorted(record.to_address for record in failed) == [
+        "lead-carers@example.org",
+        "lead-clusters@example.org",
+    ]
+    assert {record.error for record in failed} == {"The mail server did not answer in time."}
+    assert len(smtp_silent.connections) == 1  # the second reminder did not wait again
